@@ -1,0 +1,49 @@
+package io.switchboard;
+
+import io.switchboard.config.Config;
+import io.switchboard.demo.DemoMode;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts one Switchboard node with the settings of the environment (see README). */
+public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    boolean demo = Boolean.parseBoolean(env.getOrDefault("SWITCHBOARD_DEMO", "false"));
+    if (demo) {
+      DemoMode.prepareEnvironment(env);
+    }
+    Config config;
+    try {
+      config = Config.fromEnv(env);
+    } catch (IllegalStateException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Switchboard.start(vertx, config)
+        .compose(app -> demo ? new DemoMode(vertx, app).run().map(app) : io.vertx.core.Future.succeededFuture(app))
+        .onSuccess(app -> {
+          LOG.info("Switchboard node {} listening on {}", config.nodeId(), config.publicUrl());
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> app.close()
+              .toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+              .exceptionally(e -> null).join()));
+        })
+        .onFailure(err -> {
+          LOG.error("Switchboard failed to start", err);
+          vertx.close();
+          System.exit(1);
+        });
+  }
+}

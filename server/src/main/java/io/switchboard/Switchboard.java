@@ -1,0 +1,217 @@
+package io.switchboard;
+
+import io.switchboard.account.AccountRepository;
+import io.switchboard.account.AccountRoutes;
+import io.switchboard.account.AuthRoutes;
+import io.switchboard.account.Passwords;
+import io.switchboard.account.Tokens;
+import io.switchboard.account.UserRepository;
+import io.switchboard.channel.ChannelRepository;
+import io.switchboard.channel.ChannelRoutes;
+import io.switchboard.config.Config;
+import io.switchboard.db.Database;
+import io.switchboard.events.EventLog;
+import io.switchboard.http.Authenticator;
+import io.switchboard.http.HttpVerticle;
+import io.switchboard.http.ProblemHandler;
+import io.switchboard.http.WebSecurity;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The application: prepares storage, wires the services and serves HTTP. Main starts it for real;
+ * tests start it in-process, each against its own database and Redis prefix.
+ */
+public final class Switchboard {
+
+  /** JSON bodies are small; attachments have their own, larger limit. */
+  public static final long JSON_LIMIT = 1024 * 1024;
+
+  private final Vertx vertx;
+  private final Config config;
+  private final Pool db;
+  private final RedisAPI redis;
+  private final Redis redisClient;
+  private final List<String> deployments = new ArrayList<>();
+  private final Services services;
+  private int port;
+
+  private Switchboard(Vertx vertx, Config config, Pool db, Redis redisClient) {
+    this.vertx = vertx;
+    this.config = config;
+    this.db = db;
+    this.redisClient = redisClient;
+    this.redis = RedisAPI.api(redisClient);
+    this.services = new Services(vertx, config, db, redis);
+  }
+
+  public static Future<Switchboard> start(Vertx vertx, Config config) {
+    return Database.start(vertx, config.pgUrl(), 16).compose(pool -> {
+      Redis redis = Redis.createClient(vertx, new RedisOptions()
+          .setConnectionString(config.redisUrl())
+          .setMaxPoolSize(16)
+          .setMaxPoolWaiting(1024));
+      Switchboard app = new Switchboard(vertx, config, pool, redis);
+      return app.deploy().map(app);
+    });
+  }
+
+  private Future<Void> deploy() {
+    HttpVerticle http = new HttpVerticle(config.httpPort(), this::router);
+    return services.start()
+        .compose(v -> vertx.deployVerticle(http))
+        .onSuccess(id -> {
+          deployments.add(id);
+          port = http.actualPort();
+          services.actualPort = port;
+        })
+        .mapEmpty();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Pool db() {
+    return db;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Future<Void> close() {
+    Future<Void> undeploy = Future.succeededFuture();
+    for (String id : deployments) {
+      undeploy = undeploy.compose(v -> vertx.undeploy(id));
+    }
+    return undeploy
+        .eventually(services::stop)
+        .eventually(db::close)
+        .eventually(() -> {
+          redisClient.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  private Router router() {
+    Router root = Router.router(vertx);
+    root.route().handler(WebSecurity::headers);
+    root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
+    root.get("/health/ready").handler(services::ready);
+    services.mountRoot(root);
+
+    Router api = Router.router(vertx);
+    api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST)
+        .handler(BodyHandler.create(false).setBodyLimit(services.attachmentLimit()));
+    api.route().handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));
+    services.mountApi(api);
+    api.route().last().handler(ctx -> ctx.fail(404));
+    api.route().failureHandler(ProblemHandler::handle);
+
+    root.route("/api/v1/*").subRouter(api);
+    root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
+    root.route().failureHandler(ProblemHandler::handle);
+    return root;
+  }
+
+  /** The services of the running application, built once and shared by every route. */
+  public static final class Services {
+
+    private final Vertx vertx;
+    private final Config config;
+    private final Pool db;
+    private final RedisAPI redis;
+    public final EventLog events;
+    public final Tokens tokens;
+    public final Passwords passwords;
+    public final Authenticator auth;
+    public final AccountRepository accounts = new AccountRepository();
+    public final UserRepository users = new UserRepository();
+    public final ChannelRepository channels = new ChannelRepository();
+    volatile int actualPort;
+
+    Services(Vertx vertx, Config config, Pool db, RedisAPI redis) {
+      this.vertx = vertx;
+      this.config = config;
+      this.db = db;
+      this.redis = redis;
+      this.events = new EventLog(vertx);
+      this.tokens = new Tokens(vertx, config.jwtSecret());
+      this.passwords = new Passwords(vertx, config.passwordIterations());
+      this.auth = new Authenticator(db, tokens);
+    }
+
+    Future<Void> start() {
+      return Future.succeededFuture();
+    }
+
+    Future<Void> stop() {
+      return Future.succeededFuture();
+    }
+
+    long attachmentLimit() {
+      return 25L * 1024 * 1024;
+    }
+
+    void mountRoot(Router root) {
+    }
+
+    void mountApi(Router api) {
+      new AuthRoutes(db, users, passwords, tokens, auth).mount(api);
+      new AccountRoutes(db, accounts, users, passwords, auth, config.platformKey()).mount(api);
+      new ChannelRoutes(db, channels, auth).mount(api);
+    }
+
+    void ready(io.vertx.ext.web.RoutingContext ctx) {
+      Future<Boolean> pg = db.query("SELECT 1").execute().map(true).otherwise(false);
+      Future<Boolean> rd = redis.ping(List.of()).map(true).otherwise(false);
+      Future.join(pg, rd).onComplete(ar -> {
+        boolean pgUp = pg.result();
+        boolean redisUp = rd.result();
+        var body = new io.vertx.core.json.JsonObject()
+            .put("status", !pgUp ? "down" : redisUp ? "up" : "degraded")
+            .put("postgres", pgUp ? "up" : "down")
+            .put("redis", redisUp ? "up" : "down")
+            .put("node", config.nodeId());
+        ctx.response().setStatusCode(pgUp ? 200 : 503).putHeader("Content-Type", "application/json")
+            .end(body.encode());
+      });
+    }
+
+    /** The origin browsers use; with port 0 (tests) it names the port actually bound. */
+    public String publicUrl() {
+      String url = config.publicUrl();
+      return url.endsWith(":0") ? url.substring(0, url.length() - 1) + actualPort : url;
+    }
+
+    public RedisAPI redis() {
+      return redis;
+    }
+
+    public Pool db() {
+      return db;
+    }
+
+    public Vertx vertx() {
+      return vertx;
+    }
+
+    public Config config() {
+      return config;
+    }
+  }
+}

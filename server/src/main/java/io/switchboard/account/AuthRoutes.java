@@ -1,0 +1,113 @@
+package io.switchboard.account;
+
+import io.switchboard.account.AccountRequests.ChangePassword;
+import io.switchboard.account.AccountRequests.Login;
+import io.switchboard.account.AccountRequests.Refresh;
+import io.switchboard.account.AccountViews.Session;
+import io.switchboard.http.Authenticator;
+import io.switchboard.http.Check;
+import io.switchboard.http.Hashes;
+import io.switchboard.http.Ids;
+import io.switchboard.http.Json;
+import io.switchboard.http.Problem;
+import io.switchboard.http.Responses.Reply;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import static io.switchboard.http.Responses.handle;
+
+/** Sign-in, token refresh and password change. */
+public final class AuthRoutes {
+
+  private static final long REFRESH_DAYS = 14;
+
+  private final Pool db;
+  private final UserRepository users;
+  private final Passwords passwords;
+  private final Tokens tokens;
+  private final Authenticator auth;
+
+  public AuthRoutes(Pool db, UserRepository users, Passwords passwords, Tokens tokens, Authenticator auth) {
+    this.db = db;
+    this.users = users;
+    this.passwords = passwords;
+    this.tokens = tokens;
+    this.auth = auth;
+  }
+
+  public void mount(Router api) {
+    api.post("/auth/login").handler(handle(this::login));
+    api.post("/auth/refresh").handler(handle(this::refresh));
+    api.post("/auth/password").handler(auth.user("agent")).handler(handle(this::changePassword));
+    api.get("/auth/me").handler(auth.user("agent")).handler(handle(this::me));
+  }
+
+  private Future<Reply> login(RoutingContext ctx) {
+    Login body = Json.read(ctx.body().buffer(), Login.class);
+    new Check().required("email", body.email()).required("password", body.password()).done();
+    String email = body.email().trim().toLowerCase();
+    return users.byEmail(db, email).compose(found -> {
+      // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
+      String hash = found.map(UserRepository.Stored::passwordHash).orElse(DUMMY_HASH);
+      return passwords.verify(body.password(), hash).compose(ok -> {
+        if (!ok || found.isEmpty() || found.get().view().disabled()) {
+          return Future.failedFuture(Problem.unauthorized("wrong email or password"));
+        }
+        return session(found.get());
+      });
+    }).map(Reply::ok);
+  }
+
+  private Future<Reply> refresh(RoutingContext ctx) {
+    Refresh body = Json.read(ctx.body().buffer(), Refresh.class);
+    new Check().required("refreshToken", body.refreshToken()).done();
+    return users.useRefresh(db, Hashes.sha256(body.refreshToken()))
+        .compose(claim -> claim.isEmpty()
+            ? Future.failedFuture(Problem.unauthorized("the refresh token is invalid, used or expired"))
+            : users.byId(db, claim.get().accountId(), claim.get().userId()).compose(user -> {
+              if (user.isEmpty() || user.get().view().disabled()
+                  || user.get().tokenVersion() != claim.get().tokenVersion()) {
+                return Future.failedFuture(Problem.unauthorized("the refresh token was revoked; sign in again"));
+              }
+              return session(user.get());
+            }))
+        .map(Reply::ok);
+  }
+
+  private Future<Reply> changePassword(RoutingContext ctx) {
+    var caller = Authenticator.user(ctx);
+    ChangePassword body = Json.read(ctx.body().buffer(), ChangePassword.class);
+    new Check().required("current", body.current()).required("new", body.next())
+        .that(body.next() == null || body.next().length() >= 8, "new", "must be at least 8 characters")
+        .maxLength("new", body.next(), 200).done();
+    return users.byId(db, caller.accountId(), caller.userId())
+        .compose(user -> passwords.verify(body.current(), user.orElseThrow().passwordHash()))
+        .compose(ok -> ok ? passwords.hash(body.next())
+            : Future.failedFuture(Problem.invalid("current", "is not your current password")))
+        .compose(hash -> users.setPassword(db, caller.accountId(), caller.userId(), hash))
+        .compose(v -> users.byId(db, caller.accountId(), caller.userId()))
+        .compose(user -> session(user.orElseThrow()))
+        .map(Reply::ok);
+  }
+
+  private Future<Reply> me(RoutingContext ctx) {
+    var caller = Authenticator.user(ctx);
+    return users.byId(db, caller.accountId(), caller.userId())
+        .map(u -> Reply.ok(u.orElseThrow(() -> Problem.notFound("user")).view()));
+  }
+
+  private Future<Session> session(UserRepository.Stored user) {
+    var view = user.view();
+    Tokens.Issued access = tokens.issue(view.id(), view.accountId(), view.role(), user.tokenVersion());
+    String refresh = "sbr_" + Ids.random(43);
+    Instant refreshExpires = Instant.now().plus(REFRESH_DAYS, ChronoUnit.DAYS);
+    return users.saveRefresh(db, Hashes.sha256(refresh), view.accountId(), view.id(), user.tokenVersion(), refreshExpires)
+        .map(v -> new Session(access.token(), access.expiresAt(), refresh, view));
+  }
+
+  private static final String DUMMY_HASH = "pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+}

@@ -1,0 +1,55 @@
+package io.switchboard.account;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.spec.KeySpec;
+import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Password hashing with PBKDF2-HMAC-SHA256 (the JDK's own slow KDF). Hashing is deliberately slow,
+ * so it always runs on a worker thread, never on the event loop.
+ * Format: pbkdf2-sha256$iterations$salt$hash (base64), so the cost can rise without a migration.
+ */
+public final class Passwords {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Vertx vertx;
+  private final int iterations;
+
+  public Passwords(Vertx vertx, int iterations) {
+    this.vertx = vertx;
+    this.iterations = iterations;
+  }
+
+  public Future<String> hash(String password) {
+    return vertx.executeBlocking(() -> {
+      byte[] salt = new byte[16];
+      RANDOM.nextBytes(salt);
+      byte[] hash = derive(password, salt, iterations);
+      Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+      return "pbkdf2-sha256$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    }, false);
+  }
+
+  public Future<Boolean> verify(String password, String stored) {
+    return vertx.executeBlocking(() -> {
+      String[] parts = stored.split("\\$");
+      if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
+        return false;
+      }
+      byte[] salt = Base64.getDecoder().decode(parts[2]);
+      byte[] expected = Base64.getDecoder().decode(parts[3]);
+      byte[] actual = derive(password, salt, Integer.parseInt(parts[1]));
+      return MessageDigest.isEqual(expected, actual);
+    }, false);
+  }
+
+  private static byte[] derive(String password, byte[] salt, int iterations) throws Exception {
+    KeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, 256);
+    return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+  }
+}

@@ -1,0 +1,83 @@
+package io.switchboard.channel;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Channels of an account and their API keys (stored as SHA-256). */
+public final class ChannelRepository {
+
+  public record KeyView(String keyId, Instant createdAt, Instant revokedAt) {
+  }
+
+  public record ChannelView(String id, String kind, String name, String teamId, JsonObject settings, Instant createdAt,
+      List<KeyView> keys) {
+  }
+
+  private static final String INSERT = """
+      INSERT INTO channel (id, account_id, kind, name, team_id, settings) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)""";
+  private static final String INSERT_KEY = """
+      INSERT INTO channel_key (key_hash, account_id, channel_id, prefix) VALUES ($1, $2, $3, $4)""";
+  private static final String REVOKE_KEY = """
+      UPDATE channel_key SET revoked_at = now()
+      WHERE account_id = $1 AND channel_id = $2 AND prefix = $3 AND revoked_at IS NULL""";
+  private static final String LIST = """
+      SELECT c.id, c.kind, c.name, c.team_id, c.settings::text AS settings, c.created_at,
+             coalesce((SELECT json_agg(json_build_object('keyId', k.prefix, 'createdAt', k.created_at,
+                                                         'revokedAt', k.revoked_at) ORDER BY k.created_at)
+                       FROM channel_key k WHERE k.channel_id = c.id), '[]'::json)::text AS keys
+      FROM channel c WHERE c.account_id = $1 AND ($2::text IS NULL OR c.id = $2) ORDER BY c.created_at, c.id""";
+  private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2";
+
+  public Future<Void> insert(SqlClient db, String id, String accountId, String kind, String name, String teamId,
+      JsonObject settings) {
+    return db.preparedQuery(INSERT).execute(Tuple.of(id, accountId, kind, name, teamId, settings.encode())).mapEmpty();
+  }
+
+  public Future<Void> insertKey(SqlClient db, String accountId, String channelId, String keyId, String keyHash) {
+    return db.preparedQuery(INSERT_KEY).execute(Tuple.of(keyHash, accountId, channelId, keyId)).mapEmpty();
+  }
+
+  public Future<Boolean> revokeKey(SqlClient db, String accountId, String channelId, String keyId) {
+    return db.preparedQuery(REVOKE_KEY).execute(Tuple.of(accountId, channelId, keyId)).map(r -> r.rowCount() == 1);
+  }
+
+  public Future<Boolean> teamExists(SqlClient db, String accountId, String teamId) {
+    return db.preparedQuery(TEAM_EXISTS).execute(Tuple.of(accountId, teamId)).map(r -> r.size() == 1);
+  }
+
+  public Future<List<ChannelView>> list(SqlClient db, String accountId) {
+    return query(db, accountId, null);
+  }
+
+  public Future<Optional<ChannelView>> get(SqlClient db, String accountId, String id) {
+    return query(db, accountId, id).map(l -> l.stream().findFirst());
+  }
+
+  private Future<List<ChannelView>> query(SqlClient db, String accountId, String id) {
+    return db.preparedQuery(LIST).execute(Tuple.of(accountId, id)).map(rows -> {
+      List<ChannelView> out = new ArrayList<>();
+      for (Row r : rows) {
+        List<KeyView> keys = new ArrayList<>();
+        for (Object o : new io.vertx.core.json.JsonArray(r.getString("keys"))) {
+          JsonObject k = (JsonObject) o;
+          keys.add(new KeyView(k.getString("keyId"), instant(k.getString("createdAt")),
+              instant(k.getString("revokedAt"))));
+        }
+        out.add(new ChannelView(r.getString("id"), r.getString("kind"), r.getString("name"), r.getString("team_id"),
+            new JsonObject(r.getString("settings")), r.getOffsetDateTime("created_at").toInstant(), keys));
+      }
+      return out;
+    });
+  }
+
+  private static Instant instant(String s) {
+    return s == null ? null : java.time.OffsetDateTime.parse(s).toInstant();
+  }
+}

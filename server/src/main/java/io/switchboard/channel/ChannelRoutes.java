@@ -1,0 +1,122 @@
+package io.switchboard.channel;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.switchboard.http.Authenticator;
+import io.switchboard.http.Check;
+import io.switchboard.http.Hashes;
+import io.switchboard.http.Ids;
+import io.switchboard.http.Json;
+import io.switchboard.http.Problem;
+import io.switchboard.http.Responses.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.Map;
+
+import static io.switchboard.http.Responses.handle;
+
+/** Channel management for admins: create, list, rotate and revoke keys. */
+public final class ChannelRoutes {
+
+  public static final List<String> KINDS = List.of("email", "chat", "phone", "social", "store");
+
+  public record CreateChannel(String kind, String name, String teamId, Map<String, Object> settings) {
+  }
+
+  /** The answer to a create or a rotation: the only time the key is shown. */
+  public record KeyIssued(String id, String kind, String name, String apiKey, String keyId, String secret) {
+  }
+
+  private final Pool db;
+  private final ChannelRepository channels;
+  private final Authenticator auth;
+
+  public ChannelRoutes(Pool db, ChannelRepository channels, Authenticator auth) {
+    this.db = db;
+    this.channels = channels;
+    this.auth = auth;
+  }
+
+  public void mount(Router api) {
+    api.post("/channels").handler(auth.user("admin")).handler(handle(this::create));
+    api.get("/channels").handler(auth.user("agent")).handler(handle(this::list));
+    api.post("/channels/:id/keys").handler(auth.user("admin")).handler(handle(this::rotate));
+    api.delete("/channels/:id/keys/:keyId").handler(auth.user("admin")).handler(handle(this::revoke));
+  }
+
+  private Future<Reply> create(RoutingContext ctx) {
+    var caller = Authenticator.user(ctx);
+    CreateChannel body = Json.read(ctx.body().buffer(), CreateChannel.class);
+    JsonObject settings = body.settings() == null ? new JsonObject() : new JsonObject(body.settings());
+    Object region = settings.getValue("defaultRegion");
+    new Check().required("kind", body.kind()).oneOf("kind", body.kind(), KINDS)
+        .required("name", body.name()).maxLength("name", body.name(), 200)
+        .that(region == null || region instanceof String s
+                && PhoneNumberUtil.getInstance().getSupportedRegions().contains(s.toUpperCase()),
+            "settings.defaultRegion", "is not a known region code (e.g. PL)")
+        .done();
+    if (region instanceof String s) {
+      settings.put("defaultRegion", s.toUpperCase());
+    }
+    if ("chat".equals(body.kind()) && settings.getString("secret") == null) {
+      // The widget's identity signatures are HMACs with this secret (see "from.signature").
+      settings.put("secret", Ids.random(40));
+    }
+    String id = Ids.next("ch");
+    String keyId = Ids.next("key");
+    String key = newKey();
+    Future<Boolean> teamOk = body.teamId() == null ? Future.succeededFuture(true)
+        : channels.teamExists(db, caller.accountId(), body.teamId());
+    return teamOk.compose(ok -> ok ? Future.succeededFuture()
+            : Future.failedFuture(Problem.invalid("teamId", "is not a team of this account")))
+        .compose(v -> db.withTransaction(tx -> channels.insert(tx, id, caller.accountId(), body.kind(),
+                body.name().trim(), body.teamId(), settings)
+            .compose(x -> channels.insertKey(tx, caller.accountId(), id, keyId, Hashes.sha256(key)))))
+        .map(v -> Reply.created(new KeyIssued(id, body.kind(), body.name().trim(), key, keyId,
+            settings.getString("secret"))));
+  }
+
+  private Future<Reply> list(RoutingContext ctx) {
+    var caller = Authenticator.user(ctx);
+    boolean admin = caller.atLeast("admin");
+    return channels.list(db, caller.accountId()).map(list -> Reply.ok(Map.of("items", list.stream()
+        .map(c -> admin ? c : new ChannelRepository.ChannelView(c.id(), c.kind(), c.name(), c.teamId(),
+            withoutSecret(c.settings()), c.createdAt(), List.of()))
+        .toList())));
+  }
+
+  private Future<Reply> rotate(RoutingContext ctx) {
+    var caller = Authenticator.user(ctx);
+    String id = ctx.pathParam("id");
+    String keyId = Ids.next("key");
+    String key = newKey();
+    return channels.get(db, caller.accountId(), id)
+        .compose(ch -> ch.isEmpty() ? Future.failedFuture(Problem.notFound("channel"))
+            : channels.insertKey(db, caller.accountId(), id, keyId, Hashes.sha256(key)).map(ch.get()))
+        .map(ch -> Reply.created(new KeyIssued(ch.id(), ch.kind(), ch.name(), key, keyId, null)));
+  }
+
+  private Future<Reply> revoke(RoutingContext ctx) {
+    var caller = Authenticator.user(ctx);
+    return channels.revokeKey(db, caller.accountId(), ctx.pathParam("id"), ctx.pathParam("keyId"))
+        .map(found -> {
+          if (!found) {
+            throw Problem.notFound("key");
+          }
+          return Reply.noContent();
+        });
+  }
+
+  private static JsonObject withoutSecret(JsonObject settings) {
+    JsonObject copy = settings.copy();
+    copy.remove("secret");
+    return copy;
+  }
+
+  private static String newKey() {
+    return "sbk_" + Ids.random(43);
+  }
+}

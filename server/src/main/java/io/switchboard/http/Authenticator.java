@@ -1,0 +1,134 @@
+package io.switchboard.http;
+
+import io.switchboard.account.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Route guards: a user token (a JWT) or a channel key ("sbk_..."). Users are re-read on each
+ * request so a disabled user or a changed password takes effect at once.
+ */
+public final class Authenticator {
+
+  private static final String CALLER = "caller";
+
+  private static final String USER = """
+      SELECT u.id, u.account_id, u.role, u.name, u.disabled, u.token_version,
+             coalesce(array_agg(tm.team_id) FILTER (WHERE tm.team_id IS NOT NULL), '{}') AS team_ids
+      FROM app_user u LEFT JOIN team_member tm ON tm.user_id = u.id
+      WHERE u.id = $1 AND u.account_id = $2
+      GROUP BY u.id""";
+
+  private static final String CHANNEL = """
+      SELECT c.id, c.account_id, c.kind, c.team_id,
+             coalesce(nullif(c.settings->>'defaultRegion', ''), a.default_region) AS region
+      FROM channel_key k JOIN channel c ON c.id = k.channel_id JOIN account a ON a.id = c.account_id
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL""";
+
+  private final Pool db;
+  private final Tokens tokens;
+
+  public Authenticator(Pool db, Tokens tokens) {
+    this.db = db;
+    this.tokens = tokens;
+  }
+
+  /** Any signed-in person whose role is at least {@code minimumRole}. */
+  public Handler<RoutingContext> user(String minimumRole) {
+    return ctx -> bearer(ctx)
+        .compose(this::userFromToken)
+        .onSuccess(user -> {
+          if (!user.atLeast(minimumRole)) {
+            ctx.fail(Problem.forbidden());
+            return;
+          }
+          ctx.put(CALLER, user);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  public Handler<RoutingContext> channel() {
+    return ctx -> bearer(ctx)
+        .compose(this::channelFromKey)
+        .onSuccess(ch -> {
+          ctx.put(CALLER, ch);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** Either credential (attachment upload is used by adapters and by agents). */
+  public Handler<RoutingContext> userOrChannel() {
+    return ctx -> bearer(ctx)
+        .compose(token -> token.startsWith("sbk_") ? channelFromKey(token).map(c -> (Caller) c)
+            : userFromToken(token).map(u -> (Caller) u))
+        .onSuccess(caller -> {
+          ctx.put(CALLER, caller);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  public static Caller.User user(RoutingContext ctx) {
+    return (Caller.User) ctx.get(CALLER);
+  }
+
+  public static Caller.Channel channel(RoutingContext ctx) {
+    return (Caller.Channel) ctx.get(CALLER);
+  }
+
+  public static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+
+  public Future<Caller.User> userFromToken(String token) {
+    return tokens.verify(token)
+        .recover(err -> Future.failedFuture(Problem.unauthorized("the token is invalid or expired")))
+        .compose(claims -> db.preparedQuery(USER).execute(Tuple.of(claims.userId(), claims.accountId()))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(Problem.unauthorized("the user no longer exists"));
+              }
+              Row r = rows.iterator().next();
+              if (r.getBoolean("disabled") || r.getInteger("token_version") != claims.tokenVersion()) {
+                return Future.failedFuture(Problem.unauthorized("the token was revoked; sign in again"));
+              }
+              return Future.succeededFuture(new Caller.User(r.getString("id"), r.getString("account_id"),
+                  r.getString("role"), r.getString("name"), teamIds(r)));
+            }));
+  }
+
+  private Future<Caller.Channel> channelFromKey(String key) {
+    if (!key.startsWith("sbk_")) {
+      return Future.failedFuture(Problem.unauthorized("a channel key is required"));
+    }
+    return db.preparedQuery(CHANNEL).execute(Tuple.of(Hashes.sha256(key))).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(Problem.unauthorized("the channel key is invalid or revoked"));
+      }
+      Row r = rows.iterator().next();
+      return Future.succeededFuture(new Caller.Channel(r.getString("id"), r.getString("account_id"),
+          r.getString("kind"), r.getString("team_id"), r.getString("region")));
+    });
+  }
+
+  private static List<String> teamIds(Row r) {
+    String[] ids = r.getArrayOfStrings("team_ids");
+    return ids == null ? List.of() : Arrays.asList(ids);
+  }
+
+  private static Future<String> bearer(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7) || h.length() < 8) {
+      return Future.failedFuture(Problem.unauthorized("send Authorization: Bearer <token>"));
+    }
+    return Future.succeededFuture(h.substring(7).trim());
+  }
+}

@@ -1,0 +1,88 @@
+package io.switchboard.support;
+
+import io.switchboard.db.Database;
+import io.switchboard.db.PgUrl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * One migrated template database per set of migrations; each test class gets a fresh copy made with
+ * CREATE DATABASE ... TEMPLATE (fast) and drops it afterwards.
+ */
+public final class TestDatabases {
+
+  public static final String BASE_URL = System.getenv().getOrDefault("SWITCHBOARD_TEST_PG_URL",
+      "postgresql://postgres@127.0.0.1:5432/postgres");
+  private static String template;
+
+  private TestDatabases() {
+  }
+
+  /** Blocking (test threads only): creates a database for one test class and returns its URL. */
+  public static synchronized String create(String testName) {
+    String tpl = template();
+    String name = ("sb_t_" + testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")).substring(0,
+        Math.min(40, 5 + testName.length())) + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    PgUrl base = PgUrl.parse(BASE_URL);
+    try (Connection c = Database.maintenance(base); var st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + Database.quoteIdent(name) + " TEMPLATE " + Database.quoteIdent(tpl));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create test database " + name, e);
+    }
+    return url(name);
+  }
+
+  public static void drop(String url) {
+    PgUrl pg = PgUrl.parse(url);
+    try (Connection c = Database.maintenance(pg); var st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + Database.quoteIdent(pg.database()) + " WITH (FORCE)");
+    } catch (Exception e) {
+      System.err.println("could not drop " + pg.database() + ": " + e.getMessage());
+    }
+  }
+
+  private static String template() {
+    if (template != null) {
+      return template;
+    }
+    String name = "sb_template_" + migrationsHash();
+    PgUrl pg = PgUrl.parse(url(name));
+    Database.createIfMissing(pg);
+    Database.migrate(pg);
+    template = name;
+    return name;
+  }
+
+  private static String url(String db) {
+    PgUrl base = PgUrl.parse(BASE_URL);
+    return "postgresql://" + (base.user() == null ? "postgres" : base.user()) + "@" + base.options().getHost() + ":"
+        + base.options().getPort() + "/" + db;
+  }
+
+  private static String migrationsHash() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      Path dir = Path.of(TestDatabases.class.getResource("/db/migration").toURI());
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path p : files.sorted().toList()) {
+          md.update(p.getFileName().toString().getBytes());
+          try (InputStream in = Files.newInputStream(p)) {
+            md.update(in.readAllBytes());
+          }
+        }
+      }
+      return HexFormat.of().formatHex(md.digest()).substring(0, 12);
+    } catch (IOException | URISyntaxException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.switchboard.support;
+
+import io.switchboard.Switchboard;
+import io.switchboard.config.Config;
+import io.switchboard.http.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.switchboard.support.Await.await;
+
+/**
+ * A real Switchboard running in the test's JVM on a free port, with its own database (from the
+ * migrated template) and its own Redis key prefix. Start it once per test class.
+ */
+public final class TestServer implements AutoCloseable {
+
+  public final Vertx vertx;
+  public final Switchboard app;
+  public final String platformKey;
+  public final String redisPrefix;
+  public final String pgUrl;
+  public final Api api;
+
+  private TestServer(Vertx vertx, Switchboard app, String platformKey, String redisPrefix, String pgUrl) {
+    this.vertx = vertx;
+    this.app = app;
+    this.platformKey = platformKey;
+    this.redisPrefix = redisPrefix;
+    this.pgUrl = pgUrl;
+    this.api = new Api(vertx, app.port(), platformKey);
+  }
+
+  /** Blocking: starts a server for the named test class. */
+  public static TestServer start(String testName) {
+    return start(testName, Map.of());
+  }
+
+  public static TestServer start(String testName, Map<String, String> extraEnv) {
+    Vertx vertx = Vertx.vertx();
+    String pgUrl = TestDatabases.create(testName);
+    String platformKey = "pk_" + Ids.random(32);
+    String prefix = "sbtest:" + Ids.random(8) + ":";
+    Map<String, String> env = new HashMap<>();
+    env.put("SWITCHBOARD_HTTP_PORT", "0");
+    env.put("SWITCHBOARD_PG_URL", pgUrl);
+    env.put("SWITCHBOARD_REDIS_PREFIX", prefix);
+    env.put("SWITCHBOARD_PLATFORM_KEY", platformKey);
+    env.put("SWITCHBOARD_JWT_SECRET", Ids.random(48));
+    env.put("SWITCHBOARD_PASSWORD_ITERATIONS", "1000");
+    env.putAll(extraEnv);
+    Switchboard app = await(Switchboard.start(vertx, Config.fromEnv(env)), 120);
+    return new TestServer(vertx, app, platformKey, prefix, pgUrl);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + app.port();
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(app.close(), 30);
+    } catch (RuntimeException e) {
+      System.err.println("close: " + e.getMessage());
+    }
+    deleteRedisKeys();
+    await(vertx.close(), 30);
+    TestDatabases.drop(pgUrl);
+  }
+
+  private void deleteRedisKeys() {
+    Redis client = Redis.createClient(vertx, app.config().redisUrl());
+    RedisAPI redis = RedisAPI.api(client);
+    try {
+      String cursor = "0";
+      do {
+        var reply = await(redis.scan(List.of(cursor, "MATCH", redisPrefix + "*", "COUNT", "1000")), 10);
+        cursor = reply.get(0).toString();
+        List<String> keys = new java.util.ArrayList<>();
+        reply.get(1).forEach(k -> keys.add(k.toString()));
+        if (!keys.isEmpty()) {
+          await(redis.del(keys), 10);
+        }
+      } while (!"0".equals(cursor));
+    } catch (RuntimeException e) {
+      System.err.println("redis cleanup: " + e.getMessage());
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Convenience: a ready account with an admin session. */
+  public Api.Tenant tenant(String name) {
+    return api.tenant(name);
+  }
+
+  public static Future<Void> none() {
+    return Future.succeededFuture();
+  }
+}
