@@ -9,6 +9,9 @@ import io.switchboard.account.UserRepository;
 import io.switchboard.channel.ChannelRepository;
 import io.switchboard.channel.ChannelRoutes;
 import io.switchboard.config.Config;
+import io.switchboard.conversation.ConversationRepository;
+import io.switchboard.conversation.MessageRepository;
+import io.switchboard.outbound.OutboundQueue;
 import io.switchboard.db.Database;
 import io.switchboard.events.EventLog;
 import io.switchboard.http.Authenticator;
@@ -142,6 +145,10 @@ public final class Switchboard {
     public final AccountRepository accounts = new AccountRepository();
     public final UserRepository users = new UserRepository();
     public final ChannelRepository channels = new ChannelRepository();
+    public final ConversationRepository conversations = new ConversationRepository();
+    public final MessageRepository messages = new MessageRepository();
+    public final OutboundQueue outbound = new OutboundQueue();
+    // Helpers add their services here (one field each), start them in start(), mount them below.
     volatile int actualPort;
 
     Services(Vertx vertx, Config config, Pool db, RedisAPI redis) {

@@ -1,0 +1,112 @@
+package io.switchboard.conversation;
+
+import io.switchboard.conversation.Views.AttachmentRef;
+import io.switchboard.conversation.Views.Author;
+import io.switchboard.conversation.Views.MessageView;
+import io.switchboard.db.Sql;
+import io.switchboard.http.Json;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Messages of conversations, scoped by account. */
+public final class MessageRepository {
+
+  /** What a write stores; the repository returns the resulting view. */
+  public record Draft(String id, String accountId, String conversationId, String channelId, String channelKind,
+      String direction, Author author, String identityId, boolean fromVerified, String externalId, String clientId,
+      String threadKey, String subject, String text, String html, List<AttachmentRef> attachments,
+      Map<String, Object> call, boolean isPublic, boolean autoSubmitted, Instant sentAt, String deliveryStatus) {
+  }
+
+  static final String COLUMNS = """
+      id, conversation_id, direction, channel_kind, channel_id, author_type, author_id, author_name, subject, text,
+      html, attachments::text AS attachments, call::text AS call, auto_submitted, public, created_at, sent_at,
+      delivery_status, client_id, thread_key""";
+
+  private static final String INSERT = """
+      INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
+                           author_id, author_name, identity_id, from_verified, external_id, client_id, thread_key,
+                           subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text::jsonb,
+              $19::text::jsonb, $20, $21, $22, $23)
+      RETURNING """ + COLUMNS;
+
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM message WHERE account_id = $1 AND id = $2";
+
+  /** Newest first, before an optional (created_at, id) cursor. */
+  private static final String PAGE = "SELECT " + COLUMNS + """
+       FROM message WHERE account_id = $1 AND conversation_id = $2
+        AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))
+      ORDER BY created_at DESC, id DESC LIMIT $5""";
+
+  private static final String LINK_ATTACHMENTS = """
+      UPDATE attachment SET message_id = $3 WHERE account_id = $1 AND id = ANY($2) AND message_id IS NULL""";
+
+  public Future<MessageView> insert(SqlClient tx, Draft d) {
+    Tuple t = Tuple.tuple()
+        .addString(d.id()).addString(d.accountId()).addString(d.conversationId()).addString(d.channelId())
+        .addString(d.channelKind()).addString(d.direction()).addString(d.author().type()).addString(d.author().id())
+        .addString(d.author().name()).addString(d.identityId()).addBoolean(d.fromVerified())
+        .addString(d.externalId()).addString(d.clientId()).addString(d.threadKey()).addString(d.subject())
+        .addString(d.text()).addString(d.html()).addString(Json.write(d.attachments() == null ? List.of() : d.attachments()))
+        .addString(d.call() == null ? null : Json.write(d.call())).addBoolean(d.isPublic())
+        .addBoolean(d.autoSubmitted()).addOffsetDateTime(Sql.utc(d.sentAt())).addString(d.deliveryStatus());
+    return tx.preparedQuery(INSERT).execute(t).map(rows -> map(rows.iterator().next()));
+  }
+
+  /** Claims uploaded attachments for a message; returns how many were linked. */
+  public Future<Integer> linkAttachments(SqlClient tx, String accountId, String messageId, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return tx.preparedQuery(LINK_ATTACHMENTS)
+        .execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)).addString(messageId))
+        .map(r -> r.rowCount());
+  }
+
+  public Future<Optional<MessageView>> byId(SqlClient db, String accountId, String id) {
+    return db.preparedQuery(BY_ID).execute(Tuple.of(accountId, id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+  }
+
+  /** A page of a conversation's messages, newest first. */
+  public Future<List<MessageView>> page(SqlClient db, String accountId, String conversationId, Instant beforeAt,
+      String beforeId, int limit) {
+    return db.preparedQuery(PAGE)
+        .execute(Tuple.of(accountId, conversationId, Sql.utc(beforeAt), beforeId, limit))
+        .map(rows -> {
+          List<MessageView> out = new ArrayList<>();
+          rows.forEach(r -> out.add(map(r)));
+          return out;
+        });
+  }
+
+  public static MessageView map(Row r) {
+    List<AttachmentRef> attachments = new ArrayList<>();
+    String att = r.getString("attachments");
+    if (att != null) {
+      for (Object o : new JsonArray(att)) {
+        JsonObject a = (JsonObject) o;
+        attachments.add(new AttachmentRef(a.getString("id"), a.getString("name"), a.getString("contentType"),
+            a.getLong("size", 0L)));
+      }
+    }
+    String call = r.getString("call");
+    return new MessageView(r.getString("id"), r.getString("conversation_id"), r.getString("direction"),
+        r.getString("channel_kind"), r.getString("channel_id"),
+        new Author(r.getString("author_type"), r.getString("author_id"), r.getString("author_name")),
+        r.getString("subject"), r.getString("text"), r.getString("html"), attachments,
+        call == null ? null : new JsonObject(call).getMap(), r.getBoolean("auto_submitted"), r.getBoolean("public"),
+        Sql.instant(r.getOffsetDateTime("created_at")), Sql.instant(r.getOffsetDateTime("sent_at")),
+        r.getString("delivery_status"), r.getString("client_id"), r.getString("thread_key"));
+  }
+}
