@@ -15,6 +15,9 @@ import io.switchboard.outbound.OutboundQueue;
 import io.switchboard.db.Database;
 import io.switchboard.events.EventLog;
 import io.switchboard.http.Authenticator;
+import io.switchboard.ingest.AttachmentStore;
+import io.switchboard.ingest.IngestRoutes;
+import io.switchboard.ingest.IngestService;
 import io.switchboard.http.HttpVerticle;
 import io.switchboard.http.ProblemHandler;
 import io.switchboard.http.WebSecurity;
@@ -148,6 +151,8 @@ public final class Switchboard {
     public final ConversationRepository conversations = new ConversationRepository();
     public final MessageRepository messages = new MessageRepository();
     public final OutboundQueue outbound = new OutboundQueue();
+    public final AttachmentStore attachments = new AttachmentStore();
+    public final IngestService ingest;
     // Helpers add their services here (one field each), start them in start(), mount them below.
     volatile int actualPort;
 
@@ -160,6 +165,7 @@ public final class Switchboard {
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
       this.auth = new Authenticator(db, tokens);
+      this.ingest = new IngestService(db, events, conversations, messages);
     }
 
     Future<Void> start() {
@@ -181,6 +187,7 @@ public final class Switchboard {
       new AuthRoutes(db, users, passwords, tokens, auth).mount(api);
       new AccountRoutes(db, accounts, users, passwords, auth, config.platformKey()).mount(api);
       new ChannelRoutes(db, channels, auth).mount(api);
+      new IngestRoutes(db, auth, ingest, attachments).mount(api);
     }
 
     void ready(io.vertx.ext.web.RoutingContext ctx) {

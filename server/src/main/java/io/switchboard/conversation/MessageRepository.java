@@ -38,7 +38,7 @@ public final class MessageRepository {
                            subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text::jsonb,
               $19::text::jsonb, $20, $21, $22, $23)
-      RETURNING """ + COLUMNS;
+      RETURNING\s""" + COLUMNS;
 
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM message WHERE account_id = $1 AND id = $2";
 

@@ -1,0 +1,110 @@
+package io.switchboard.ingest;
+
+import io.switchboard.http.Authenticator;
+import io.switchboard.http.Caller;
+import io.switchboard.http.Json;
+import io.switchboard.http.Problem;
+import io.switchboard.http.Responses.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static io.switchboard.http.Responses.handle;
+
+/** The adapters' inbound endpoints: attachment upload and customer messages. */
+public final class IngestRoutes {
+
+  public static final long MAX_ATTACHMENT = 25L * 1024 * 1024;
+  private static final Pattern CONTENT_TYPE = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,126}/[a-zA-Z0-9][a-zA-Z0-9!#$&^_.+-]{0,126}$");
+  /** Types a browser could execute or render as a page are always served as downloads. */
+  private static final Set<String> ACTIVE = Set.of("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
+      "application/xml", "application/javascript", "text/javascript");
+
+  private final Pool db;
+  private final Authenticator auth;
+  private final IngestService ingest;
+  private final AttachmentStore attachments;
+
+  public IngestRoutes(Pool db, Authenticator auth, IngestService ingest, AttachmentStore attachments) {
+    this.db = db;
+    this.auth = auth;
+    this.ingest = ingest;
+    this.attachments = attachments;
+  }
+
+  public void mount(Router api) {
+    api.post("/inbound").handler(auth.channel()).handler(handle(this::inbound));
+    api.post("/attachments").handler(auth.userOrChannel()).handler(handle(this::upload));
+    api.get("/attachments/:id").handler(auth.userOrChannel()).handler(this::download);
+  }
+
+  private Future<Reply> inbound(RoutingContext ctx) {
+    InboundMessage msg = Json.read(ctx.body().buffer(), InboundMessage.class);
+    return ingest.accept(Authenticator.channel(ctx), msg)
+        .map(a -> a.duplicate() ? Reply.ok(a) : Reply.accepted(a));
+  }
+
+  private Future<Reply> upload(RoutingContext ctx) {
+    Caller caller = Authenticator.caller(ctx);
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return Future.failedFuture(Problem.invalid("body", "the file is empty; send its bytes as the request body"));
+    }
+    if (body.length() > MAX_ATTACHMENT) {
+      return Future.failedFuture(Problem.tooLarge("attachments may be at most 25 MiB"));
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    String contentType = type == null ? "application/octet-stream"
+        : type.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (!CONTENT_TYPE.matcher(contentType).matches()) {
+      return Future.failedFuture(Problem.invalid("Content-Type", "is not a media type"));
+    }
+    String name = fileName(ctx.request().getHeader("X-Filename"));
+    return attachments.save(db, caller.accountId(), name, contentType, body).map(Reply::created);
+  }
+
+  private void download(RoutingContext ctx) {
+    Caller caller = Authenticator.caller(ctx);
+    attachments.read(db, caller.accountId(), ctx.pathParam("id")).onSuccess(found -> {
+      var visible = found.filter(c -> !(caller instanceof Caller.User u)
+          || c.conversationId() == null || u.sees(c.teamId(), c.assigneeId()));
+      if (visible.isEmpty()) {
+        ctx.fail(Problem.notFound("attachment"));
+        return;
+      }
+      var content = visible.get();
+      String type = content.meta().contentType();
+      boolean active = ACTIVE.contains(type) || type.startsWith("text/");
+      ctx.response()
+          .putHeader("Content-Type", active ? "application/octet-stream" : type)
+          .putHeader("Content-Disposition", "attachment; filename*=UTF-8''" + encode(content.meta().name()))
+          .putHeader("Content-Security-Policy", "sandbox; default-src 'none'")
+          .putHeader("Cache-Control", "private, max-age=3600")
+          .end(content.data());
+    }).onFailure(ctx::fail);
+  }
+
+  /** Keeps the last path segment, drops control characters, and bounds the length. */
+  static String fileName(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return "attachment";
+    }
+    String name = java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+    name = name.replaceAll("\\p{Cntrl}", "").strip();
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      return "attachment";
+    }
+    return name.length() > 255 ? name.substring(0, 255) : name;
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,327 @@
+package io.switchboard.ingest;
+
+import io.switchboard.conversation.ConversationRepository;
+import io.switchboard.conversation.MessageRepository;
+import io.switchboard.conversation.Views.AttachmentRef;
+import io.switchboard.conversation.Views.Author;
+import io.switchboard.conversation.Views.ConversationView;
+import io.switchboard.conversation.Views.MessageView;
+import io.switchboard.db.Sql;
+import io.switchboard.events.EventDraft;
+import io.switchboard.events.EventLog;
+import io.switchboard.http.Caller;
+import io.switchboard.http.Check;
+import io.switchboard.http.Ids;
+import io.switchboard.http.Problem;
+import io.switchboard.ingest.Identities.Identity;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Accepts a customer message from an adapter: unifies the sender into a contact (rule 1) and the
+ * message into a conversation (rule 2), stores it with its events in one transaction, and answers
+ * only after the commit. A repeat of an externalId returns the first answer.
+ */
+public final class IngestService {
+
+  /** The answer to the adapter. */
+  public record Accepted(String messageId, String conversationId, String contactId, boolean duplicate) {
+
+    JsonObject stored() {
+      return new JsonObject().put("messageId", messageId).put("conversationId", conversationId)
+          .put("contactId", contactId);
+    }
+
+    static Accepted replay(JsonObject stored) {
+      return new Accepted(stored.getString("messageId"), stored.getString("conversationId"),
+          stored.getString("contactId"), true);
+    }
+  }
+
+  private record Contact(String id, String replyIdentityId, boolean replyVerified) {
+  }
+
+  private record Target(String conversationId, boolean created, boolean reopen) {
+  }
+
+  private static final List<String> DIRECTIONS = List.of("inbound", "outbound");
+  private static final List<String> OUTCOMES = List.of("answered", "missed", "voicemail");
+
+  private final Pool db;
+  private final EventLog events;
+  private final ConversationRepository conversations;
+  private final MessageRepository messages;
+  private final IngestRepository repo = new IngestRepository();
+
+  public IngestService(Pool db, EventLog events, ConversationRepository conversations, MessageRepository messages) {
+    this.db = db;
+    this.events = events;
+    this.conversations = conversations;
+    this.messages = messages;
+  }
+
+  public Future<Accepted> accept(Caller.Channel channel, InboundMessage msg) {
+    return repo.channelInfo(db, channel.accountId(), channel.channelId()).compose(info -> {
+      List<Identity> ids = validate(channel, msg, info.secret());
+      return db.withTransaction(tx -> repo.lock(tx, "msg:" + channel.channelId() + ":" + msg.externalId())
+              .compose(v -> repo.firstAnswer(tx, channel.channelId(), msg.externalId()))
+              .compose(first -> first.isPresent()
+                  ? Future.succeededFuture(new Stored(Accepted.replay(first.get()), 0L))
+                  : store(tx, channel, msg, ids, info.reopenWindowDays())))
+          // A duplicate that slipped past the lock (it cannot, but the unique index is the last word).
+          .recover(err -> Sql.isUniqueViolation(err, "message_channel_external")
+              ? repo.firstAnswer(db, channel.channelId(), msg.externalId())
+                  .map(a -> new Stored(Accepted.replay(a.orElseThrow()), 0L))
+              : Future.failedFuture(err));
+    }).map(stored -> {
+      events.announce(channel.accountId(), stored.seq());
+      return stored.accepted();
+    });
+  }
+
+  private record Stored(Accepted accepted, long seq) {
+  }
+
+  private Future<Stored> store(SqlConnection tx, Caller.Channel channel, InboundMessage msg, List<Identity> ids,
+      int reopenWindowDays) {
+    String account = channel.accountId();
+    List<String> identityLocks = ids.stream().filter(i -> i.verified() && i.parsed())
+        .map(i -> i.lockKey(account)).toList();
+    return repo.lockAll(tx, identityLocks)
+        .compose(v -> resolveContact(tx, channel, ids, msg.from().name()))
+        .compose(contact -> repo.lock(tx, "contact:" + contact.id())
+            .compose(v -> attachments(tx, account, msg))
+            .compose(refs -> chooseConversation(tx, channel, contact.id(), msg, reopenWindowDays)
+                .compose(target -> write(tx, channel, msg, contact, target, refs))));
+  }
+
+  private Future<Stored> write(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Contact contact,
+      Target target, List<AttachmentRef> refs) {
+    String account = channel.accountId();
+    String html = HtmlSanitizer.clean(msg.html());
+    String text = msg.text() != null ? msg.text() : HtmlSanitizer.text(html);
+    var draft = new MessageRepository.Draft(Ids.next("msg"), account, target.conversationId(), channel.channelId(),
+        channel.kind(), "inbound", new Author("contact", contact.id(), blankToNull(msg.from().name())),
+        contact.replyIdentityId(), contact.replyVerified(), msg.externalId(), null, blankToNull(msg.threadKey()),
+        blankToNull(msg.subject()), text, html, refs, callJson(msg.call()), msg.publicComment(), msg.auto(),
+        msg.sentAt(), null);
+    return conversations.lock(tx, account, target.conversationId()).compose(before -> messages.insert(tx, draft)
+        .compose(saved -> conversations.touch(tx, account, target.conversationId(), !msg.auto(), channel.kind(),
+                blankToNull(msg.subject()), target.reopen())
+            .compose(v -> linkAttachments(tx, account, saved.id(), refs))
+            .compose(v -> msg.threadKey() == null || msg.threadKey().isBlank() ? Future.succeededFuture()
+                : repo.rememberThread(tx, account, channel.channelId(), contact.id(), msg.threadKey(),
+                    target.conversationId()))
+            .compose(v -> conversations.view(tx, account, target.conversationId()))
+            .compose(conv -> {
+              Accepted accepted = new Accepted(saved.id(), target.conversationId(), contact.id(), false);
+              return repo.saveAnswer(tx, saved.id(), accepted.stored())
+                  .compose(v -> events.append(tx, account, eventsFor(conv.orElseThrow(), saved, target,
+                      before.orElseThrow())))
+                  .map(seq -> new Stored(accepted, seq));
+            })));
+  }
+
+  private static List<EventDraft> eventsFor(ConversationView conv, MessageView message, Target target,
+      ConversationRepository.State before) {
+    String type = target.created() ? "conversation.created" : "conversation.updated";
+    return List.of(
+        new EventDraft(type, conv.id(), conv.teamId(), conv.assigneeId(), before.teamId(), before.assigneeId(), conv),
+        EventDraft.of("message.created", conv.id(), conv.teamId(), conv.assigneeId(), message));
+  }
+
+  /** Rule 1: verified identities match verified identities; everything else only suggests a merge. */
+  private Future<Contact> resolveContact(SqlConnection tx, Caller.Channel channel, List<Identity> ids, String name) {
+    String account = channel.accountId();
+    List<Identity> verified = ids.stream().filter(i -> i.verified() && i.parsed()).toList();
+    Identity own = Identities.own(channel.kind(), ids);
+    return repo.verifiedOwners(tx, account, verified).compose(owners -> {
+      if (owners.isEmpty()) {
+        return repo.insertContact(tx, account, blankToNull(name));
+      }
+      if (owners.size() == 1) {
+        return Future.succeededFuture(owners.get(0));
+      }
+      // Two contacts hold our verified identities: join the one holding the channel's own kind.
+      Future<String> chosen = own != null && own.verified()
+          ? repo.verifiedOwner(tx, account, own).map(o -> o.orElse(owners.get(0)))
+          : Future.succeededFuture(owners.get(0));
+      return chosen.compose(contactId -> suggestAll(tx, account, contactId, owners, verified).map(contactId));
+    }).compose(contactId -> attachIdentities(tx, account, contactId, ids, own)
+        .compose(reply -> repo.nameIfMissing(tx, account, contactId, name)
+            .map(v -> new Contact(contactId, reply, own != null && own.verified()))));
+  }
+
+  private Future<Void> suggestAll(SqlConnection tx, String account, String contactId, List<String> owners,
+      List<Identity> verified) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Identity id : verified) {
+      chain = chain.compose(v -> repo.verifiedOwner(tx, account, id)).compose(owner -> {
+        if (owner.isPresent() && !owner.get().equals(contactId) && owners.contains(owner.get())) {
+          return repo.suggest(tx, account, contactId, owner.get(), id, "verified identity of another contact");
+        }
+        return Future.succeededFuture();
+      });
+    }
+    return chain;
+  }
+
+  /** Adds the message's identities to the contact; returns the id of the identity replies go to. */
+  private Future<String> attachIdentities(SqlConnection tx, String account, String contactId, List<Identity> ids,
+      Identity own) {
+    Map<Identity, String> stored = new LinkedHashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (Identity id : ids) {
+      if (id.verified() && id.parsed()) {
+        chain = chain.compose(v -> repo.verifiedOwner(tx, account, id)).compose(owner -> {
+          if (owner.isPresent() && !owner.get().equals(contactId)) {
+            return Future.succeededFuture(); // another contact's: a suggested merge was recorded
+          }
+          return repo.addIdentity(tx, account, contactId, id, true).map(rowId -> {
+            stored.put(id, rowId);
+            return null;
+          });
+        });
+      } else {
+        chain = chain.compose(v -> id.parsed() ? repo.otherOwners(tx, account, id, contactId)
+                : Future.succeededFuture(List.<String>of()))
+            .compose(others -> {
+              Future<Void> s = Future.succeededFuture();
+              for (String other : others) {
+                s = s.compose(x -> repo.suggest(tx, account, contactId, other, id, "unverified claim of an identity"));
+              }
+              return s;
+            })
+            .compose(v -> repo.addIdentity(tx, account, contactId, id, false))
+            .map(rowId -> {
+              stored.put(id, rowId);
+              return null;
+            });
+      }
+    }
+    return chain.map(v -> own == null ? null : stored.get(own));
+  }
+
+  /** Rule 2: thread key on this channel, else the contact's latest unresolved conversation, else new. */
+  private Future<Target> chooseConversation(SqlConnection tx, Caller.Channel channel, String contactId,
+      InboundMessage msg, int reopenWindowDays) {
+    String account = channel.accountId();
+    boolean auto = msg.auto();
+    Future<Optional<Target>> byThread = msg.threadKey() == null || msg.threadKey().isBlank()
+        ? Future.succeededFuture(Optional.empty())
+        : repo.thread(tx, account, channel.channelId(), contactId, msg.threadKey()).map(hit -> hit.flatMap(h -> {
+          String id = h.mergedInto() != null ? h.mergedInto() : h.conversationId();
+          if (!"resolved".equals(h.status())) {
+            return Optional.of(new Target(id, false, !auto));
+          }
+          if (auto) {
+            return Optional.of(new Target(id, false, false));
+          }
+          boolean recent = h.resolvedAt() != null
+              && h.resolvedAt().isAfter(Instant.now().minus(Duration.ofDays(reopenWindowDays)));
+          return recent ? Optional.of(new Target(id, false, true)) : Optional.empty();
+        }));
+    return byThread.compose(hit -> hit.isPresent() ? Future.succeededFuture(hit.get())
+        : repo.latestUnresolved(tx, account, contactId).compose(open -> {
+          if (open.isPresent()) {
+            return Future.succeededFuture(new Target(open.get(), false, !auto));
+          }
+          if (auto) {
+            // An auto-reply never opens a conversation: file it with the latest one, or a closed one.
+            return repo.latestAny(tx, account, contactId).compose(any -> any.isPresent()
+                ? Future.succeededFuture(new Target(any.get(), false, false))
+                : newConversation(tx, channel, contactId, msg, true));
+          }
+          return newConversation(tx, channel, contactId, msg, false);
+        }));
+  }
+
+  private Future<Target> newConversation(SqlConnection tx, Caller.Channel channel, String contactId,
+      InboundMessage msg, boolean closed) {
+    String id = Ids.next("cv");
+    return conversations.insert(tx, id, channel.accountId(), contactId, blankToNull(msg.subject()), channel.teamId(),
+            channel.kind())
+        .compose(v -> closed ? tx.preparedQuery(
+                "UPDATE conversation SET status = 'resolved', resolved_at = now() WHERE account_id = $1 AND id = $2")
+            .execute(Tuple.of(channel.accountId(), id)).mapEmpty() : Future.succeededFuture())
+        .map(v -> new Target(id, true, false));
+  }
+
+  private Future<List<AttachmentRef>> attachments(SqlConnection tx, String account, InboundMessage msg) {
+    List<String> ids = new ArrayList<>();
+    msg.attachmentIds().forEach(a -> ids.add(a.id()));
+    if (msg.call() != null && msg.call().recordingAttachmentId() != null) {
+      ids.add(msg.call().recordingAttachmentId());
+    }
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return repo.unclaimedAttachments(tx, account, ids).compose(found -> {
+      if (found.size() != ids.stream().distinct().count()) {
+        return Future.failedFuture(Problem.invalid("attachments",
+            "names an attachment that was not uploaded with this account's credentials or is already used"));
+      }
+      return Future.succeededFuture(found.stream()
+          .map(a -> new AttachmentRef(a.id(), a.name(), a.contentType(), a.size())).toList());
+    });
+  }
+
+  private Future<Void> linkAttachments(SqlConnection tx, String account, String messageId, List<AttachmentRef> refs) {
+    return messages.linkAttachments(tx, account, messageId, refs.stream().map(AttachmentRef::id).toList()).mapEmpty();
+  }
+
+  private static Map<String, Object> callJson(InboundMessage.Call call) {
+    if (call == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("direction", call.direction());
+    m.put("outcome", call.outcome());
+    m.put("durationSec", call.durationSec());
+    m.put("recordingAttachmentId", call.recordingAttachmentId());
+    m.put("transcript", call.transcript());
+    return m;
+  }
+
+  /** Everything that makes a message unacceptable, reported at once; returns the identities. */
+  private static List<Identity> validate(Caller.Channel channel, InboundMessage msg, String chatSecret) {
+    Check check = new Check()
+        .required("externalId", msg.externalId()).maxLength("externalId", msg.externalId(), 512)
+        .required("from", msg.from())
+        .maxLength("subject", msg.subject(), 998)
+        .maxLength("threadKey", msg.threadKey(), 998)
+        .maxLength("from.name", msg.from() == null ? null : msg.from().name(), 200)
+        .that(msg.attachmentIds().stream().allMatch(a -> a != null && a.id() != null && !a.id().isBlank()),
+            "attachments", "each attachment needs an id from POST /api/v1/attachments");
+    boolean hasBody = notBlank(msg.text()) || notBlank(msg.html()) || !msg.attachmentIds().isEmpty()
+        || msg.call() != null;
+    check.that(hasBody, "text", "needs at least one of text, html, attachments, call");
+    if (msg.call() != null) {
+      var c = msg.call();
+      check.required("call.direction", c.direction()).oneOf("call.direction", c.direction(), DIRECTIONS)
+          .required("call.outcome", c.outcome()).oneOf("call.outcome", c.outcome(), OUTCOMES)
+          .that(c.durationSec() == null || c.durationSec() >= 0, "call.durationSec", "must not be negative");
+    }
+    List<Identity> ids = msg.from() == null ? List.of() : Identities.of(channel, msg.from(), chatSecret, check);
+    check.done();
+    return ids;
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}
