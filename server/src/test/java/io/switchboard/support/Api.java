@@ -124,8 +124,12 @@ public final class Api {
     }
 
     public Person user(String role, List<String> teamIds) {
+      return user(role, teamIds, "Staff " + role);
+    }
+
+    public Person user(String role, List<String> teamIds, String name) {
       String email = role + "-" + io.switchboard.http.Ids.random(8) + "@staff.test";
-      Resp r = post("/api/v1/users", admin.token(), new JsonObject().put("email", email).put("name", "Staff " + role)
+      Resp r = post("/api/v1/users", admin.token(), new JsonObject().put("email", email).put("name", name)
           .put("password", "staff-pass-1").put("role", role).put("teamIds", new JsonArray(teamIds)));
       expect(r, 201);
       Resp login = login(email, "staff-pass-1");
