@@ -8,8 +8,9 @@ export function toast(text, { kind = 'info', title = null, timeout = 6000, actio
   const box = document.getElementById('toasts');
   if (!box) return;
   const el = h('div', { class: ['toast', `toast-${kind}`], role: kind === 'error' ? 'alert' : 'status' },
-    title ? h('strong', { class: 'toast-title' }, title) : null,
-    h('span', { class: 'toast-text' }, text),
+    h('div', { class: 'toast-body' },
+      title ? h('strong', { class: 'toast-title' }, title) : null,
+      h('span', { class: 'toast-text' }, text)),
     action ? h('button', { type: 'button', class: 'btn btn-small toast-action', onclick: () => { action.run(); el.remove(); } }, action.label) : null,
     h('button', { type: 'button', class: 'toast-close', 'aria-label': 'Dismiss', onclick: () => el.remove() }, '×'));
   box.append(el);

@@ -13,6 +13,7 @@ export const state = {
   conversations: new Map(),
   messages: new Map(),     // conversationId -> Map(messageId -> message)
   contacts: new Map(),
+  presence: new Map(),     // userId -> online|away|offline (ephemeral)
   openId: null,
 };
 
@@ -35,6 +36,7 @@ export function resetStore() {
   state.conversations.clear();
   state.messages.clear();
   state.contacts.clear();
+  state.presence.clear();
   state.openId = null;
   versions.clear();
 }
@@ -42,9 +44,10 @@ export function resetStore() {
 /** Stores a conversation (list item, detail or event data) and its embedded contact and messages. */
 export function putConversation(conv, seq = null) {
   if (!conv?.id) return null;
-  const prev = state.conversations.get(conv.id) || null;
   if (conv.contact && typeof conv.contact === 'object') putContact(conv.contact, seq, { partial: true });
   if (Array.isArray(conv.messages)) for (const m of conv.messages) putMessage({ conversationId: conv.id, ...m }, seq, { quiet: true });
+  // Read after the messages: they may have moved the preview.
+  const prev = state.conversations.get(conv.id) || null;
   if (!accept(`c:${conv.id}`, seq)) return prev;
   const next = { ...(prev || {}), ...conv };
   delete next.messages;
@@ -52,7 +55,11 @@ export function putConversation(conv, seq = null) {
   if (state.openId === conv.id) next.unread = false;
   state.conversations.set(conv.id, next);
   emit('conversation', { conv: next, prev });
-  return next;
+  if (Array.isArray(conv.messages) && conv.messages.length && !next._preview) {
+    const newest = sortedMessages(conv.id).filter((m) => m.direction !== 'note').pop();
+    if (newest) notePreview(newest);
+  }
+  return state.conversations.get(conv.id);
 }
 
 /** Local-only change (no seq): e.g. marking read, or the preview of the newest message. */

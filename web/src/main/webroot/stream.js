@@ -60,6 +60,11 @@ class Stream {
   resumeFrom(seq) {
     this.resyncing = false;
     if (seq != null) this.setSeq(seq, true);
+    else {
+      // No snapshot seq (the reload failed): stream live only rather than ask for a resync again.
+      this.lastSeq = null;
+      try { sessionStorage.removeItem(this.seqKey()); } catch { /* ignore */ }
+    }
     this.reconnectNow();
   }
 

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { on, emit } from '../bus.js';
 import { h, clear, $, setOptions } from '../dom.js';
 import { state, putConversation, putMessage, patchConversationLocal, sortedMessages, compareMessages, contactName, userName } from '../store.js';
-import { channelLabel, channelClass, fromNow, toLocalInput, capitalize } from '../format.js';
+import { channelLabel, channelClass, fromNow, toLocalInput } from '../format.js';
 import { toast, toastError } from '../notify.js';
 import { renderMessage, updateStatus } from './message.js';
 
@@ -40,6 +40,7 @@ export class ConversationView {
     this.tagInput.addEventListener('keydown', (e) => this.onTagKey(e));
 
     on('conversation', ({ conv }) => { if (conv.id === this.id) this.renderHeader(); });
+    on('presence-changed', () => { if (this.id && state.usersListed && document.activeElement !== this.assigneeSel) this.renderHeader(); });
     on('message', ({ msg, prev }) => { if (msg.conversationId === this.id) this.onMessage(msg, prev); });
     on('contact', ({ contact }) => {
       const conv = state.conversations.get(this.id);
@@ -127,7 +128,10 @@ export class ConversationView {
     const people = [{ value: '', label: 'Unassigned' }];
     if (state.me) people.push({ value: state.me.id, label: `${state.me.name || 'Me'} (me)` });
     for (const u of state.users.values()) {
-      if (u.id !== state.me?.id && !u.disabled) people.push({ value: u.id, label: u.name || u.email || u.id });
+      if (u.id === state.me?.id || u.disabled) continue;
+      const presence = state.presence.get(u.id);
+      const label = u.name || u.email || u.id;
+      people.push({ value: u.id, label: presence && presence !== 'offline' ? `${label} · ${presence}` : label });
     }
     if (conv.assigneeId && !people.some((p) => p.value === conv.assigneeId)) {
       people.push({ value: conv.assigneeId, label: conv.assignee?.name || userName(conv.assigneeId) || 'Another agent' });

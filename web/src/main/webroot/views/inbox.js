@@ -75,6 +75,7 @@ export class Inbox {
 
   /** Adds a tab per team; called once teams are known. */
   setTeams(teams) {
+    this.counts.clear();
     for (const el of [...this.tabs.querySelectorAll('[data-view^="team:"]')]) el.remove();
     for (const t of teams) {
       this.tabs.append(h('button', { type: 'button', role: 'tab', class: 'view-tab', dataset: { view: `team:${t.id}` } },
@@ -118,6 +119,10 @@ export class Inbox {
       const unread = c ? [...c.ids].some((id) => state.conversations.get(id)?.unread) : false;
       el.classList.toggle('has-unread', unread);
     }
+    // Unread open conversations that are mine or unassigned, in the tab title.
+    const ids = new Set([...(this.counts.get('mine')?.ids || []), ...(this.counts.get('unassigned')?.ids || [])]);
+    const n = [...ids].filter((id) => state.conversations.get(id)?.unread).length;
+    document.title = n ? `(${n}) Switchboard` : 'Switchboard';
   }
 
   viewMatches(view, conv) {
@@ -328,7 +333,7 @@ export class Inbox {
   renderRow(conv) {
     const name = contactName(conv);
     if (!name && conv.contactId) ensureContact(conv.contactId);
-    const preview = conv.preview ?? conv.lastMessage?.text ?? conv.lastMessagePreview ?? conv._preview ?? '';
+    const preview = conv._preview ?? conv.preview ?? conv.lastMessage?.text ?? conv.lastMessagePreview ?? '';
     const assignee = conv.assigneeId ? (userName(conv.assigneeId) || conv.assignee?.name || 'Assigned') : null;
     const active = conv.id === this.activeId;
     const row = h('a', {

@@ -103,7 +103,8 @@ function renderCall(call) {
 function estimateHeight(text, html) {
   const src = text || html.replace(/<[^>]*>/g, ' ');
   const lines = src.split('\n').reduce((n, l) => n + 1 + Math.floor(l.length / 90), 0);
-  return Math.max(90, Math.min(520, lines * 21 + 40));
+  const blocks = (html.match(/<(p|div|br|li|tr|h[1-6]|blockquote|table|hr)\b/gi) || []).length;
+  return Math.max(90, Math.min(560, Math.max(lines * 22, blocks * 30) + 40));
 }
 
 /** Text for the plain view when the message has only HTML: parsed inertly, never inserted. */
@@ -164,9 +165,8 @@ export function renderMessage(msg, ctx = {}) {
     h('div', { class: 'msg-bubble' },
       h('div', { class: 'msg-head' },
         h('span', { class: 'msg-author' }, author),
-        h('span', { class: ['msg-channel', 'ch-badge', channelClass(msg.channel)], title: `Channel: ${channelLabel(msg.channel)}` },
-          dir === 'note' ? 'Note' : channelLabel(msg.channel)),
-        dir === 'note' ? h('span', { class: 'badge badge-note' }, 'Internal') : null,
+        h('span', { class: ['msg-channel', 'ch-badge', dir === 'note' ? 'ch-note' : channelClass(msg.channel)], title: dir === 'note' ? 'Only your team sees this' : `Channel: ${channelLabel(msg.channel)}` },
+          dir === 'note' ? 'Internal note' : channelLabel(msg.channel)),
         msg.public ? h('span', { class: 'badge badge-public', title: 'Public comment: everyone can see it' }, 'Public') : null,
         msg.autoSubmitted ? h('span', { class: 'badge' }, 'Auto-reply') : null,
         h('time', { class: 'msg-time', datetime: msg.sentAt || msg.createdAt || '', title: fullTime(msg.sentAt || msg.createdAt) }, msgTime(msg.sentAt || msg.createdAt)),

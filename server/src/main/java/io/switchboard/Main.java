@@ -4,6 +4,10 @@ import io.switchboard.config.Config;
 import io.switchboard.demo.DemoMode;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,8 +35,14 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    Switchboard.start(vertx, config)
+    // Vert.x reports its HTTP, pool and event-bus metrics to the registry served at /metrics.
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
+    Switchboard.start(vertx, config, metrics)
         .compose(app -> demo ? new DemoMode(vertx, app).run().map(app) : io.vertx.core.Future.succeededFuture(app))
         .onSuccess(app -> {
           LOG.info("Switchboard node {} listening on {}", config.nodeId(), config.publicUrl());

@@ -12,6 +12,7 @@ import io.switchboard.config.Config;
 import io.switchboard.conversation.ConversationRepository;
 import io.switchboard.conversation.MessageRepository;
 import io.switchboard.outbound.OutboundQueue;
+import io.switchboard.openapi.OpenApiRoutes;
 import io.switchboard.db.Database;
 import io.switchboard.events.EventLog;
 import io.switchboard.http.Authenticator;
@@ -21,6 +22,13 @@ import io.switchboard.ingest.IngestService;
 import io.switchboard.http.HttpVerticle;
 import io.switchboard.http.ProblemHandler;
 import io.switchboard.http.WebSecurity;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -49,9 +57,11 @@ public final class Switchboard {
   private final Redis redisClient;
   private final List<String> deployments = new ArrayList<>();
   private final Services services;
+  private final PrometheusMeterRegistry metrics;
   private int port;
 
-  private Switchboard(Vertx vertx, Config config, Pool db, Redis redisClient) {
+  private Switchboard(Vertx vertx, Config config, Pool db, Redis redisClient, PrometheusMeterRegistry metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.config = config;
     this.db = db;
@@ -61,12 +71,21 @@ public final class Switchboard {
   }
 
   public static Future<Switchboard> start(Vertx vertx, Config config) {
+    return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** Starts with the registry Vert.x reports its own metrics to (see Main), served at /metrics. */
+  public static Future<Switchboard> start(Vertx vertx, Config config, PrometheusMeterRegistry metrics) {
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
     return Database.start(vertx, config.pgUrl(), 16).compose(pool -> {
       Redis redis = Redis.createClient(vertx, new RedisOptions()
           .setConnectionString(config.redisUrl())
           .setMaxPoolSize(16)
           .setMaxPoolWaiting(1024));
-      Switchboard app = new Switchboard(vertx, config, pool, redis);
+      Switchboard app = new Switchboard(vertx, config, pool, redis, metrics);
       return app.deploy().map(app);
     });
   }
@@ -99,13 +118,16 @@ public final class Switchboard {
     return config;
   }
 
+  /**
+   * Drains the node: services stop first (live streams close with 4012 so browsers reconnect at
+   * once, possibly to another node), then the HTTP server, then the clients.
+   */
   public Future<Void> close() {
-    Future<Void> undeploy = Future.succeededFuture();
+    Future<Void> stopped = services.stop().recover(err -> Future.succeededFuture());
     for (String id : deployments) {
-      undeploy = undeploy.compose(v -> vertx.undeploy(id));
+      stopped = stopped.compose(v -> vertx.undeploy(id));
     }
-    return undeploy
-        .eventually(services::stop)
+    return stopped
         .eventually(db::close)
         .eventually(() -> {
           redisClient.close();
@@ -118,6 +140,7 @@ public final class Switchboard {
     root.route().handler(WebSecurity::headers);
     root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     root.get("/health/ready").handler(services::ready);
+    root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
     services.mountRoot(root);
 
     Router api = Router.router(vertx);
@@ -150,10 +173,14 @@ public final class Switchboard {
     public final ChannelRepository channels = new ChannelRepository();
     public final ConversationRepository conversations = new ConversationRepository();
     public final MessageRepository messages = new MessageRepository();
-    public final OutboundQueue outbound = new OutboundQueue();
+    public final OutboundQueue outbound;
     public final AttachmentStore attachments = new AttachmentStore();
     public final IngestService ingest;
+    public final io.switchboard.outbound.LongPolls outboundPolls;
+    public final OpenApiRoutes openApi = new OpenApiRoutes(this::publicUrl);
     // Helpers add their services here (one field each), start them in start(), mount them below.
+    public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
+    public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
     volatile int actualPort;
 
     Services(Vertx vertx, Config config, Pool db, RedisAPI redis) {
@@ -165,15 +192,17 @@ public final class Switchboard {
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
       this.auth = new Authenticator(db, tokens);
+      this.outbound = new OutboundQueue(vertx);
+      this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.ingest = new IngestService(db, events, conversations, messages);
     }
 
     Future<Void> start() {
-      return Future.succeededFuture();
+      return outboundPolls.start().compose(v -> realtime.start());
     }
 
     Future<Void> stop() {
-      return Future.succeededFuture();
+      return realtime.stop().eventually(() -> outboundPolls.stop());
     }
 
     long attachmentLimit() {
@@ -181,13 +210,24 @@ public final class Switchboard {
     }
 
     void mountRoot(Router root) {
+      openApi.observe(root);
+      realtime.mountRoot(root);
     }
 
     void mountApi(Router api) {
+      openApi.mount(api);
       new AuthRoutes(db, users, passwords, tokens, auth).mount(api);
       new AccountRoutes(db, accounts, users, passwords, auth, config.platformKey()).mount(api);
       new ChannelRoutes(db, channels, auth).mount(api);
+      realtime.mountApi(api);
+      new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)
+          .mount(api);
+      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth)
+          .mount(api);
       new IngestRoutes(db, auth, ingest, attachments).mount(api);
+      new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
+          new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound)).mount(api);
+      new io.switchboard.contact.ContactRoutes(db, auth, events, contacts, conversations).mount(api);
     }
 
     void ready(io.vertx.ext.web.RoutingContext ctx) {

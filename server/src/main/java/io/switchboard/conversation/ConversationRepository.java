@@ -2,11 +2,13 @@ package io.switchboard.conversation;
 
 import io.switchboard.conversation.Views.ConversationView;
 import io.switchboard.db.Sql;
+import io.switchboard.http.Caller;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +29,109 @@ public final class ConversationRepository {
         WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.direction <> 'note'
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview""";
 
+  /** Per user: an inbound message arrived after the user last read the conversation (or never read). */
+  static final String UNREAD = """
+      (c.last_inbound_at IS NOT NULL AND (rm.read_at IS NULL OR c.last_inbound_at > rm.read_at))""";
+
   private static final String VIEW = "SELECT " + VIEW_COLUMNS
       + " FROM conversation c JOIN contact ct ON ct.id = c.contact_id WHERE c.account_id = $1 AND c.id = $2";
+
+  /** A conversation as one user sees it in REST answers: with unread, hidden once merged away. */
+  private static final String VIEW_FOR_USER = "SELECT " + VIEW_COLUMNS + ", " + UNREAD + """
+       AS unread
+      FROM conversation c JOIN contact ct ON ct.id = c.contact_id
+      LEFT JOIN read_marker rm ON rm.user_id = $3 AND rm.conversation_id = c.id
+      WHERE c.account_id = $1 AND c.id = $2 AND c.merged_into IS NULL""";
+
+  /** A contact's conversations across channels, newest activity first. */
+  private static final String OF_CONTACT = "SELECT " + VIEW_COLUMNS + ", " + UNREAD + """
+       AS unread
+      FROM conversation c JOIN contact ct ON ct.id = c.contact_id
+      LEFT JOIN read_marker rm ON rm.user_id = $3 AND rm.conversation_id = c.id
+      WHERE c.account_id = $1 AND c.contact_id = $2 AND c.merged_into IS NULL
+      ORDER BY c.last_message_at DESC, c.id DESC LIMIT 100""";
+
+  private static final String MARK_READ = """
+      INSERT INTO read_marker (account_id, user_id, conversation_id, read_at)
+      SELECT account_id, $3, id, greatest(now(), last_inbound_at) FROM conversation
+      WHERE account_id = $1 AND id = $2
+      ON CONFLICT (user_id, conversation_id) DO UPDATE SET read_at = greatest(read_marker.read_at, excluded.read_at)""";
+
+  /** A PATCH: null leaves a column as it is; assignee and team may be set to null explicitly. */
+  private static final String CHANGE = """
+      UPDATE conversation SET
+        status = coalesce($3, status),
+        priority = coalesce($4, priority),
+        assignee_id = CASE WHEN $5 THEN $6 ELSE assignee_id END,
+        team_id = CASE WHEN $7 THEN $8 ELSE team_id END,
+        tags = coalesce($9, tags),
+        snooze_until = CASE WHEN coalesce($3, status) = 'snoozed' THEN coalesce($10, snooze_until) END,
+        resolved_at = CASE WHEN coalesce($3, status) = 'resolved' THEN coalesce(resolved_at, now()) END
+      WHERE account_id = $1 AND id = $2""";
+
+  private static final String FIRST_RESPONSE = """
+      UPDATE conversation SET first_response_at = coalesce(first_response_at, now())
+      WHERE account_id = $1 AND id = $2""";
+
+  private static final String USER_EXISTS = """
+      SELECT 1 FROM app_user WHERE account_id = $1 AND id = $2 AND NOT disabled""";
+
+  private static final String CONTACT_EXISTS = """
+      SELECT 1 FROM contact WHERE account_id = $1 AND id = $2 AND merged_into IS NULL""";
+
+  private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2";
+
+  /**
+   * Merge: the surviving conversation takes the other's activity, channels, tags and search text
+   * (greatest/least skip NULLs).
+   */
+  private static final String ABSORB = """
+      UPDATE conversation c SET
+        last_message_at = greatest(c.last_message_at, o.last_message_at),
+        last_inbound_at = greatest(c.last_inbound_at, o.last_inbound_at),
+        channels = ARRAY(SELECT DISTINCT unnest(c.channels || o.channels)),
+        tags = ARRAY(SELECT DISTINCT unnest(c.tags || o.tags)),
+        subject = coalesce(c.subject, o.subject),
+        search_text = left(c.search_text || ' ' || o.search_text, 32768),
+        first_response_at = least(c.first_response_at, o.first_response_at)
+      FROM conversation o
+      WHERE c.account_id = $1 AND c.id = $2 AND o.account_id = $1 AND o.id = $3""";
+
+  private static final String MARK_MERGED = """
+      UPDATE conversation SET merged_into = $3 WHERE account_id = $1 AND id = $2""";
+
+  /** Threads of the other conversation now lead to the surviving one. */
+  private static final String MOVE_THREADS = """
+      UPDATE conversation_thread SET conversation_id = $3 WHERE account_id = $1 AND conversation_id = $2""";
+
+  /** Undelivered messages follow their conversation so they still go out in order (typing items are moot). */
+  private static final String MOVE_OUTBOUND = """
+      UPDATE outbound_item SET conversation_id = $3
+      WHERE account_id = $1 AND conversation_id = $2 AND status IN ('pending', 'leased') AND kind <> 'typing'""";
+
+  /** Contact merge: conversations follow the surviving contact (threads too, unless it has the key). */
+  private static final String MOVE_TO_CONTACT = """
+      UPDATE conversation SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2 RETURNING id""";
+
+  private static final String MOVE_THREADS_TO_CONTACT = """
+      UPDATE conversation_thread t SET contact_id = $3
+      WHERE t.account_id = $1 AND t.contact_id = $2 AND NOT EXISTS (
+        SELECT 1 FROM conversation_thread d
+        WHERE d.channel_id = t.channel_id AND d.contact_id = $3 AND d.thread_key = t.thread_key)""";
+
+  private static final String DROP_THREADS_OF_CONTACT = """
+      DELETE FROM conversation_thread WHERE account_id = $1 AND contact_id = $2""";
 
   private static final String LOCK = """
       SELECT id, account_id, contact_id, status, team_id, assignee_id, resolved_at, merged_into
       FROM conversation WHERE account_id = $1 AND id = $2 FOR UPDATE""";
 
+  /** search_text starts with the subject and the contact's name; messages append their text. */
   private static final String INSERT = """
       INSERT INTO conversation (id, account_id, contact_id, status, subject, team_id, channels, created_at,
-                                last_message_at)
-      VALUES ($1, $2, $3, 'open', $4, $5, ARRAY[$6]::text[], now(), now())""";
+                                last_message_at, search_text)
+      VALUES ($1, $2, $3, 'open', $4, $5, ARRAY[$6]::text[], now(), now(),
+              lower(concat_ws(' ', $4::text, (SELECT name FROM contact WHERE id = $3 AND account_id = $2))))""";
 
   /** Records a message: activity time, channels seen, and (for inbound) the move back to open. */
   private static final String TOUCH = """
@@ -82,6 +176,120 @@ public final class ConversationRepository {
       String subject, boolean reopen) {
     return tx.preparedQuery(TOUCH).execute(Tuple.of(accountId, id, inbound, channelKind, subject, reopen))
         .mapEmpty();
+  }
+
+  /** The conversation for a REST answer to this user: empty when absent, merged away or not visible. */
+  public Future<Optional<ConversationView>> viewFor(SqlClient db, Caller.User caller, String id) {
+    return db.preparedQuery(VIEW_FOR_USER).execute(Tuple.of(caller.accountId(), id, caller.userId()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.<ConversationView>empty();
+          }
+          Row r = rows.iterator().next();
+          ConversationView view = map(r).withUnread(r.getBoolean("unread"));
+          return caller.sees(view.teamId(), view.assigneeId()) ? Optional.of(view) : Optional.empty();
+        });
+  }
+
+  /** A page of the list and the cursor of the next one (null on the last page). */
+  public record Page(List<ConversationView> items, String nextCursor) {
+  }
+
+  public Future<Page> list(SqlClient db, Caller.User caller, ConversationList query) {
+    ConversationList.Statement st = query.statement(caller);
+    return db.preparedQuery(st.sql()).execute(st.params()).map(rows -> {
+      List<ConversationView> items = new ArrayList<>();
+      for (Row r : rows) {
+        items.add(map(r).withUnread(r.getBoolean("unread")));
+      }
+      if (items.size() <= query.limit()) {
+        return new Page(items, null);
+      }
+      List<ConversationView> page = items.subList(0, query.limit());
+      ConversationView last = page.get(page.size() - 1);
+      return new Page(List.copyOf(page),
+          new Cursor(last.lastMessageAt(), last.id()).encode());
+    });
+  }
+
+  /** The contact's conversations this user may see. */
+  public Future<List<ConversationView>> ofContact(SqlClient db, Caller.User caller, String contactId) {
+    return db.preparedQuery(OF_CONTACT).execute(Tuple.of(caller.accountId(), contactId, caller.userId()))
+        .map(rows -> {
+          List<ConversationView> out = new ArrayList<>();
+          for (Row r : rows) {
+            ConversationView view = map(r).withUnread(r.getBoolean("unread"));
+            if (caller.sees(view.teamId(), view.assigneeId())) {
+              out.add(view);
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Marks the conversation read up to its newest inbound message (and never moves backwards). */
+  public Future<Void> markRead(SqlClient db, String accountId, String userId, String id) {
+    return db.preparedQuery(MARK_READ).execute(Tuple.of(accountId, id, userId)).mapEmpty();
+  }
+
+  /** What a PATCH changes; null fields stay as they are. */
+  public record Changes(String status, String priority, boolean setAssignee, String assigneeId, boolean setTeam,
+      String teamId, List<String> tags, Instant snoozeUntil) {
+  }
+
+  public Future<Void> change(SqlClient tx, String accountId, String id, Changes c) {
+    Tuple t = Tuple.of(accountId, id, c.status(), c.priority(), c.setAssignee(), c.assigneeId())
+        .addBoolean(c.setTeam()).addString(c.teamId())
+        .addArrayOfString(c.tags() == null ? null : c.tags().toArray(String[]::new))
+        .addOffsetDateTime(Sql.utc(c.snoozeUntil()));
+    return tx.preparedQuery(CHANGE).execute(t).mapEmpty();
+  }
+
+  /** Records the first agent reply (only the first one counts). */
+  public Future<Void> recordFirstResponse(SqlClient tx, String accountId, String id) {
+    return tx.preparedQuery(FIRST_RESPONSE).execute(Tuple.of(accountId, id)).mapEmpty();
+  }
+
+  /** An enabled user of the account (a valid assignee). */
+  public Future<Boolean> userExists(SqlClient db, String accountId, String userId) {
+    return db.preparedQuery(USER_EXISTS).execute(Tuple.of(accountId, userId)).map(rows -> rows.size() == 1);
+  }
+
+  /** A contact of the account that has not been merged into another. */
+  public Future<Boolean> contactExists(SqlClient db, String accountId, String contactId) {
+    return db.preparedQuery(CONTACT_EXISTS).execute(Tuple.of(accountId, contactId)).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Boolean> teamExists(SqlClient db, String accountId, String teamId) {
+    return db.preparedQuery(TEAM_EXISTS).execute(Tuple.of(accountId, teamId)).map(rows -> rows.size() == 1);
+  }
+
+  /** Merges other into target: state, threads and pending items move; the other is hidden from lists. */
+  public Future<Void> absorb(SqlClient tx, String accountId, String targetId, String otherId) {
+    Tuple t = Tuple.of(accountId, targetId, otherId);
+    Tuple moving = Tuple.of(accountId, otherId, targetId);
+    return tx.preparedQuery(ABSORB).execute(t)
+        .compose(x -> tx.preparedQuery(MOVE_THREADS).execute(moving))
+        .compose(x -> tx.preparedQuery(MOVE_OUTBOUND).execute(moving))
+        .compose(x -> tx.preparedQuery(MARK_MERGED).execute(moving))
+        .mapEmpty();
+  }
+
+  /**
+   * Contact merge: every conversation (and thread key) of the other contact moves to the target.
+   * Returns the ids of the conversations that moved.
+   */
+  public Future<List<String>> moveToContact(SqlClient tx, String accountId, String otherContactId,
+      String targetContactId) {
+    Tuple moving = Tuple.of(accountId, otherContactId, targetContactId);
+    List<String> moved = new ArrayList<>();
+    return tx.preparedQuery(MOVE_TO_CONTACT).execute(moving)
+        .compose(rows -> {
+          rows.forEach(r -> moved.add(r.getString("id")));
+          return tx.preparedQuery(MOVE_THREADS_TO_CONTACT).execute(moving);
+        })
+        .compose(x -> tx.preparedQuery(DROP_THREADS_OF_CONTACT).execute(Tuple.of(accountId, otherContactId)))
+        .map(x -> moved);
   }
 
   public static ConversationView map(Row r) {

@@ -32,13 +32,25 @@ public final class MessageRepository {
       html, attachments::text AS attachments, call::text AS call, auto_submitted, public, created_at, sent_at,
       delivery_status, client_id, thread_key""";
 
+  /**
+   * Inserts the message and appends its subject and text to the conversation's search_text (capped:
+   * the list's q searches the first 32 KB of a conversation).
+   */
   private static final String INSERT = """
-      INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
-                           author_id, author_name, identity_id, from_verified, external_id, client_id, thread_key,
-                           subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text::jsonb,
-              $19::text::jsonb, $20, $21, $22, $23)
-      RETURNING\s""" + COLUMNS;
+      WITH saved AS (
+        INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
+                             author_id, author_name, identity_id, from_verified, external_id, client_id, thread_key,
+                             subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text::jsonb,
+                $19::text::jsonb, $20, $21, $22, $23)
+        RETURNING\s""" + COLUMNS + """
+      ),
+      searchable AS (
+        UPDATE conversation SET search_text = left(search_text || ' ' || lower(concat_ws(' ', $15::text, $16::text)),
+                                                   32768)
+        WHERE account_id = $2 AND id = $3 AND length(search_text) < 32768 AND ($15 IS NOT NULL OR $16 IS NOT NULL)
+      )
+      SELECT * FROM saved""";
 
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM message WHERE account_id = $1 AND id = $2";
 
@@ -47,6 +59,26 @@ public final class MessageRepository {
        FROM message WHERE account_id = $1 AND conversation_id = $2
         AND ($3::timestamptz IS NULL OR (created_at, id) < ($3, $4))
       ORDER BY created_at DESC, id DESC LIMIT $5""";
+
+  private static final String BY_ID_IN = BY_ID + " AND conversation_id = $3";
+
+  private static final String BY_CLIENT_ID = "SELECT " + COLUMNS
+      + " FROM message WHERE account_id = $1 AND conversation_id = $2 AND client_id = $3";
+
+  private static final String NEWEST_INBOUND = "SELECT " + COLUMNS + """
+       FROM message WHERE account_id = $1 AND conversation_id = $2 AND direction = 'inbound'
+      ORDER BY created_at DESC, id DESC LIMIT 1""";
+
+  /** Merge: messages move; a clientId the target already holds is dropped (its retry window is long gone). */
+  private static final String MOVE = """
+      UPDATE message m SET conversation_id = $3,
+        client_id = CASE WHEN EXISTS (SELECT 1 FROM message d WHERE d.conversation_id = $3 AND d.client_id = m.client_id)
+                         THEN NULL ELSE m.client_id END
+      WHERE m.account_id = $1 AND m.conversation_id = $2""";
+
+  private static final String ATTACHMENT_REFS = """
+      SELECT id, name, content_type, size FROM attachment
+      WHERE account_id = $1 AND id = ANY($2) AND message_id IS NULL""";
 
   private static final String LINK_ATTACHMENTS = """
       UPDATE attachment SET message_id = $3 WHERE account_id = $1 AND id = ANY($2) AND message_id IS NULL""";
@@ -88,6 +120,51 @@ public final class MessageRepository {
           rows.forEach(r -> out.add(map(r)));
           return out;
         });
+  }
+
+  /** The message only if it belongs to this conversation. */
+  public Future<Optional<MessageView>> inConversation(SqlClient db, String accountId, String conversationId,
+      String id) {
+    return db.preparedQuery(BY_ID_IN).execute(Tuple.of(accountId, id, conversationId)).map(MessageRepository::first);
+  }
+
+  /** The message an earlier request with this clientId stored, if any. */
+  public Future<Optional<MessageView>> byClientId(SqlClient db, String accountId, String conversationId,
+      String clientId) {
+    return db.preparedQuery(BY_CLIENT_ID).execute(Tuple.of(accountId, conversationId, clientId))
+        .map(MessageRepository::first);
+  }
+
+  public Future<Optional<MessageView>> newestInbound(SqlClient db, String accountId, String conversationId) {
+    return db.preparedQuery(NEWEST_INBOUND).execute(Tuple.of(accountId, conversationId))
+        .map(MessageRepository::first);
+  }
+
+  /** Moves every message of one conversation into another (conversation merge). */
+  public Future<Integer> moveAll(SqlClient tx, String accountId, String fromConversationId, String toConversationId) {
+    return tx.preparedQuery(MOVE).execute(Tuple.of(accountId, fromConversationId, toConversationId))
+        .map(r -> r.rowCount());
+  }
+
+  /** Descriptions of uploaded, not yet used attachments of the account, in the order asked for. */
+  public Future<List<AttachmentRef>> unusedAttachments(SqlClient db, String accountId, List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return db.preparedQuery(ATTACHMENT_REFS)
+        .execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, AttachmentRef> found = new java.util.HashMap<>();
+          for (Row r : rows) {
+            found.put(r.getString("id"), new AttachmentRef(r.getString("id"), r.getString("name"),
+                r.getString("content_type"), r.getLong("size")));
+          }
+          return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+        });
+  }
+
+  private static Optional<MessageView> first(io.vertx.sqlclient.RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next()));
   }
 
   public static MessageView map(Row r) {

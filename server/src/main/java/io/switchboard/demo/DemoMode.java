@@ -3,24 +3,90 @@ package io.switchboard.demo;
 import io.switchboard.Switchboard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Demo mode: a demo account, channels and live simulated traffic. */
+/**
+ * Demo mode (SWITCHBOARD_DEMO=true): keeps its secrets in a private folder, creates the "Demo Shop"
+ * account, its people and channels through the server's own public API, prints how to sign in, and
+ * plays live after-sales traffic from simulated customers.
+ */
 public final class DemoMode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoMode.class);
+
+  /** Where the demo keeps its secrets and channel keys; relative to the working directory. */
+  public static final String DIR_VARIABLE = "SWITCHBOARD_DEMO_DIR";
+
+  /** The demo's folder and the simulator's pace (a random pause between the two bounds). */
+  public record Options(Path dir, long minDelayMs, long maxDelayMs) {
+
+    public static Options fromEnv(Map<String, String> env) {
+      String dir = env.get(DIR_VARIABLE);
+      return new Options(Path.of(dir == null || dir.isBlank() ? ".switchboard" : dir), 2000, 6000);
+    }
+  }
 
   private final Vertx vertx;
   private final Switchboard app;
+  private final Options options;
+  private DemoClient client;
+  private TrafficSimulator simulator;
 
   public DemoMode(Vertx vertx, Switchboard app) {
+    this(vertx, app, Options.fromEnv(System.getenv()));
+  }
+
+  public DemoMode(Vertx vertx, Switchboard app, Options options) {
     this.vertx = vertx;
     this.app = app;
+    this.options = options;
   }
 
-  /** Demo mode generates a JWT signing key once and keeps it, so sessions survive restarts. */
+  /**
+   * Demo mode generates a JWT signing key and a platform key once and keeps them (0600) in the demo
+   * folder, so sessions survive restarts. Variables already set win. Blocking: call before Vert.x.
+   */
   public static void prepareEnvironment(Map<String, String> env) {
+    DemoFiles files = new DemoFiles(Options.fromEnv(env).dir());
+    keep(env, "SWITCHBOARD_JWT_SECRET", () -> files.secret(DemoFiles.JWT_SECRET));
+    keep(env, "SWITCHBOARD_PLATFORM_KEY", () -> files.secret(DemoFiles.PLATFORM_KEY));
   }
 
+  /** Sets up (or finds) the demo account, prints the banner and starts the simulated traffic. */
   public Future<Void> run() {
-    return Future.succeededFuture();
+    DemoFiles files = new DemoFiles(options.dir());
+    client = new DemoClient(vertx, app.port());
+    return new DemoSetup(vertx, client, files, app.config().platformKey()).run()
+        .map(demo -> {
+          System.out.println(Banner.render(demo, app.services().publicUrl(), options.dir()));
+          simulator = new TrafficSimulator(vertx, client, demo.channelsByKind(), options.minDelayMs(),
+              options.maxDelayMs(), new Random());
+          simulator.start();
+          LOG.info("demo traffic started for account {}", demo.accountId());
+          return (Void) null;
+        })
+        .onFailure(err -> LOG.error("demo mode could not start: {}", err.getMessage()));
+  }
+
+  /** Stops the simulated traffic and the demo's HTTP client. */
+  public Future<Void> stop() {
+    Future<Void> traffic = simulator == null ? Future.succeededFuture() : simulator.stop();
+    return traffic.eventually(() -> client == null ? Future.succeededFuture() : client.close());
+  }
+
+  /** The running simulator (null before run() succeeds). */
+  TrafficSimulator simulator() {
+    return simulator;
+  }
+
+  private static void keep(Map<String, String> env, String name, java.util.function.Supplier<String> secret) {
+    String current = env.get(name);
+    if (current == null || current.isBlank()) {
+      env.put(name, secret.get());
+    }
   }
 }

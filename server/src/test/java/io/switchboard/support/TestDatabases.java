@@ -33,12 +33,24 @@ public final class TestDatabases {
     String name = ("sb_t_" + testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "")).substring(0,
         Math.min(40, 5 + testName.length())) + "_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     PgUrl base = PgUrl.parse(BASE_URL);
-    try (Connection c = Database.maintenance(base); var st = c.createStatement()) {
-      st.execute("CREATE DATABASE " + Database.quoteIdent(name) + " TEMPLATE " + Database.quoteIdent(tpl));
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot create test database " + name, e);
+    // Another process copying or migrating the template at this moment makes PostgreSQL refuse
+    // (55006, "being accessed by other users"): wait a little and try again.
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = Database.maintenance(base); var st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + Database.quoteIdent(name) + " TEMPLATE " + Database.quoteIdent(tpl));
+        return url(name);
+      } catch (java.sql.SQLException e) {
+        if (!"55006".equals(e.getSQLState()) || attempt == 40) {
+          throw new IllegalStateException("cannot create test database " + name, e);
+        }
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(ie);
+        }
+      }
     }
-    return url(name);
   }
 
   public static void drop(String url) {

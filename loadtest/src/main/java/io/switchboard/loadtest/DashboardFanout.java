@@ -1,0 +1,92 @@
+package io.switchboard.loadtest;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Scenario 4: many supervisor tabs watch the dashboard (and, seeing the whole account, every
+ * message). First all read promptly; then a share of them stop reading. The prompt ones must see
+ * the same dashboard age and message latency either way; the stalled ones, once they read again
+ * (or reconnect after a 4408), must have lost nothing.
+ */
+final class DashboardFanout {
+
+  record Phase(String label, LatencyTrack.Summary dashboardAge, Bench.Measured measured) {
+  }
+
+  record Result(int supervisors, int slowReaders, Phase allReading, Phase withSlowReaders, long slowClosedByServer,
+      Recipient.Tally slowTally) {
+  }
+
+  /** How long stalled tabs get to catch up (read their backlog, or reconnect and replay) once reading again. */
+  private static final int CATCH_UP_MS = 30_000;
+
+  private DashboardFanout() {
+  }
+
+  private static Recipient.Tally tally(List<Recipient> who) {
+    Recipient.Tally t = new Recipient.Tally(0, 0, 0, 0);
+    for (Recipient r : who) {
+      t = t.plus(r.tally());
+    }
+    return t;
+  }
+
+  static Result run(Bench bench, Target target, List<Recipient> fast, List<Recipient> slow, int rate, int seconds,
+      DbCheck db, String accountId) {
+    Crowd fastCrowd = new Crowd(bench.vertx, target, 2);
+    Crowd slowCrowd = new Crowd(bench.vertx, target, 1);
+    try {
+      Bench.await(fastCrowd.connect(fast, true), 600);
+      Bench.await(slowCrowd.connect(slow, true), 600);
+      List<Recipient> everyone = new ArrayList<>(fast);
+      everyone.addAll(slow);
+      Bench.sleep(2000); // let the subscriptions take effect before measuring
+
+      Phase reading = phase(bench, target, fastCrowd, "dashboard " + everyone.size() + " all reading", everyone,
+          everyone, rate, seconds, db, accountId);
+
+      slow.forEach(r -> {
+        StreamClient c = r.connection;
+        if (c != null) {
+          c.pauseReading();
+        }
+      });
+      Window w = bench.window("dashboard " + everyone.size() + " with " + slow.size() + " stalled", everyone);
+      fastCrowd.dashboardAge = new LatencyTrack("dashboard age");
+      OpenLoopSender sender = new OpenLoopSender(bench.vertx, target, 64, 20_000, w.run.hashCode());
+      Future<OpenLoopSender.Outcome> load = sender.run(w, rate, seconds * 1000L, w.run.hashCode());
+      Bench.Measured m = bench.measure(w, load, fast, db, accountId);
+      Phase stalled = new Phase(w.ack.name.replace(" ack", ""), fastCrowd.dashboardAge.summary(), m);
+      Bench.await(sender.close(), 30);
+
+      // The stalled tabs read again: whatever the server kept or replays after a 4408 must be complete.
+      slow.forEach(r -> {
+        StreamClient c = r.connection;
+        if (c != null) {
+          c.resumeReading();
+        }
+      });
+      Recipient.Tally slowTally = tally(slow);
+      for (int waited = 0; slowTally.lost() > 0 && waited < CATCH_UP_MS; waited += 500) {
+        Bench.sleep(500);
+        slowTally = tally(slow);
+      }
+      return new Result(everyone.size(), slow.size(), reading, stalled, slowCrowd.serverCloses.get(), slowTally);
+    } finally {
+      Bench.await(fastCrowd.close(), 60);
+      Bench.await(slowCrowd.close(), 60);
+    }
+  }
+
+  private static Phase phase(Bench bench, Target target, Crowd crowd, String label, List<Recipient> watchers,
+      List<Recipient> tallied, int rate, int seconds, DbCheck db, String accountId) {
+    crowd.dashboardAge = new LatencyTrack("dashboard age");
+    Window w = bench.window(label, watchers);
+    OpenLoopSender sender = new OpenLoopSender(bench.vertx, target, 64, 20_000, w.run.hashCode());
+    Bench.Measured m = bench.measure(w, sender.run(w, rate, seconds * 1000L, w.run.hashCode()), tallied, db, accountId);
+    Bench.await(sender.close(), 30);
+    return new Phase(label, crowd.dashboardAge.summary(), m);
+  }
+}

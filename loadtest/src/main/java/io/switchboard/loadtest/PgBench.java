@@ -1,0 +1,93 @@
+package io.switchboard.loadtest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The database baseline: pgbench running the writes of one ingest transaction (a message row, a
+ * conversation touch, the account's seq row bumped, two events) against the same schema, with
+ * durable commits (server defaults), at 1, 8 and 32 clients. All clients share one account, as in
+ * the ingest scenario, so they queue on its seq row exactly as the server's transactions do.
+ */
+final class PgBench {
+
+  private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+  private static final Pattern LATENCY = Pattern.compile("latency average = ([0-9.]+) ms");
+
+  private static final String SETUP = """
+      INSERT INTO account (id, name) VALUES ('acct_pgbench', 'pgbench') ON CONFLICT DO NOTHING;
+      INSERT INTO account_seq (account_id) VALUES ('acct_pgbench') ON CONFLICT DO NOTHING;
+      INSERT INTO contact (id, account_id, name) VALUES ('ct_pgbench', 'acct_pgbench', 'pgbench') ON CONFLICT DO NOTHING;
+      INSERT INTO conversation (id, account_id, contact_id)
+        SELECT 'cv_pgbench_' || i, 'acct_pgbench', 'ct_pgbench' FROM generate_series(0, 63) i ON CONFLICT DO NOTHING;
+      """;
+
+  private static final String SCRIPT = """
+      \\set n random(1, 9000000000000000000)
+      \\set conv random(0, 63)
+      BEGIN;
+      SELECT pg_advisory_xact_lock(hashtextextended('pgb:' || :n, 0));
+      SELECT id, status, team_id, assignee_id FROM conversation WHERE id = 'cv_pgbench_' || :conv AND account_id = 'acct_pgbench' FOR UPDATE;
+      INSERT INTO message (id, account_id, conversation_id, direction, author_type, external_id, text)
+        VALUES ('msg_pgb_' || :n, 'acct_pgbench', 'cv_pgbench_' || :conv, 'inbound', 'contact', 'pgb-' || :n, repeat('lorem ipsum ', 30));
+      UPDATE conversation SET last_message_at = now(), last_inbound_at = now() WHERE id = 'cv_pgbench_' || :conv;
+      UPDATE account_seq SET last_seq = last_seq + 2 WHERE account_id = 'acct_pgbench' RETURNING last_seq AS seq \\gset
+      INSERT INTO event (account_id, seq, type, conversation_id, data) VALUES
+        ('acct_pgbench', :seq - 1, 'conversation.updated', 'cv_pgbench_' || :conv, '{"status":"open"}'),
+        ('acct_pgbench', :seq, 'message.created', 'cv_pgbench_' || :conv, '{"text":"lorem ipsum"}');
+      COMMIT;
+      """;
+
+  record Result(int clients, double tps, double latencyMillis) {
+  }
+
+  static boolean available() {
+    return executable() != null;
+  }
+
+  static Path executable() {
+    for (String p : List.of("/usr/bin/pgbench", "/usr/lib/postgresql/15/bin/pgbench")) {
+      if (Files.isExecutable(Path.of(p))) {
+        return Path.of(p);
+      }
+    }
+    return null;
+  }
+
+  /** Runs each client count for {@code seconds}; returns one result per count. */
+  static List<Result> run(String database, int seconds, List<Integer> clientCounts, Path workDir)
+      throws IOException, InterruptedException {
+    Path script = workDir.resolve("ingest-transaction.sql");
+    Files.writeString(script, SCRIPT);
+    exec(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-q",
+        "-c", SETUP));
+    List<Result> results = new ArrayList<>();
+    for (int clients : clientCounts) {
+      String out = exec(List.of(executable().toString(), "-h", "127.0.0.1", "-U", "postgres", "-n",
+          "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 2)), "-T", Integer.toString(seconds),
+          "-f", script.toString(), database));
+      results.add(new Result(clients, number(TPS, out), number(LATENCY, out)));
+    }
+    return results;
+  }
+
+  private static double number(Pattern p, String text) {
+    Matcher m = p.matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  private static String exec(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new IOException(String.join(" ", command.subList(0, 1)) + " failed: " + out);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,355 @@
+package io.switchboard.loadtest;
+
+import io.switchboard.loadtest.Bench.Measured;
+import io.switchboard.loadtest.IngestRamp.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The Markdown report and its charts, written to docs/benchmarks/. Figures over repeats are shown
+ * as "median (min–max)". Targets are reported as they stand, met or not.
+ */
+final class Report {
+
+  private final Path dir;
+  private final String runId;
+  private final StringBuilder md = new StringBuilder();
+  private final List<String[]> targets = new ArrayList<>();
+
+  Report(Path dir, String runId) {
+    this.dir = dir;
+    this.runId = runId;
+  }
+
+  Report line(String s) {
+    md.append(s).append('\n');
+    return this;
+  }
+
+  /** A target of the issue and where we stand. */
+  void target(String what, String measured, Boolean met) {
+    targets.add(new String[] {what, measured, met == null ? "not measured" : met ? "met" : "**not met**"});
+  }
+
+  // ---- scenario 1 -------------------------------------------------------------------------------
+
+  void ingest(List<Step> steps, int repeats) throws IOException {
+    line("## 1. Ingest ramp").line("");
+    line("Inbound messages at Poisson arrivals (all message channel kinds, Zipf-spread customers); every agent of the "
+        + "channel's team and every supervisor should receive each `message.created`. Latency is measured from the "
+        + "intended send time. A repeat stops at the first step not kept up with (see Method).").line("");
+    line("| offered msg/s | acked msg/s | ack p99 ms | delivery p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | "
+        + "out of order | DB exact | cores server / pg / tool / other | repeats |");
+    line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    Map<Integer, List<Step>> byRate = byRate(steps);
+    for (var e : byRate.entrySet()) {
+      List<Step> s = e.getValue();
+      line("| " + e.getKey() + " | " + stat(s, m -> m.sent().acknowledgedPerSecond()) + " | " + stat(s, m -> m.ack().p99())
+          + " | " + stat(s, m -> m.delivery().p50()) + " | " + stat(s, m -> m.delivery().p99()) + " | "
+          + stat(s, m -> m.delivery().p999()) + " | " + stat(s, m -> m.delivery().max()) + " | "
+          + sum(s, m -> m.tally().lost()) + " | " + sum(s, m -> m.tally().duplicates()) + " | "
+          + sum(s, m -> m.tally().orderViolations()) + " | " + dbExact(s) + " | " + cores(s) + " | " + s.size()
+          + kept(s) + " |");
+    }
+    List<Double> knees = new ArrayList<>();
+    for (int r = 1; r <= repeats; r++) {
+      knees.add((double) IngestRamp.knee(steps, r));
+    }
+    Stats knee = Stats.of(knees);
+    int top = byRate.isEmpty() ? 0 : ((TreeMap<Integer, List<Step>>) byRate).lastKey();
+    // If even the top step was kept up with, the knee lies beyond the ramp: say so rather than call it the knee.
+    String atLeast = knee.n() > 0 && knee.min() >= top ? "≥ " : "";
+    line("").line("Knee (highest offered rate kept up with, per repeat " + knees + "): **" + atLeast + knee.show()
+        + " msg/s**" + (atLeast.isEmpty() ? "." : " (never fell behind: the knee is above the ramp's top step).")).line("");
+    target("durable ingest >= 5,000 msg/s", atLeast + knee.show() + " msg/s", knee.median() >= 5000);
+    Stats p99At5000 = deliveryAt(byRate, 5000, m -> m.delivery().p99());
+    Stats p999At5000 = deliveryAt(byRate, 5000, m -> m.delivery().p999());
+    target("inbound -> agent p99 <= 25 ms at 5,000 msg/s", p99At5000.n() == 0 ? "rate not reached" : p99At5000.show() + " ms",
+        p99At5000.n() == 0 ? Boolean.FALSE : p99At5000.median() <= 25);
+    target("inbound -> agent p99.9 <= 100 ms at 5,000 msg/s", p999At5000.n() == 0 ? "rate not reached"
+        : p999At5000.show() + " ms", p999At5000.n() == 0 ? Boolean.FALSE : p999At5000.median() <= 100);
+    Stats p99At1000 = deliveryAt(byRate, 1000, m -> m.delivery().p99());
+    target("inbound -> agent p99 <= 10 ms at 1,000 msg/s", p99At1000.n() == 0 ? "rate not reached" : p99At1000.show() + " ms",
+        p99At1000.n() == 0 ? Boolean.FALSE : p99At1000.median() <= 10);
+
+    // Charts: latency against rate (medians over repeats), latency over time (first repeat).
+    Charts.Lines vsRate = new Charts.Lines();
+    for (var e : byRate.entrySet()) {
+      List<Step> s = e.getValue();
+      vsRate.get("delivery p50").add(e.getKey(), Stats.of(values(s, m -> m.delivery().p50())).median());
+      vsRate.get("delivery p99").add(e.getKey(), Stats.of(values(s, m -> m.delivery().p99())).median());
+      vsRate.get("delivery p99.9").add(e.getKey(), Stats.of(values(s, m -> m.delivery().p999())).median());
+      vsRate.get("ack p99").add(e.getKey(), Stats.of(values(s, m -> m.ack().p99())).median());
+    }
+    String rateChart = runId + "-latency-vs-rate.png";
+    Charts.write(dir.resolve(rateChart), "Ingest: latency against offered rate (median of repeats)", "offered msg/s",
+        "ms (log)", vsRate.all(), true);
+    Charts.Lines overTime = new Charts.Lines();
+    List<Charts.Mark> stepStarts = new ArrayList<>();
+    double offset = 0;
+    for (Step s : steps) {
+      if (s.repeat() != 1) {
+        continue;
+      }
+      stepStarts.add(new Charts.Mark(offset, s.rate() + "/s"));
+      double last = 0;
+      for (LatencyTrack.Point p : s.measured().timeline()) {
+        overTime.get("delivery p50").add(offset + p.secondsFromStart(), p.p50Millis());
+        overTime.get("delivery p99").add(offset + p.secondsFromStart(), p.p99Millis());
+        overTime.get("delivery max").add(offset + p.secondsFromStart(), p.maxMillis());
+        last = p.secondsFromStart();
+      }
+      offset += last + 1;
+    }
+    String timeChart = runId + "-latency-over-time.png";
+    Charts.write(dir.resolve(timeChart), "Ingest ramp, repeat 1: delivery latency per second (steps back to back)",
+        "seconds of measurement", "ms (log)", overTime.all(), false, stepStarts);
+    line("![latency against rate](" + rateChart + ")").line("").line("![latency over time](" + timeChart + ")").line("");
+  }
+
+  // ---- scenario 3 -------------------------------------------------------------------------------
+
+  void reconnect(List<ReconnectStorm.Result> results) {
+    line("## 3. Reconnect storm").line("");
+    line("Agents dropped at once during steady traffic; each fetches a new ticket and resumes with `since` = its last "
+        + "seq. Resume time runs from the drop until the last one is `ready` again (ticket and replay included).")
+        .line("");
+    line("| case | dropped | rate msg/s | all resumed after s | failed reconnects | delivery p99 ms | p99.9 ms | max ms | "
+        + "lost | dup | out of order | DB exact |");
+    line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    boolean allWithin10 = true;
+    boolean clean = true;
+    for (ReconnectStorm.Result r : results) {
+      Measured m = r.measured();
+      line("| " + r.label() + " | " + r.dropped() + " | " + (int) m.sent().offeredPerSecond() + " | "
+          + Stats.fmt(r.allResumedSeconds()) + " | " + r.reconnectFailures() + " | " + Stats.fmt(m.delivery().p99())
+          + " | " + Stats.fmt(m.delivery().p999()) + " | " + Stats.fmt(m.delivery().max()) + " | " + m.tally().lost()
+          + " | " + m.tally().duplicates() + " | " + m.tally().orderViolations() + " | " + exact(m) + " |");
+      allWithin10 &= r.allResumedSeconds() <= 10 && r.reconnectFailures() == 0;
+      clean &= m.clean();
+    }
+    line("");
+    if (!results.isEmpty()) {
+      target("every reconnecting agent resumed within 10 s", results.stream()
+          .map(r -> r.label() + ": " + Stats.fmt(r.allResumedSeconds()) + " s").toList().toString(), allWithin10);
+      target("reconnect storm: zero lost/duplicated events", clean ? "0 lost, 0 dup, 0 reordered" : "violations, see §3",
+          clean);
+    }
+  }
+
+  // ---- scenario 4 -------------------------------------------------------------------------------
+
+  void fanout(List<DashboardFanout.Result> results) {
+    line("## 4. Dashboard fan-out").line("");
+    line("Supervisor tabs subscribed to the dashboard (each also receives every message of the account). Dashboard "
+        + "age = receipt time minus the snapshot's `at` (wall clock). Then a share of tabs stops reading; the prompt "
+        + "tabs should not notice.").line("");
+    line("| supervisors | phase | dashboard age p50 ms | p99 ms | message delivery p99 ms | p99.9 ms | lost | dup | "
+        + "out of order |");
+    line("|---|---|---|---|---|---|---|---|---|");
+    for (DashboardFanout.Result r : results) {
+      for (DashboardFanout.Phase p : List.of(r.allReading(), r.withSlowReaders())) {
+        Measured m = p.measured();
+        line("| " + r.supervisors() + " | " + p.label() + " | " + Stats.fmt(p.dashboardAge().p50()) + " | "
+            + Stats.fmt(p.dashboardAge().p99()) + " | " + Stats.fmt(m.delivery().p99()) + " | "
+            + Stats.fmt(m.delivery().p999()) + " | " + m.tally().lost() + " | " + m.tally().duplicates() + " | "
+            + m.tally().orderViolations() + " |");
+      }
+      line("| " + r.supervisors() + " | the " + r.slowReaders() + " stalled tabs after reading again ("
+          + r.slowClosedByServer() + " closed by the server) | | | | | " + r.slowTally().lost() + " | "
+          + r.slowTally().duplicates() + " | " + r.slowTally().orderViolations() + " |");
+    }
+    line("");
+  }
+
+  // ---- scenario 2 -------------------------------------------------------------------------------
+
+  void connections(IdleConnections.Result r) {
+    line("## 2. Idle connections").line("");
+    line("| idle tabs | connected | connect time s | RSS before MiB | RSS after MiB | RSS per connection KiB | "
+        + "heap after GC per connection KiB |");
+    line("|---|---|---|---|---|---|---|");
+    line("| " + r.connections() + " | " + r.connected() + " | " + Stats.fmt(r.connectSeconds()) + " | "
+        + Stats.fmt(r.rssBeforeKib() / 1024.0) + " | " + Stats.fmt(r.rssAfterKib() / 1024.0) + " | "
+        + Stats.fmt(r.rssPerConnectionKib()) + " | " + Stats.fmt(r.heapPerConnectionKib()) + " |");
+    Measured m = r.withTraffic();
+    line("").line("With " + (int) m.sent().offeredPerSecond() + " msg/s on top: delivery p50 " + Stats.fmt(m.delivery().p50())
+        + " ms, p99 " + Stats.fmt(m.delivery().p99()) + " ms, p99.9 " + Stats.fmt(m.delivery().p999()) + " ms; lost "
+        + m.tally().lost() + ", dup " + m.tally().duplicates() + ", out of order " + m.tally().orderViolations()
+        + ", DB " + exact(m) + ". Direct (off-heap) memory is not reported separately: the server has no `/metrics` "
+        + "yet, so RSS is the figure to trust.").line("");
+    target("<= 15 KB server memory per idle agent connection", Stats.fmt(r.rssPerConnectionKib()) + " KiB RSS, "
+        + Stats.fmt(r.heapPerConnectionKib()) + " KiB heap", r.rssPerConnectionKib() <= 15);
+  }
+
+  // ---- scenario 5 -------------------------------------------------------------------------------
+
+  void history(LargeHistory.Result r, List<Step> smallDatabase) {
+    line("## 5. Large history").line("");
+    line("Stored " + r.messagesAdded() + " history messages (resolved conversations of 20 messages, written straight "
+        + "into PostgreSQL) in " + Stats.fmt(r.loadSeconds()) + " s; the load account now holds " + r.messagesInAccount()
+        + " messages. The same ingest steps, measured again (one repeat), against the small-database medians of §1:")
+        .line("");
+    line("| offered msg/s | database | acked msg/s | ack p99 ms | delivery p50 ms | p99 ms | p99.9 ms | lost | dup | "
+        + "out of order | DB exact |");
+    line("|---|---|---|---|---|---|---|---|---|---|---|");
+    Map<Integer, List<Step>> before = byRate(smallDatabase);
+    for (var e : byRate(r.steps()).entrySet()) {
+      for (var named : List.of(Map.entry("small (§1)", before.getOrDefault(e.getKey(), List.of())),
+          Map.entry("with history", e.getValue()))) {
+        List<Step> s = named.getValue();
+        if (s.isEmpty()) {
+          continue;
+        }
+        line("| " + e.getKey() + " | " + named.getKey() + " | " + stat(s, m -> m.sent().acknowledgedPerSecond()) + " | "
+            + stat(s, m -> m.ack().p99()) + " | " + stat(s, m -> m.delivery().p50()) + " | "
+            + stat(s, m -> m.delivery().p99()) + " | " + stat(s, m -> m.delivery().p999()) + " | "
+            + sum(s, m -> m.tally().lost()) + " | " + sum(s, m -> m.tally().duplicates()) + " | "
+            + sum(s, m -> m.tally().orderViolations()) + " | " + dbExact(s) + " |");
+      }
+    }
+    line("");
+  }
+
+  // ---- baselines --------------------------------------------------------------------------------
+
+  void baselines(List<Step> bareHttp, List<Step> bareWs, List<PgBench.Result> pgbench, List<Step> switchboard)
+      throws IOException {
+    line("## Baselines (same machine, same run)").line("");
+    line("| baseline | offered msg/s | acked msg/s | ack p50 ms | ack p99 ms | delivery p50 ms | delivery p99 ms | "
+        + "delivery p99.9 ms |");
+    line("|---|---|---|---|---|---|---|---|");
+    for (var named : List.of(Map.entry("bare Vert.x HTTP (no sockets)", bareHttp),
+        Map.entry("bare Vert.x WebSocket fan-out", bareWs))) {
+      for (var e : byRate(named.getValue()).entrySet()) {
+        List<Step> s = e.getValue();
+        line("| " + named.getKey() + " | " + e.getKey() + " | " + stat(s, m -> m.sent().acknowledgedPerSecond()) + " | "
+            + stat(s, m -> m.ack().p50()) + " | " + stat(s, m -> m.ack().p99()) + " | " + stat(s, m -> m.delivery().p50())
+            + " | " + stat(s, m -> m.delivery().p99()) + " | " + stat(s, m -> m.delivery().p999()) + " |");
+      }
+    }
+    line("");
+    if (!pgbench.isEmpty()) {
+      line("pgbench, one ingest transaction's writes (durable commits, one account's seq row):").line("");
+      line("| clients | transactions/s | average latency ms |").line("|---|---|---|");
+      pgbench.forEach(p -> line("| " + p.clients() + " | " + Stats.fmt(p.tps()) + " | " + Stats.fmt(p.latencyMillis())
+          + " |"));
+      line("");
+    }
+    Charts.Lines lines = new Charts.Lines();
+    byRate(switchboard).forEach((rate, s) -> {
+      lines.get("Switchboard delivery p99").add(rate, Stats.of(values(s, m -> m.delivery().p99())).median());
+      lines.get("Switchboard ack p99").add(rate, Stats.of(values(s, m -> m.ack().p99())).median());
+    });
+    byRate(bareWs).forEach((rate, s) -> lines.get("bare WebSocket delivery p99").add(rate,
+        Stats.of(values(s, m -> m.delivery().p99())).median()));
+    byRate(bareHttp).forEach((rate, s) -> lines.get("bare HTTP ack p99").add(rate,
+        Stats.of(values(s, m -> m.ack().p99())).median()));
+    String chart = runId + "-baselines.png";
+    Charts.write(dir.resolve(chart), "Switchboard against the bare Vert.x baselines (p99)", "offered msg/s", "ms (log)",
+        lines.all(), true);
+    line("![Switchboard against the baselines](" + chart + ")").line("");
+    // Switchboard as a fraction of the baselines.
+    double sbKnee = Stats.of(switchboard.stream().map(Step::repeat).distinct()
+        .map(r -> (double) IngestRamp.knee(switchboard, r)).toList()).median();
+    double bestPg = pgbench.stream().mapToDouble(PgBench.Result::tps).max().orElse(Double.NaN);
+    double bareKnee = IngestRamp.knee(bareHttp, 1);
+    line("Switchboard as a fraction of the baselines:").line("");
+    line("- sustained ingest " + Stats.fmt(sbKnee) + " msg/s = " + pct(sbKnee, bestPg)
+        + " of pgbench's best " + Stats.fmt(bestPg) + " transactions/s, and " + pct(sbKnee, bareKnee)
+        + " of the highest rate the bare HTTP endpoint was offered and kept up with (" + Stats.fmt(bareKnee) + " msg/s; "
+        + "the bare endpoint's real ceiling is higher than the rates tried).");
+    for (int rate : byRate(switchboard).keySet()) {
+      Stats sb = Stats.of(values(byRate(switchboard).get(rate), m -> m.delivery().p99()));
+      List<Step> ws = byRate(bareWs).get(rate);
+      if (ws != null) {
+        Stats bare = Stats.of(values(ws, m -> m.delivery().p99()));
+        line("- at " + rate + " msg/s, delivery p99 " + sb.show() + " ms vs bare WebSocket fan-out " + bare.show()
+            + " ms (" + Stats.fmt(sb.median() / bare.median()) + "×).");
+      }
+    }
+    line("");
+  }
+
+  // ---- writing ----------------------------------------------------------------------------------
+
+  Path write(String header) throws IOException {
+    StringBuilder out = new StringBuilder(header);
+    out.append("## Targets: where we stand\n\n| target | measured | status |\n|---|---|---|\n");
+    for (String[] t : targets) {
+      out.append("| ").append(t[0]).append(" | ").append(t[1]).append(" | ").append(t[2]).append(" |\n");
+    }
+    out.append('\n').append(md);
+    Path file = dir.resolve(runId + ".md");
+    Files.writeString(file, out.toString());
+    return file;
+  }
+
+  String targetsText() {
+    StringBuilder sb = new StringBuilder();
+    for (String[] t : targets) {
+      sb.append("  ").append(t[2].replace("*", "")).append(": ").append(t[0]).append(" -> ").append(t[1]).append('\n');
+    }
+    return sb.toString();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private static Map<Integer, List<Step>> byRate(List<Step> steps) {
+    Map<Integer, List<Step>> out = new TreeMap<>();
+    steps.forEach(s -> out.computeIfAbsent(s.rate(), k -> new ArrayList<>()).add(s));
+    return out;
+  }
+
+  private static List<Double> values(List<Step> steps, Function<Measured, Double> f) {
+    return steps.stream().map(s -> f.apply(s.measured())).toList();
+  }
+
+  private static String stat(List<Step> steps, Function<Measured, Double> f) {
+    return Stats.of(values(steps, f)).show();
+  }
+
+  private static long sum(List<Step> steps, Function<Measured, Long> f) {
+    return steps.stream().mapToLong(s -> f.apply(s.measured())).sum();
+  }
+
+  private static Stats deliveryAt(Map<Integer, List<Step>> byRate, int rate, Function<Measured, Double> f) {
+    List<Step> s = byRate.get(rate);
+    return s == null ? Stats.of(List.of()) : Stats.of(values(s, f));
+  }
+
+  private static String dbExact(List<Step> steps) {
+    long bad = steps.stream().filter(s -> s.measured().db() != null && !s.measured().db().exact()).count();
+    boolean any = steps.stream().anyMatch(s -> s.measured().db() != null);
+    return !any ? "–" : bad == 0 ? "yes" : "**no** (" + bad + ")";
+  }
+
+  private static String exact(Measured m) {
+    if (m.db() == null) {
+      return "–";
+    }
+    return m.db().exact() ? "yes" : "**no**: " + m.db().missing() + " missing, " + m.db().duplicated() + " duplicated";
+  }
+
+  /** Median cores used over the repeats, per party. */
+  private static String cores(List<Step> steps) {
+    return new CpuMeter.Usage(Stats.of(values(steps, m -> m.cpu().server())).median(),
+        Stats.of(values(steps, m -> m.cpu().postgres())).median(), Stats.of(values(steps, m -> m.cpu().tool())).median(),
+        Stats.of(values(steps, m -> m.cpu().other())).median()).show();
+  }
+
+  private static String kept(List<Step> steps) {
+    long notKept = steps.stream().filter(s -> !s.keptUp()).count();
+    return notKept == 0 ? "" : " (" + notKept + " not kept up)";
+  }
+
+  private static String pct(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format("%.0f%%", 100 * a / b);
+  }
+}

@@ -1,0 +1,250 @@
+package io.switchboard.contact;
+
+import io.switchboard.conversation.Cursor;
+import io.switchboard.db.Sql;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Contacts, their identities and suggested merges, scoped by account. */
+public final class ContactRepository {
+
+  /** One way to reach a contact; value is normalized (social as "platform:handle"). */
+  public record IdentityView(String kind, String value, String platform, boolean verified) {
+  }
+
+  /** A suggestion that this contact and another are the same person, seen from this contact. */
+  public record SuggestedMerge(String id, String otherId, String otherName, String identityKind, String identityValue,
+      String reason, Instant createdAt) {
+  }
+
+  /** The contact as the conversation view shows it. */
+  public record ContactCard(String id, String name, List<IdentityView> identities) {
+  }
+
+  public record Contact(String id, String name, String mergedInto, Instant createdAt, Instant updatedAt) {
+  }
+
+  private static final String CONTACT = """
+      SELECT id, name, merged_into, created_at, updated_at FROM contact WHERE account_id = $1 AND id = $2""";
+
+  private static final String IDENTITIES = """
+      SELECT kind, value, platform, verified FROM identity
+      WHERE account_id = $1 AND contact_id = $2 ORDER BY created_at, id""";
+
+  private static final String SUGGESTIONS = """
+      SELECT s.id, o.id AS other_id, o.name AS other_name, s.identity_kind, s.identity_value, s.reason, s.created_at
+      FROM suggested_merge s
+      JOIN contact o ON o.account_id = s.account_id
+        AND o.id = CASE WHEN s.contact_id = $2 THEN s.other_id ELSE s.contact_id END
+      WHERE s.account_id = $1 AND (s.contact_id = $2 OR s.other_id = $2) AND s.status = 'open'
+        AND o.merged_into IS NULL
+      ORDER BY s.created_at, s.id""";
+
+  /** Contacts by name or identity, newest first; identities ride along as JSON. */
+  private static final String SEARCH = """
+      SELECT c.id, c.name, c.created_at,
+             coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value, 'platform', i.platform,
+                                                         'verified', i.verified) ORDER BY i.created_at, i.id)
+                       FROM identity i WHERE i.contact_id = c.id), '[]'::json)::text AS identities
+      FROM contact c
+      WHERE c.account_id = $1 AND c.merged_into IS NULL
+        AND ($2::text IS NULL OR lower(coalesce(c.name, '')) LIKE $2
+             OR EXISTS (SELECT 1 FROM identity i WHERE i.account_id = $1 AND i.contact_id = c.id AND i.value LIKE $2))
+        AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3, $4))
+      ORDER BY c.created_at DESC, c.id DESC LIMIT $5""";
+
+  /** Same key as ingest's, so a merge and a message about the same contact serialize. */
+  private static final String ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+
+  private static final String LOCK = """
+      SELECT id, name, merged_into, created_at, updated_at FROM contact
+      WHERE account_id = $1 AND id = $2 FOR UPDATE""";
+
+  /** Messages written from an identity both contacts hold now point at the surviving contact's copy. */
+  private static final String REPOINT_DUPLICATE_IDENTITIES = """
+      UPDATE message m SET identity_id = t.id
+      FROM identity o JOIN identity t ON t.account_id = o.account_id AND t.kind = o.kind AND t.value = o.value
+      WHERE o.account_id = $1 AND o.contact_id = $2 AND t.contact_id = $3 AND m.identity_id = o.id""";
+
+  private static final String DROP_DUPLICATE_IDENTITIES = """
+      DELETE FROM identity o
+      WHERE o.account_id = $1 AND o.contact_id = $2 AND EXISTS (
+        SELECT 1 FROM identity t WHERE t.contact_id = $3 AND t.kind = o.kind AND t.value = o.value)
+      RETURNING o.kind, o.value, o.verified""";
+
+  /** The surviving copy of a duplicate is verified when the dropped one was. */
+  private static final String VERIFY = """
+      UPDATE identity SET verified = true WHERE account_id = $1 AND contact_id = $2 AND kind = $3 AND value = $4""";
+
+  private static final String MOVE_IDENTITIES = """
+      UPDATE identity SET contact_id = $3 WHERE account_id = $1 AND contact_id = $2""";
+
+  private static final String CLOSE_SUGGESTIONS_BETWEEN = """
+      UPDATE suggested_merge SET status = 'merged'
+      WHERE account_id = $1 AND status = 'open'
+        AND ((contact_id = $2 AND other_id = $3) OR (contact_id = $3 AND other_id = $2))""";
+
+  /** Suggestions about third contacts carry over to the survivor (unless it already has the same one). */
+  private static final String CARRY_SUGGESTIONS_FROM = """
+      UPDATE suggested_merge s SET contact_id = $3
+      WHERE s.account_id = $1 AND s.contact_id = $2 AND s.status = 'open' AND NOT EXISTS (
+        SELECT 1 FROM suggested_merge d WHERE d.account_id = $1 AND d.contact_id = $3 AND d.other_id = s.other_id
+          AND d.identity_kind = s.identity_kind AND d.identity_value = s.identity_value)""";
+
+  private static final String CARRY_SUGGESTIONS_TO = """
+      UPDATE suggested_merge s SET other_id = $3
+      WHERE s.account_id = $1 AND s.other_id = $2 AND s.status = 'open' AND NOT EXISTS (
+        SELECT 1 FROM suggested_merge d WHERE d.account_id = $1 AND d.other_id = $3 AND d.contact_id = s.contact_id
+          AND d.identity_kind = s.identity_kind AND d.identity_value = s.identity_value)""";
+
+  private static final String DISMISS_LEFTOVER_SUGGESTIONS = """
+      UPDATE suggested_merge SET status = 'dismissed'
+      WHERE account_id = $1 AND status = 'open' AND (contact_id = $2 OR other_id = $2)""";
+
+  /** Inbound messages name their author; after a merge that is the surviving contact. */
+  private static final String REPOINT_AUTHORS = """
+      UPDATE message SET author_id = $3
+      WHERE account_id = $1 AND author_type = 'contact' AND author_id = $2
+        AND conversation_id IN (SELECT id FROM conversation WHERE account_id = $1 AND contact_id = $3)""";
+
+  private static final String MARK_MERGED = """
+      UPDATE contact SET merged_into = $3, updated_at = now() WHERE account_id = $1 AND id = $2""";
+
+  private static final String KEEP_NAME = """
+      UPDATE contact t SET name = coalesce(t.name, o.name), updated_at = now()
+      FROM contact o WHERE t.account_id = $1 AND t.id = $2 AND o.id = $3 AND o.account_id = $1""";
+
+  public Future<Optional<Contact>> contact(SqlClient db, String accountId, String id) {
+    return db.preparedQuery(CONTACT).execute(Tuple.of(accountId, id)).map(ContactRepository::firstContact);
+  }
+
+  public Future<List<IdentityView>> identities(SqlClient db, String accountId, String contactId) {
+    return db.preparedQuery(IDENTITIES).execute(Tuple.of(accountId, contactId)).map(rows -> {
+      List<IdentityView> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new IdentityView(r.getString("kind"), r.getString("value"), r.getString("platform"),
+            r.getBoolean("verified")));
+      }
+      return out;
+    });
+  }
+
+  public Future<List<SuggestedMerge>> suggestions(SqlClient db, String accountId, String contactId) {
+    return db.preparedQuery(SUGGESTIONS).execute(Tuple.of(accountId, contactId)).map(rows -> {
+      List<SuggestedMerge> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new SuggestedMerge(r.getString("id"), r.getString("other_id"), r.getString("other_name"),
+            r.getString("identity_kind"), r.getString("identity_value"), r.getString("reason"),
+            Sql.instant(r.getOffsetDateTime("created_at"))));
+      }
+      return out;
+    });
+  }
+
+  /** The contact with its identities, for the conversation view; empty when absent. */
+  public Future<Optional<ContactCard>> card(SqlClient db, String accountId, String contactId) {
+    return contact(db, accountId, contactId).compose(c -> c.isEmpty()
+        ? Future.succeededFuture(Optional.<ContactCard>empty())
+        : identities(db, accountId, contactId).map(ids -> Optional.of(new ContactCard(c.get().id(), c.get().name(),
+            ids))));
+  }
+
+  /** A page of the contact list. */
+  public record SearchPage(List<SearchHit> items, String nextCursor) {
+  }
+
+  public record SearchHit(String id, String name, Instant createdAt, List<IdentityView> identities) {
+  }
+
+  public Future<SearchPage> search(SqlClient db, String accountId, String q, Cursor after, int limit) {
+    String pattern = q == null ? null : "%" + escapeLike(q.toLowerCase()) + "%";
+    Tuple t = Tuple.of(accountId, pattern, after == null ? null : Sql.utc(after.at()),
+        after == null ? null : after.id(), limit + 1);
+    return db.preparedQuery(SEARCH).execute(t).map(rows -> {
+      List<SearchHit> hits = new ArrayList<>();
+      for (Row r : rows) {
+        List<IdentityView> ids = new ArrayList<>();
+        for (Object o : new JsonArray(r.getString("identities"))) {
+          JsonObject i = (JsonObject) o;
+          ids.add(new IdentityView(i.getString("kind"), i.getString("value"), i.getString("platform"),
+              i.getBoolean("verified", false)));
+        }
+        hits.add(new SearchHit(r.getString("id"), r.getString("name"), Sql.instant(r.getOffsetDateTime("created_at")),
+            ids));
+      }
+      if (hits.size() <= limit) {
+        return new SearchPage(hits, null);
+      }
+      SearchHit last = hits.get(limit - 1);
+      return new SearchPage(List.copyOf(hits.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
+    });
+  }
+
+  /** Takes ingest's advisory lock of the contact, then its row lock. */
+  public Future<Optional<Contact>> lock(SqlClient tx, String accountId, String id) {
+    return tx.preparedQuery(ADVISORY_LOCK).execute(Tuple.of("contact:" + id))
+        .compose(v -> tx.preparedQuery(LOCK).execute(Tuple.of(accountId, id)))
+        .map(ContactRepository::firstContact);
+  }
+
+  /**
+   * Moves the other contact's identities to the target. An identity both hold is kept once (the
+   * target's copy, verified if either was), so identity_verified_unique stays valid.
+   */
+  public Future<Void> moveIdentities(SqlClient tx, String accountId, String otherId, String targetId) {
+    Tuple moving = Tuple.of(accountId, otherId, targetId);
+    return tx.preparedQuery(REPOINT_DUPLICATE_IDENTITIES).execute(moving)
+        .compose(v -> tx.preparedQuery(DROP_DUPLICATE_IDENTITIES).execute(moving))
+        .compose(dropped -> {
+          List<Tuple> verify = new ArrayList<>();
+          for (Row r : dropped) {
+            if (r.getBoolean("verified")) {
+              verify.add(Tuple.of(accountId, targetId, r.getString("kind"), r.getString("value")));
+            }
+          }
+          return verify.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(VERIFY).executeBatch(verify);
+        })
+        .compose(v -> tx.preparedQuery(MOVE_IDENTITIES).execute(moving))
+        .mapEmpty();
+  }
+
+  /** Suggestions between the two are settled; those about third contacts carry over. */
+  public Future<Void> settleSuggestions(SqlClient tx, String accountId, String otherId, String targetId) {
+    Tuple moving = Tuple.of(accountId, otherId, targetId);
+    return tx.preparedQuery(CLOSE_SUGGESTIONS_BETWEEN).execute(moving)
+        .compose(v -> tx.preparedQuery(CARRY_SUGGESTIONS_FROM).execute(moving))
+        .compose(v -> tx.preparedQuery(CARRY_SUGGESTIONS_TO).execute(moving))
+        .compose(v -> tx.preparedQuery(DISMISS_LEFTOVER_SUGGESTIONS).execute(Tuple.of(accountId, otherId)))
+        .mapEmpty();
+  }
+
+  /** Last step of a merge (after conversations moved): authors repointed, the other marked merged. */
+  public Future<Void> markMerged(SqlClient tx, String accountId, String otherId, String targetId) {
+    Tuple moving = Tuple.of(accountId, otherId, targetId);
+    return tx.preparedQuery(REPOINT_AUTHORS).execute(moving)
+        .compose(v -> tx.preparedQuery(KEEP_NAME).execute(Tuple.of(accountId, targetId, otherId)))
+        .compose(v -> tx.preparedQuery(MARK_MERGED).execute(moving))
+        .mapEmpty();
+  }
+
+  private static Optional<Contact> firstContact(io.vertx.sqlclient.RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return Optional.empty();
+    }
+    Row r = rows.iterator().next();
+    return Optional.of(new Contact(r.getString("id"), r.getString("name"), r.getString("merged_into"),
+        Sql.instant(r.getOffsetDateTime("created_at")), Sql.instant(r.getOffsetDateTime("updated_at"))));
+  }
+
+  private static String escapeLike(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+}

@@ -1,0 +1,123 @@
+package io.switchboard.conversation;
+
+import io.switchboard.channel.ChannelRoutes;
+import io.switchboard.db.Sql;
+import io.switchboard.http.Caller;
+import io.switchboard.http.Check;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One page of the conversation list: the validated filters and the SQL that serves them.
+ *
+ * <p>The WHERE clause is assembled from fixed fragments (values are always bound parameters) so
+ * that each combination of filters gets its own plan, and that plan can use the index matching the
+ * filter; one statement with "$n IS NULL OR ..." would get a generic plan that scans.
+ */
+public record ConversationList(String status, String assignee, String teamId, String channel, String q, int limit,
+    Cursor after) {
+
+  public static final List<String> STATUSES = List.of("open", "pending", "snoozed", "resolved");
+  public static final List<String> CHANNELS = ChannelRoutes.KINDS;
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 100;
+
+  /** The statement and its parameters for one caller. */
+  public record Statement(String sql, Tuple params) {
+  }
+
+  private static final String SELECT = "SELECT " + ConversationRepository.VIEW_COLUMNS + ", "
+      + ConversationRepository.UNREAD + """
+       AS unread
+      FROM conversation c JOIN contact ct ON ct.id = c.contact_id
+      LEFT JOIN read_marker rm ON rm.user_id = $2 AND rm.conversation_id = c.id
+      WHERE c.account_id = $1 AND c.merged_into IS NULL""";
+
+  /** Builds the query; it asks for one row more than the page to learn whether another page follows. */
+  public Statement statement(Caller.User caller) {
+    Tuple params = Tuple.of(caller.accountId(), caller.userId());
+    StringBuilder sql = new StringBuilder(SELECT);
+    if (status != null) {
+      sql.append(" AND c.status = $").append(bind(params, status));
+    }
+    switch (assignee == null ? "any" : assignee) {
+      case "any" -> { }
+      case "unassigned" -> sql.append(" AND c.assignee_id IS NULL");
+      case "me" -> sql.append(" AND c.assignee_id = $2");
+      default -> sql.append(" AND c.assignee_id = $").append(bind(params, assignee));
+    }
+    if (teamId != null) {
+      sql.append(" AND c.team_id = $").append(bind(params, teamId));
+    }
+    if (channel != null) {
+      sql.append(" AND c.channels @> ARRAY[$").append(bind(params, channel)).append("::text]");
+    }
+    if (q != null) {
+      sql.append(" AND c.search_text ILIKE $").append(bind(params, "%" + escapeLike(q.toLowerCase()) + "%"));
+    }
+    if (!caller.seesAll()) {
+      // Agents: their teams, their own and team-less conversations (see Caller.User.sees).
+      int teams = params.size() + 1;
+      params.addArrayOfString(caller.teamIds().toArray(String[]::new));
+      sql.append(" AND (c.team_id IS NULL OR c.team_id = ANY($").append(teams).append(") OR c.assignee_id = $2)");
+    }
+    if (after != null) {
+      int at = params.size() + 1;
+      params.addOffsetDateTime(Sql.utc(after.at())).addString(after.id());
+      sql.append(" AND (c.last_message_at, c.id) < ($").append(at).append(", $").append(at + 1).append(")");
+    }
+    sql.append(" ORDER BY c.last_message_at DESC, c.id DESC LIMIT $").append(bind(params, limit + 1));
+    return new Statement(sql.toString(), params);
+  }
+
+  /** Validates the query string of GET /conversations. */
+  public static ConversationList parse(Function<String, String> param) {
+    String status = blankToNull(param.apply("status"));
+    String assignee = blankToNull(param.apply("assignee"));
+    String teamId = blankToNull(param.apply("teamId"));
+    String channel = blankToNull(param.apply("channel"));
+    String q = blankToNull(param.apply("q"));
+    String limitText = blankToNull(param.apply("limit"));
+    String cursor = blankToNull(param.apply("cursor"));
+    Check check = new Check()
+        .oneOf("status", status, STATUSES)
+        .oneOf("channel", channel, CHANNELS)
+        .maxLength("q", q, 200)
+        .maxLength("assignee", assignee, 100)
+        .maxLength("teamId", teamId, 100)
+        // PostgreSQL refuses NUL in text: say so instead of failing the query.
+        .that(noNul(q), "q", "must not contain NUL characters")
+        .that(noNul(assignee), "assignee", "must not contain NUL characters")
+        .that(noNul(teamId), "teamId", "must not contain NUL characters");
+    int limit = DEFAULT_LIMIT;
+    if (limitText != null) {
+      try {
+        limit = Integer.parseInt(limitText);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      check.that(limit >= 1 && limit <= MAX_LIMIT, "limit", "must be a whole number from 1 to " + MAX_LIMIT);
+    }
+    check.done();
+    return new ConversationList(status, assignee, teamId, channel, q == null ? null : q.trim(), limit,
+        cursor == null ? null : Cursor.decode("cursor", cursor));
+  }
+
+  private static int bind(Tuple params, Object value) {
+    params.addValue(value);
+    return params.size();
+  }
+
+  static String escapeLike(String s) {
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static boolean noNul(String s) {
+    return s == null || s.indexOf('\0') < 0;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

@@ -1,0 +1,276 @@
+package io.switchboard.conversation;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.switchboard.conversation.ConversationRepository.State;
+import io.switchboard.conversation.ReplyChannels.Recipient;
+import io.switchboard.conversation.ReplyChannels.Route;
+import io.switchboard.conversation.Views.AttachmentRef;
+import io.switchboard.conversation.Views.Author;
+import io.switchboard.conversation.Views.ConversationView;
+import io.switchboard.conversation.Views.MessageView;
+import io.switchboard.db.Sql;
+import io.switchboard.events.EventDraft;
+import io.switchboard.events.EventLog;
+import io.switchboard.http.Caller;
+import io.switchboard.http.Check;
+import io.switchboard.http.Ids;
+import io.switchboard.http.Problem;
+import io.switchboard.ingest.HtmlSanitizer;
+import io.switchboard.outbound.OutboundQueue;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What agents write: replies (out through rule 3's channel), internal notes, and conversations
+ * they start. The message, its outbound item and its events commit together.
+ */
+public final class Replies {
+
+  public record AttachmentId(String id) {
+  }
+
+  public record PostMessage(String text, String html, List<AttachmentId> attachments,
+      @JsonProperty("private") Boolean isPrivate, String channelId, String afterMessageId, String clientId) {
+  }
+
+  public record StartConversation(String contactId, String channelId, String subject, String text, String html,
+      List<AttachmentId> attachments) {
+  }
+
+  /** A posted message; created is false when a clientId retry found the first one. */
+  public record Posted(MessageView message, boolean created) {
+  }
+
+  /** What the adapter receives besides the queue's own fields. */
+  public record OutboundPayload(Recipient to, String subject, String text, String html,
+      List<AttachmentRef> attachments, String inReplyTo, List<String> references, String threadKey) {
+  }
+
+  /** The body of a message after validation: sanitized HTML, text, and the claimed attachments' ids. */
+  private record Body(String text, String html, List<String> attachmentIds) {
+  }
+
+  /** A committed write: its answer and the events to announce. */
+  private record Written<T>(T value, String accountId, long seq) {
+  }
+
+  private final Pool db;
+  private final EventLog events;
+  private final ConversationRepository conversations;
+  private final MessageRepository messages;
+  private final OutboundQueue outbound;
+  private final ReplyChannels replyChannels = new ReplyChannels();
+
+  public Replies(Pool db, EventLog events, ConversationRepository conversations, MessageRepository messages,
+      OutboundQueue outbound) {
+    this.db = db;
+    this.events = events;
+    this.conversations = conversations;
+    this.messages = messages;
+    this.outbound = outbound;
+  }
+
+  /** POST /conversations/{id}/messages. */
+  public Future<Posted> post(Caller.User caller, String conversationId, PostMessage req) {
+    Body body = body(req.text(), req.html(), req.attachments(), new Check()
+        .maxLength("clientId", req.clientId(), 200)
+        .maxLength("channelId", req.channelId(), 100)
+        .maxLength("afterMessageId", req.afterMessageId(), 100));
+    boolean note = Boolean.TRUE.equals(req.isPrivate());
+    String account = caller.accountId();
+    return db.withTransaction(tx -> conversations.lock(tx, account, conversationId)
+            .compose(state -> visible(caller, state))
+            .compose(state -> (req.clientId() == null ? Future.succeededFuture(Optional.<MessageView>empty())
+                : messages.byClientId(tx, account, conversationId, req.clientId()))
+                .compose(first -> first.isPresent()
+                    ? Future.succeededFuture(new Written<>(new Posted(first.get(), false), account, 0L))
+                    : notStale(tx, account, conversationId, req.afterMessageId())
+                        .compose(v -> note ? writeNote(tx, caller, state, req.clientId(), body)
+                            : writeReply(tx, caller, state, req, body)))))
+        // A concurrent retry with the same clientId lost the race on the unique index: answer with the winner.
+        .recover(err -> Sql.isUniqueViolation(err, "message_client_id")
+            ? messages.byClientId(db, account, conversationId, req.clientId())
+                .map(first -> new Written<>(new Posted(first.orElseThrow(), false), account, 0L))
+            : Future.failedFuture(err))
+        .map(this::afterCommit);
+  }
+
+  /**
+   * POST /conversations: the agent writes first, through the channel picked (which must reach the
+   * contact) or, without channelId, rule 3 over the contact's earlier conversations.
+   */
+  public Future<ConversationView> start(Caller.User caller, StartConversation req) {
+    Check check = new Check().required("contactId", req.contactId()).maxLength("channelId", req.channelId(), 100)
+        .maxLength("subject", req.subject(), 500);
+    Body body = body(req.text(), req.html(), req.attachments(), check);
+    String account = caller.accountId();
+    String conversationId = Ids.next("cv");
+    String subject = blankToNull(req.subject());
+    return db.withTransaction(tx -> conversations.contactExists(tx, account, req.contactId())
+            .compose(exists -> exists
+                ? replyChannels.resolve(tx, account, null, req.contactId(), blankToNull(req.channelId()))
+                : Future.failedFuture(Problem.invalid("contactId", "is not a contact of this account")))
+            .compose(route -> route.isPresent() ? Future.succeededFuture(route.get())
+                : Future.failedFuture(Problem.invalid("channelId", blankToNull(req.channelId()) == null
+                    ? "is required: the contact never wrote from a verified identity"
+                    : "the contact has no verified identity this channel can reach")))
+            .compose(route -> writeStart(tx, caller, conversationId, req.contactId(), subject, route, body)))
+        .map(this::afterCommit);
+  }
+
+  private Future<Written<ConversationView>> writeStart(SqlConnection tx, Caller.User caller, String conversationId,
+      String contactId, String subject, Route route, Body body) {
+    String account = caller.accountId();
+    // The agent who starts a conversation owns it (and so keeps seeing it, whatever the channel's team).
+    var assignToCaller = new ConversationRepository.Changes(null, null, true, caller.userId(), false, null, null, null);
+    return conversations.insert(tx, conversationId, account, contactId, subject, route.channelTeamId(),
+            route.channelKind())
+        .compose(v -> conversations.change(tx, account, conversationId, assignToCaller))
+        .compose(v -> sendOut(tx, caller, conversationId, route, "email".equals(route.channelKind()) ? subject : null,
+            body, null))
+        .compose(message -> conversations.view(tx, account, conversationId).compose(conv -> {
+          ConversationView view = conv.orElseThrow();
+          return events.append(tx, account, List.of(
+                  new EventDraft("conversation.created", conversationId, view.teamId(), view.assigneeId(), null, null,
+                      view),
+                  EventDraft.of("message.created", conversationId, view.teamId(), view.assigneeId(), message)))
+              .map(seq -> new Written<>(view.withUnread(false), account, seq));
+        }));
+  }
+
+  private Future<Written<Posted>> writeNote(SqlConnection tx, Caller.User caller, State state, String clientId,
+      Body body) {
+    String account = caller.accountId();
+    var draft = new MessageRepository.Draft(Ids.next("msg"), account, state.id(), null, null, "note",
+        author(caller), null, false, null, clientId, null, null, body.text(), body.html(),
+        List.of(), null, false, false, null, null);
+    return attachments(tx, account, body)
+        .compose(refs -> messages.insert(tx, withAttachments(draft, refs))
+            .compose(saved -> messages.linkAttachments(tx, account, saved.id(), body.attachmentIds()).map(saved)))
+        .compose(saved -> events.append(tx, account,
+                EventDraft.of("message.created", state.id(), state.teamId(), state.assigneeId(), saved))
+            .map(seq -> new Written<>(new Posted(saved, true), account, seq)));
+  }
+
+  private Future<Written<Posted>> writeReply(SqlConnection tx, Caller.User caller, State state, PostMessage req,
+      Body body) {
+    String account = caller.accountId();
+    return replyChannels.resolve(tx, account, state.id(), state.contactId(), blankToNull(req.channelId()))
+        .compose(route -> route.isPresent() ? Future.succeededFuture(route.get())
+            : Future.failedFuture(Problem.invalid("channelId", req.channelId() == null
+                ? "no channel can reach the contact: no verified identity wrote in this conversation; pick a channel"
+                : "the contact has no verified identity this channel can reach")))
+        .compose(route -> conversations.view(tx, account, state.id())
+            .compose(before -> sendOut(tx, caller, state.id(), route, "email".equals(route.channelKind())
+                ? replySubject(before.orElseThrow().subject()) : null, body, req.clientId()))
+            .compose(saved -> conversations.recordFirstResponse(tx, account, state.id())
+                .compose(v -> conversations.view(tx, account, state.id()))
+                .compose(conv -> {
+                  ConversationView view = conv.orElseThrow();
+                  return events.append(tx, account, List.of(
+                          EventDraft.of("message.created", state.id(), view.teamId(), view.assigneeId(), saved),
+                          EventDraft.of("conversation.updated", state.id(), view.teamId(), view.assigneeId(), view)))
+                      .map(seq -> new Written<>(new Posted(saved, true), account, seq));
+                })));
+  }
+
+  /** Stores an outbound message (queued) and enqueues its delivery, in the caller's transaction. */
+  private Future<MessageView> sendOut(SqlConnection tx, Caller.User caller, String conversationId, Route route,
+      String subject, Body body, String clientId) {
+    String account = caller.accountId();
+    var draft = new MessageRepository.Draft(Ids.next("msg"), account, conversationId, route.channelId(),
+        route.channelKind(), "outbound", author(caller), null, false, null, clientId, route.threadKey(), subject,
+        body.text(), body.html(), List.of(), null, false, false, null, "queued");
+    return attachments(tx, account, body).compose(refs -> messages.insert(tx, withAttachments(draft, refs))
+        .compose(saved -> messages.linkAttachments(tx, account, saved.id(), body.attachmentIds())
+            .compose(n -> conversations.touch(tx, account, conversationId, false, route.channelKind(), null, false))
+            .compose(v -> outbound.enqueue(tx, account, route.channelId(), conversationId, saved.id(), "message",
+                new OutboundPayload(route.to(), subject, body.text(), body.html(), refs, route.inReplyTo(),
+                    route.references(), route.threadKey())))
+            .map(saved)));
+  }
+
+  /** After commit: tell stream readers about the events (OutboundQueue wakes the adapters itself). */
+  private <T> T afterCommit(Written<T> written) {
+    events.announce(written.accountId(), written.seq());
+    return written.value();
+  }
+
+  private Future<State> visible(Caller.User caller, Optional<State> state) {
+    if (state.isEmpty() || state.get().mergedInto() != null
+        || !caller.sees(state.get().teamId(), state.get().assigneeId())) {
+      return Future.failedFuture(Problem.notFound("conversation"));
+    }
+    return Future.succeededFuture(state.get());
+  }
+
+  /** 409 when an inbound message arrived after the one the agent's reply was written against. */
+  private Future<Void> notStale(SqlConnection tx, String account, String conversationId, String afterMessageId) {
+    if (afterMessageId == null || afterMessageId.isBlank()) {
+      return Future.succeededFuture();
+    }
+    return messages.inConversation(tx, account, conversationId, afterMessageId).compose(after -> {
+      if (after.isEmpty()) {
+        return Future.failedFuture(Problem.invalid("afterMessageId", "is not a message of this conversation"));
+      }
+      return messages.newestInbound(tx, account, conversationId).compose(newest -> {
+        if (newest.isPresent() && isNewer(newest.get(), after.get())) {
+          return Future.failedFuture(Problem.conflict("a customer message arrived after the one this reply answers",
+              Map.of("message", newest.get())));
+        }
+        return Future.succeededFuture();
+      });
+    });
+  }
+
+  private static boolean isNewer(MessageView a, MessageView b) {
+    int byTime = a.createdAt().compareTo(b.createdAt());
+    return byTime > 0 || byTime == 0 && a.id().compareTo(b.id()) > 0;
+  }
+
+  private Future<List<AttachmentRef>> attachments(SqlConnection tx, String account, Body body) {
+    return messages.unusedAttachments(tx, account, body.attachmentIds()).compose(refs -> refs.size()
+        == body.attachmentIds().size() ? Future.succeededFuture(refs)
+        : Future.failedFuture(Problem.invalid("attachments", "names an unknown or already used attachment")));
+  }
+
+  private static Body body(String text, String html, List<AttachmentId> attachments, Check check) {
+    List<String> ids = attachments == null ? List.of()
+        : attachments.stream().map(a -> a == null ? null : a.id()).toList();
+    check.that(ids.stream().allMatch(id -> id != null && !id.isBlank()), "attachments", "each needs an id")
+        .that(ids.size() <= 20, "attachments", "at most 20")
+        .maxLength("text", text, 100_000)
+        .maxLength("html", html, 500_000);
+    String cleanHtml = HtmlSanitizer.clean(blankToNull(html));
+    String plain = blankToNull(text) != null ? text : blankToNull(HtmlSanitizer.text(cleanHtml));
+    check.that(plain != null || !ids.isEmpty(), "text", "is required (or html, or attachments)").done();
+    return new Body(plain, cleanHtml, ids.stream().filter(Objects::nonNull).distinct().toList());
+  }
+
+  private static MessageRepository.Draft withAttachments(MessageRepository.Draft d, List<AttachmentRef> refs) {
+    return new MessageRepository.Draft(d.id(), d.accountId(), d.conversationId(), d.channelId(), d.channelKind(),
+        d.direction(), d.author(), d.identityId(), d.fromVerified(), d.externalId(), d.clientId(), d.threadKey(),
+        d.subject(), d.text(), d.html(), refs, d.call(), d.isPublic(), d.autoSubmitted(), d.sentAt(),
+        d.deliveryStatus());
+  }
+
+  private static Author author(Caller.User caller) {
+    return new Author("user", caller.userId(), caller.name());
+  }
+
+  static String replySubject(String subject) {
+    if (subject == null || subject.isBlank()) {
+      return null;
+    }
+    return subject.regionMatches(true, 0, "re:", 0, 3) ? subject : "Re: " + subject;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

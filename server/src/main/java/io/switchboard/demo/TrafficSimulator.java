@@ -1,0 +1,171 @@
+package io.switchboard.demo;
+
+import io.switchboard.demo.Customers.Customer;
+import io.switchboard.demo.DemoClient.Answer;
+import io.switchboard.demo.DemoSetup.ChannelKey;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plays the channel adapters of the demo shop: every few seconds (randomized) it posts the next
+ * step of one of several open customer cases through POST /api/v1/inbound (and orders through the
+ * store channel), with the channels' own keys. Cases interleave, so the inbox fills the way a real
+ * one does; when every customer has had a case, a new round starts with new orders.
+ */
+final class TrafficSimulator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrafficSimulator.class);
+  private static final int OPEN_CASES = 5;
+
+  private final Vertx vertx;
+  private final DemoClient api;
+  private final Map<String, ChannelKey> channels;
+  private final long minDelayMs;
+  private final long maxDelayMs;
+  private final Random random;
+  private final List<Customer> customers = Customers.all();
+  private final Deque<Customer> waiting = new ArrayDeque<>();
+  private final List<Story> open = new ArrayList<>();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private volatile boolean running;
+  private long timer = -1;
+  private volatile Future<Void> inFlight = Future.succeededFuture();
+  private int round;
+
+  TrafficSimulator(Vertx vertx, DemoClient api, Map<String, ChannelKey> channels, long minDelayMs, long maxDelayMs,
+      Random random) {
+    this.vertx = vertx;
+    this.api = api;
+    this.channels = channels;
+    this.minDelayMs = minDelayMs;
+    this.maxDelayMs = Math.max(minDelayMs, maxDelayMs);
+    this.random = random;
+  }
+
+  void start() {
+    running = true;
+    schedule();
+  }
+
+  /** Stops sending; completes once the step being sent (if any) has its answer. */
+  Future<Void> stop() {
+    running = false;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return inFlight;
+  }
+
+  /** Messages and orders the server accepted (2xx) so far. */
+  long accepted() {
+    return accepted.get();
+  }
+
+  long refused() {
+    return refused.get();
+  }
+
+  private void schedule() {
+    if (running) {
+      long delay = minDelayMs + (long) (random.nextDouble() * (maxDelayMs - minDelayMs));
+      timer = vertx.setTimer(delay, id -> {
+        inFlight = tick();
+        inFlight.onComplete(ar -> schedule());
+      });
+    }
+  }
+
+  /** Sends the next step of a case; the next tick is scheduled only after it answers, so steps never pile up. */
+  private Future<Void> tick() {
+    try {
+      return sendNext(pickStory());
+    } catch (RuntimeException e) {
+      // a broken case must not stop the traffic: skip it
+      LOG.warn("demo traffic: could not play a case", e);
+      return Future.succeededFuture();
+    }
+  }
+
+  private Future<Void> sendNext(Story story) {
+    Story.Step step = story.next();
+    if (story.done()) {
+      open.remove(story);
+    }
+    ChannelKey channel = channels.get(step.kind());
+    Future<Void> sent = channel == null ? Future.succeededFuture() : send(step, channel)
+        .onSuccess(answer -> count(step, answer))
+        .onFailure(err -> {
+          if (running) {
+            LOG.warn("demo traffic: {} step failed: {}", step.kind(), err.getMessage());
+          }
+        })
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
+    // An order is context for the message that follows it, not news of its own: both go in one tick.
+    return step instanceof Story.Order && !story.done() ? sent.compose(v -> sendNext(story)) : sent;
+  }
+
+  private Future<Answer> send(Story.Step step, ChannelKey channel) {
+    if (step instanceof Story.Order order) {
+      return api.put("/api/v1/commerce/orders/" + URLEncoder.encode(order.externalId(), StandardCharsets.UTF_8),
+          channel.apiKey(), order.body());
+    }
+    return api.post("/api/v1/inbound", channel.apiKey(), ((Story.Inbound) step).body());
+  }
+
+  private void count(Story.Step step, Answer answer) {
+    if (answer.status() / 100 == 2) {
+      accepted.incrementAndGet();
+      return;
+    }
+    // Orders are context: a server without the commerce endpoints simply keeps none.
+    if (step instanceof Story.Order && answer.status() == 404) {
+      return;
+    }
+    if (refused.incrementAndGet() % 50 == 1) {
+      LOG.warn("demo traffic: the server answered {} to a {} step: {}", answer.status(), step.kind(),
+          answer.body().encode());
+    }
+  }
+
+  /** Opens a new case while fewer than OPEN_CASES are running, else continues a random open one. */
+  private Story pickStory() {
+    if (open.isEmpty() || open.size() < OPEN_CASES && random.nextInt(3) == 0) {
+      open.add(newStory());
+    }
+    return open.get(random.nextInt(open.size()));
+  }
+
+  private Story newStory() {
+    if (waiting.isEmpty()) {
+      List<Customer> shuffled = new ArrayList<>(customers);
+      Collections.shuffle(shuffled, random);
+      waiting.addAll(shuffled);
+      round++;
+    }
+    Customer customer = waiting.poll();
+    int index = customers.indexOf(customer);
+    // Shapes follow the customer (shifted each round), so every path is played early in each round.
+    Story.Shape[] shapes = Story.Shape.values();
+    Story.Shape shape = shapes[(index + round) % shapes.length];
+    if (shape == Story.Shape.CALL_THEN_WHATSAPP && !channels.containsKey("social")) {
+      shape = Story.Shape.EMAIL_THREAD;
+    }
+    Topic topic = Topic.values()[random.nextInt(Topic.values().length)];
+    ChannelKey chat = channels.get("chat");
+    return Story.plan(customer, shape, topic, chat == null ? null : chat.secret(), random);
+  }
+}

@@ -1,0 +1,244 @@
+package io.switchboard.openapi;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The OpenAPI 3.1 description of every route: the contract of shared/api.md plus the extras the
+ * server has. Schemas are outlines (field names, types, enums, required fields), enough for a client
+ * generator or a reader; the prose of the contract stays the reference for behaviour.
+ * OpenApiTest fails when a mounted route is missing here.
+ */
+public final class OpenApiDocument {
+
+  /** Path to method to operation; sorted paths keep the document easy to scan. */
+  private final Map<String, Map<String, Operation>> paths = new TreeMap<>();
+
+  private OpenApiDocument() {
+  }
+
+  /** The document for a server reachable at {@code serverUrl}. */
+  public static JsonObject build(String serverUrl) {
+    OpenApiDocument doc = new OpenApiDocument();
+    doc.accounts();
+    doc.channels();
+    doc.inbound();
+    doc.outbound();
+    doc.conversations();
+    doc.slaAndCsat();
+    doc.commerce();
+    doc.stream();
+    doc.operations();
+    return new JsonObject()
+        .put("openapi", "3.1.0")
+        .put("info", new JsonObject()
+            .put("title", "Switchboard API")
+            .put("version", "1")
+            .put("description", "Real-time omnichannel support console. Errors are application/problem+json "
+                + "(RFC 9457); times are ISO-8601 UTC; ids are opaque strings; unknown request fields are ignored."))
+        .put("servers", new JsonArray().add(new JsonObject().put("url", serverUrl)))
+        .put("tags", tags())
+        .put("paths", doc.renderPaths())
+        .put("components", new JsonObject()
+            .put("securitySchemes", securitySchemes())
+            .put("responses", new JsonObject().put("Problem", new JsonObject()
+                .put("description", "An error: 400 bad JSON, 401, 403, 404, 409, 413, 422 with field errors, "
+                    + "429 or 503 with Retry-After")
+                .put("content", new JsonObject().put("application/problem+json",
+                    new JsonObject().put("schema", Schema.ref("Problem"))))))
+            .put("schemas", Schemas.all()));
+  }
+
+  private Operation op(String method, String path, String tag, String summary) {
+    Operation op = new Operation(path, tag, summary);
+    paths.computeIfAbsent(path, p -> new LinkedHashMap<>()).put(method, op);
+    return op;
+  }
+
+  private JsonObject renderPaths() {
+    JsonObject out = new JsonObject();
+    paths.forEach((path, methods) -> {
+      JsonObject item = new JsonObject();
+      methods.forEach((method, op) -> item.put(method, op.toJson()));
+      out.put(path, item);
+    });
+    return out;
+  }
+
+  private void accounts() {
+    op("post", "/api/v1/accounts", "Accounts", "Create an account with its first admin (operator)")
+        .security("platformKey").body("CreateAccount").answers(201, "Created", "CreatedAccount");
+    op("post", "/api/v1/auth/login", "Accounts", "Sign in").open().body("Login").answers(200, "A session", "Session");
+    op("post", "/api/v1/auth/refresh", "Accounts", "Exchange a refresh token (single use) for a new session")
+        .open().body("Refresh").answers(200, "A session", "Session");
+    op("post", "/api/v1/auth/password", "Accounts", "Change one's password; earlier tokens stop working")
+        .role("agent").body("ChangePassword").answers(200, "A new session", "Session");
+    op("get", "/api/v1/auth/me", "Accounts", "The signed-in user").role("agent").answers(200, "The user", "User");
+    op("get", "/api/v1/account", "Accounts", "The account's settings").role("agent")
+        .answers(200, "The account", "Account");
+    op("patch", "/api/v1/account", "Accounts", "Change the account's settings").role("admin")
+        .body("AccountPatch").answers(200, "The account", "Account");
+    op("get", "/api/v1/users", "Accounts", "People of the account").role("agent")
+        .answers(200, "The people", "UserList");
+    op("post", "/api/v1/users", "Accounts", "Add a person").role("admin").body("CreateUser")
+        .answers(201, "Created", "User");
+    op("patch", "/api/v1/users/{id}", "Accounts", "Change a person's role, teams, skills, capacity or disable them")
+        .role("admin").body("UserPatch").answers(200, "The person", "User");
+    op("get", "/api/v1/teams", "Accounts", "Teams of the account").role("agent").answers(200, "The teams", "TeamList");
+    op("post", "/api/v1/teams", "Accounts", "Create a team").role("admin").body("TeamBody")
+        .answers(201, "Created", "Team");
+    op("patch", "/api/v1/teams/{id}", "Accounts", "Rename a team").role("admin").body("TeamBody")
+        .answers(200, "The team", "Team");
+  }
+
+  private void channels() {
+    op("post", "/api/v1/channels", "Channels", "Create a channel; its key is shown once").role("admin")
+        .body("CreateChannel").answers(201, "Created, with the key", "KeyIssued");
+    op("get", "/api/v1/channels", "Channels", "Channels of the account (admins also see key ids and secrets)")
+        .role("agent").answers(200, "The channels", "ChannelList");
+    op("post", "/api/v1/channels/{id}/keys", "Channels", "Issue a new key; the old one works until revoked")
+        .role("admin").answers(201, "The new key", "KeyIssued");
+    op("delete", "/api/v1/channels/{id}/keys/{keyId}", "Channels", "Revoke a key").role("admin")
+        .answers(204, "Revoked", null);
+  }
+
+  private void inbound() {
+    op("post", "/api/v1/attachments", "Inbound", "Upload an attachment (raw bytes, at most 25 MiB)")
+        .userOrChannel().header("X-Filename", "the file's name", true)
+        .body("application/octet-stream", Schema.type("binary"))
+        .answers(201, "Stored", "Attachment");
+    op("get", "/api/v1/attachments/{id}", "Inbound", "Download an attachment of the account").userOrChannel()
+        .answers(200, "The bytes, with their Content-Type", "application/octet-stream", Schema.type("binary"));
+    op("post", "/api/v1/inbound", "Inbound", "Post a customer message (adapters)").security("channelKey")
+        .describe("Answers once the message is committed. The same externalId on the same channel again answers "
+            + "200 with the first answer and duplicate: true.")
+        .body("Inbound")
+        .answers(202, "Accepted", "InboundAccepted")
+        .answers(200, "A repeat of an earlier externalId", "InboundAccepted");
+  }
+
+  private void outbound() {
+    op("get", "/api/v1/outbound", "Outbound", "Long-poll for items to deliver (adapters)").security("channelKey")
+        .query("wait", "integer", "seconds to wait for an item, at most 25")
+        .answers(200, "Leased items", "OutboundBatch");
+    op("post", "/api/v1/outbound/{id}/ack", "Outbound", "Acknowledge a delivery attempt").security("channelKey")
+        .body("Ack").answers(204, "Recorded (a repeat with the same status too)", null);
+    op("post", "/api/v1/outbound/status", "Outbound", "Report a later provider status").security("channelKey")
+        .body("ProviderStatus").answers(204, "Recorded", null);
+    op("get", "/api/v1/adapter/threads/{threadKey}/messages", "Outbound", "A chat thread's public history (widget)")
+        .security("channelKey").answers(200, "The messages", "MessageList");
+    op("get", "/api/v1/adapter/availability", "Outbound", "Whether agents are online and in business hours")
+        .security("channelKey").answers(200, "Availability", "Availability");
+  }
+
+  private void conversations() {
+    op("get", "/api/v1/conversations", "Conversations", "List conversations the caller may see").role("agent")
+        .withSeq()
+        .query("status", "open|pending|snoozed|resolved", "filter by status")
+        .query("assignee", "string", "me, unassigned, any or a user id")
+        .query("teamId", "string", "filter by team")
+        .query("channel", "email|chat|phone|social|store", "filter by channel kind")
+        .query("q", "string", "full-text search")
+        .query("limit", "integer", "page size, default 50")
+        .query("cursor", "string", "nextCursor of the previous page")
+        .answers(200, "A page", "ConversationPage");
+    op("post", "/api/v1/conversations", "Conversations", "Start a conversation from the agent side").role("agent")
+        .body("StartConversation").answers(201, "Created", "ConversationDetail");
+    op("get", "/api/v1/conversations/{id}", "Conversations", "A conversation with its contact and newest messages")
+        .role("agent").withSeq()
+        .query("beforeCursor", "string", "page back through older messages")
+        .answers(200, "The conversation", "ConversationDetail");
+    op("patch", "/api/v1/conversations/{id}", "Conversations", "Change status, assignee, team, priority, tags, snooze")
+        .role("agent").body("ConversationPatch").answers(200, "The conversation", "Conversation");
+    op("post", "/api/v1/conversations/{id}/messages", "Conversations", "Reply, or write an internal note")
+        .role("agent").body("Reply")
+        .describe("409 (with the message) when an inbound message newer than afterMessageId exists.")
+        .answers(201, "The message", "Message")
+        .answers(200, "A retry with a known clientId", "Message");
+    op("post", "/api/v1/conversations/{id}/read", "Conversations", "Mark as read for the caller").role("agent")
+        .answers(204, "Marked", null);
+    op("post", "/api/v1/conversations/{id}/merge", "Conversations", "Merge another conversation into this one")
+        .role("agent").body("Merge").answers(200, "The surviving conversation", "Conversation");
+    op("get", "/api/v1/contacts", "Contacts", "Search contacts by name or identity").role("agent").withSeq()
+        .query("q", "string", "text to look for (at most 200 characters)")
+        .query("limit", "integer", "page size, 1 to 100, default 50")
+        .query("cursor", "string", "nextCursor of the previous page")
+        .answers(200, "A page", "ContactPage");
+    op("get", "/api/v1/contacts/{id}", "Contacts", "A contact with identities, suggested merges, conversations, "
+        + "orders and returns").role("agent").withSeq().answers(200, "The contact", "ContactDetail");
+    op("post", "/api/v1/contacts/{id}/merge", "Contacts", "Merge another contact into this one").role("agent")
+        .body("Merge").answers(200, "The surviving contact", "ContactDetail");
+  }
+
+  private void slaAndCsat() {
+    op("put", "/api/v1/sla-policies/{id}", "SLA", "Create or replace an SLA policy").role("admin")
+        .body("SlaPolicy").answers(200, "The policy", "SlaPolicy");
+    op("put", "/api/v1/business-hours/{id}", "SLA", "Create or replace business hours").role("admin")
+        .body("BusinessHours").answers(200, "The business hours", "BusinessHours");
+    op("get", "/csat/{token}", "CSAT", "The public survey page (a ?rating only pre-selects)").open()
+        .query("rating", "integer", "pre-selected rating 1..5")
+        .answers(200, "An HTML page", "text/html", Schema.type("string"));
+    op("post", "/api/v1/csat/{token}", "CSAT", "Record the customer's rating (once)").open().body("CsatAnswer")
+        .answers(201, "Recorded", null).answers(204, "Recorded", null);
+    op("get", "/api/v1/reports/summary", "Reports", "Response times, SLA attainment, CSAT and volumes")
+        .role("supervisor")
+        .query("from", "date-time", "start of the period")
+        .query("to", "date-time", "end of the period")
+        .query("groupBy", "channel|agent|team|day", "grouping")
+        .answers(200, "The report (Accept: text/csv gives CSV)", "Report");
+  }
+
+  private void commerce() {
+    op("put", "/api/v1/commerce/orders/{externalId}", "Commerce", "Upsert an order (store channel)")
+        .security("channelKey").body("Order").answers(200, "The order", "Order");
+    op("post", "/api/v1/returns", "Commerce", "Request a return or file a complaint").role("agent")
+        .body("CreateReturn").answers(201, "The RMA", "Return");
+    op("patch", "/api/v1/returns/{id}", "Commerce", "Move a return through its statuses").role("agent")
+        .body("ReturnPatch").answers(200, "The RMA", "Return");
+    op("get", "/returns/{token}", "Commerce", "The customer's public return form").open()
+        .answers(200, "An HTML page", "text/html", Schema.type("string"));
+  }
+
+  private void stream() {
+    op("post", "/api/v1/stream/tickets", "Stream", "A single-use ticket for the WebSocket").role("agent")
+        .answers(201, "The ticket", "StreamTicket").answers(200, "The ticket", "StreamTicket");
+    op("get", "/api/v1/stream", "Stream", "The live stream (WebSocket)").open()
+        .describe("Upgrade to a WebSocket (no query string). First frame {type: auth, ticket, since}; then durable "
+            + "events {seq, type, at, conversationId, data} in seq order and ephemeral ones without seq. A foreign "
+            + "Origin gets 403. Close codes: 4401, 4403, 4408, 4012.")
+        .answers(101, "Switching protocols", null);
+  }
+
+  private void operations() {
+    op("get", "/health/live", "Operations", "The process is up").open().answers(200, "Up", "Health");
+    op("get", "/health/ready", "Operations", "PostgreSQL answers (degraded when Redis or the cluster does not)")
+        .open().answers(200, "Ready", "Health").answers(503, "Not ready", "Health");
+    op("get", "/metrics", "Operations", "Prometheus metrics").open()
+        .answers(200, "Prometheus text format", "text/plain", Schema.type("string"));
+    op("get", "/api/v1/openapi.json", "Operations", "This document").open()
+        .answers(200, "OpenAPI 3.1", "object");
+  }
+
+  private static JsonArray tags() {
+    JsonArray tags = new JsonArray();
+    for (String t : new String[] {"Accounts", "Channels", "Inbound", "Outbound", "Conversations", "Contacts", "SLA",
+        "CSAT", "Reports", "Commerce", "Stream", "Operations"}) {
+      tags.add(new JsonObject().put("name", t));
+    }
+    return tags;
+  }
+
+  private static JsonObject securitySchemes() {
+    return new JsonObject()
+        .put("userToken", new JsonObject().put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT")
+            .put("description", "a person's access token from POST /api/v1/auth/login"))
+        .put("channelKey", new JsonObject().put("type", "http").put("scheme", "bearer")
+            .put("description", "a channel adapter's key (sbk_...); it acts only on its own channel"))
+        .put("platformKey", new JsonObject().put("type", "http").put("scheme", "bearer")
+            .put("description", "the operator key from SWITCHBOARD_PLATFORM_KEY"));
+  }
+
+}

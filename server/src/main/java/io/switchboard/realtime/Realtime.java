@@ -1,0 +1,53 @@
+package io.switchboard.realtime;
+
+import io.switchboard.Switchboard;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+
+/**
+ * The live stream (contract "Live stream"): tickets, the WebSocket, replay and live fan-out of
+ * durable events, presence, typing and viewing signals, and the dashboard topic.
+ */
+public final class Realtime {
+
+  private final Switchboard.Services services;
+  private final StreamSettings settings;
+  private StreamHub hub;
+  private StreamRoutes routes;
+  private String deployment;
+
+  public Realtime(Switchboard.Services services) {
+    this(services, StreamSettings.defaults());
+  }
+
+  Realtime(Switchboard.Services services, StreamSettings settings) {
+    this.services = services;
+    this.settings = settings;
+  }
+
+  /** Deploys the stream's verticle; the services are complete by now (this is built with them). */
+  public Future<Void> start() {
+    hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings);
+    routes = new StreamRoutes(services.auth, hub.tickets, hub, services::publicUrl);
+    return services.vertx().deployVerticle(hub).onSuccess(id -> deployment = id).mapEmpty();
+  }
+
+  /** Closes every stream with 4012 (draining) and stops the timers. */
+  public Future<Void> stop() {
+    String id = deployment;
+    deployment = null;
+    return id == null ? Future.succeededFuture() : services.vertx().undeploy(id);
+  }
+
+  public void mountApi(Router api) {
+    routes.mountApi(api);
+  }
+
+  public void mountRoot(Router root) {
+    routes.mountRoot(root);
+  }
+
+  StreamHub hub() {
+    return hub;
+  }
+}

@@ -1,0 +1,262 @@
+package io.switchboard.realtime;
+
+import io.switchboard.events.EventLog;
+import io.switchboard.http.Caller;
+import io.switchboard.realtime.StreamConnection.Scope;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live stream of this node: its connections, one {@link AccountFeed} per account with
+ * connections here, presence, the dashboard ticker and event retention.
+ *
+ * <p>All of its state lives on this verticle's context; socket callbacks (which run on the HTTP
+ * server's context) hop here first, so no state is shared between threads.
+ */
+final class StreamHub extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
+
+  /** Ephemeral signals (presence, typing, viewing) for every node's connections of an account. */
+  static final String EPHEMERAL = "sb.ephemeral";
+
+  private static final String SCOPE = """
+      SELECT team_id, assignee_id FROM conversation WHERE id = $1 AND account_id = $2""";
+
+  private volatile StreamSettings settings;
+  final StreamTickets tickets;
+  final EventReader reader;
+  final Presence presence;
+  private final Pool db;
+  private final Dashboard dashboard;
+  private final EventRetention retention;
+  private final Map<String, AccountFeed> feeds = new HashMap<>();
+  private final Set<StreamConnection> connections = new LinkedHashSet<>();
+  private final List<Long> timers = new ArrayList<>();
+  private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private boolean draining;
+
+  StreamHub(Pool db, RedisAPI redis, String redisPrefix, StreamSettings settings) {
+    this.db = db;
+    this.settings = settings;
+    this.tickets = new StreamTickets(db);
+    this.reader = new EventReader(db);
+    this.presence = new Presence(redis, redisPrefix, settings.presenceTtlMs(), this::announcePresence);
+    this.dashboard = new Dashboard(db, presence);
+    this.retention = new EventRetention(db, settings.retention());
+  }
+
+  @Override
+  public Future<?> start() {
+    consumers.add(vertx.eventBus().<JsonObject>consumer(EventLog.APPENDED, msg ->
+        announced(msg.body().getString("accountId"), msg.body().getLong("seq", 0L))));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(EPHEMERAL, msg -> deliverEphemeral(msg.body())));
+    every(settings.safetyPollMs(), () -> feeds.values().forEach(AccountFeed::wake));
+    every(Math.min(1000, settings.authTimeoutMs()), this::checkTimers);
+    every(settings.presenceSweepMs(), presence::sweep);
+    every(settings.dashboardEveryMs(), this::tickDashboards);
+    every(settings.credentialCheckMs(), this::recheckCredentials);
+    every(settings.retention().everyMs(), this::prune);
+    timers.add(vertx.setTimer(30_000, id -> prune()));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /** Draining: every tab is told to reconnect, possibly to another node (4012). */
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    timers.forEach(vertx::cancelTimer);
+    for (StreamConnection c : new ArrayList<>(connections)) {
+      c.close(StreamConnection.DRAINING, "server draining; reconnect");
+    }
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+  }
+
+  StreamSettings settings() {
+    return settings;
+  }
+
+  /** Tests tighten limits of the running hub; periods of timers already started stay. */
+  void tune(StreamSettings changed) {
+    this.settings = changed;
+  }
+
+  /** Takes a freshly upgraded socket (on the HTTP context) and serves it from the stream context. */
+  void accept(ServerWebSocket ws) {
+    StreamConnection connection = new StreamConnection(this, ws);
+    ws.setWriteQueueMaxSize(settings.writeQueueBytes());
+    // Handlers are set at once so no frame is lost; they run here only after the hop.
+    ws.textMessageHandler(text -> onStreamContext(() -> connection.onText(text)));
+    ws.closeHandler(v -> onStreamContext(connection::onClosed));
+    ws.exceptionHandler(err -> LOG.debug("stream socket failed: {}", err.getMessage()));
+    // The HTTP server is shutting down (it may stop before this verticle): say so with 4012.
+    ws.shutdownHandler(v -> ws.close(StreamConnection.DRAINING, "server draining; reconnect"));
+    onStreamContext(() -> {
+      if (draining) {
+        connection.close(StreamConnection.DRAINING, "server draining; reconnect");
+      } else {
+        connections.add(connection);
+      }
+    });
+  }
+
+  void onStreamContext(Runnable task) {
+    Context here = context;
+    if (Vertx.currentContext() == here) {
+      task.run();
+    } else {
+      here.runOnContext(v -> task.run());
+    }
+  }
+
+  AccountFeed attach(StreamConnection connection) {
+    AccountFeed feed = feeds.computeIfAbsent(connection.user().accountId(), id -> new AccountFeed(id, reader));
+    feed.add(connection);
+    return feed;
+  }
+
+  void detach(StreamConnection connection) {
+    connections.remove(connection);
+    Caller.User user = connection.user();
+    if (user == null) {
+      return;
+    }
+    AccountFeed feed = feeds.get(user.accountId());
+    if (feed != null) {
+      feed.remove(connection);
+      if (feed.isEmpty()) {
+        feeds.remove(user.accountId());
+      }
+    }
+  }
+
+  /** The team and assignee of a conversation of the account, or null when it has none such. */
+  Future<Scope> scope(String accountId, String conversationId) {
+    return db.preparedQuery(SCOPE).execute(Tuple.of(conversationId, accountId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      var r = rows.iterator().next();
+      return new Scope(conversationId, r.getString("team_id"), r.getString("assignee_id"));
+    });
+  }
+
+  /** Typing or viewing: to the account's other users who may see the conversation, on every node. */
+  void signal(Caller.User from, Scope scope, String type, boolean stopped) {
+    JsonObject frame = new JsonObject().put("type", type).put("conversationId", scope.conversationId())
+        .put("userId", from.userId()).put("userName", from.name());
+    if (stopped) {
+      frame.put("stopped", true);
+    }
+    vertx.eventBus().publish(EPHEMERAL, new JsonObject().put("accountId", from.accountId())
+        .put("teamId", scope.teamId()).put("assigneeId", scope.assigneeId()).put("scoped", true)
+        .put("exceptUserId", from.userId()).put("frame", frame.encode()));
+  }
+
+  /** How many connections this node serves (all states), for tests and metrics. */
+  int connectionCount() {
+    return connections.size();
+  }
+
+  void announced(String accountId, long seq) {
+    AccountFeed feed = accountId == null ? null : feeds.get(accountId);
+    if (feed != null) {
+      feed.announced(seq);
+    }
+  }
+
+  /** Re-reads every connected user now (also done periodically). */
+  void recheckCredentials() {
+    for (StreamConnection c : new ArrayList<>(connections)) {
+      Caller.User user = c.user();
+      if (user != null) {
+        tickets.reload(user.accountId(), user.userId(), c.tokenVersion())
+            .onSuccess(c::recheck)
+            .onFailure(err -> LOG.debug("re-reading {} failed: {}", user.userId(), err.getMessage()));
+      }
+    }
+  }
+
+  Future<Long> prune() {
+    return retention.prune()
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("retention deleted {} events", n);
+          }
+        })
+        .onFailure(err -> LOG.warn("event retention failed: {}", err.getMessage()));
+  }
+
+  private void announcePresence(Presence.Change change) {
+    JsonObject frame = new JsonObject().put("type", "presence.updated").put("userId", change.userId())
+        .put("name", change.name()).put("status", change.status());
+    vertx.eventBus().publish(EPHEMERAL, new JsonObject().put("accountId", change.accountId()).put("scoped", false)
+        .put("frame", frame.encode()));
+  }
+
+  private void deliverEphemeral(JsonObject msg) {
+    AccountFeed feed = feeds.get(msg.getString("accountId"));
+    if (feed == null) {
+      return;
+    }
+    boolean scoped = msg.getBoolean("scoped", false);
+    String except = msg.getString("exceptUserId");
+    String team = msg.getString("teamId");
+    String assignee = msg.getString("assigneeId");
+    String frame = msg.getString("frame");
+    for (StreamConnection c : feed.connections()) {
+      Caller.User user = c.user();
+      if (user != null && !user.userId().equals(except) && (!scoped || user.sees(team, assignee))) {
+        c.offerEphemeral(frame);
+      }
+    }
+  }
+
+  private void checkTimers() {
+    long now = System.currentTimeMillis();
+    for (StreamConnection c : new ArrayList<>(connections)) {
+      c.checkTimers(now);
+    }
+  }
+
+  /** One snapshot per watched account per tick, sent to all its subscribers here. */
+  private void tickDashboards() {
+    for (AccountFeed feed : new ArrayList<>(feeds.values())) {
+      if (feed.connections().stream().noneMatch(StreamConnection::watchesDashboard) || !feed.tryStartDashboard()) {
+        continue;
+      }
+      dashboard.snapshot(feed.accountId).onComplete(ar -> {
+        feed.dashboardDone();
+        if (ar.failed()) {
+          LOG.debug("dashboard of {} failed: {}", feed.accountId, ar.cause().getMessage());
+          return;
+        }
+        for (StreamConnection c : feed.connections()) {
+          if (c.watchesDashboard()) {
+            c.offerEphemeral(ar.result());
+          }
+        }
+      });
+    }
+  }
+
+  private void every(long ms, Runnable task) {
+    timers.add(vertx.setPeriodic(ms, id -> task.run()));
+  }
+}

@@ -1,0 +1,40 @@
+package io.switchboard.config;
+
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("Configuration from the environment")
+class ConfigTest {
+
+  @Test
+  @DisplayName("the server refuses to start without a signing key of at least 32 bytes")
+  void signingKeyRequired() {
+    assertThatThrownBy(() -> Config.fromEnv(Map.of())).hasMessageContaining("SWITCHBOARD_JWT_SECRET");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", "short")))
+        .hasMessageContaining("at least 32 bytes");
+  }
+
+  @Test
+  @DisplayName("defaults match the contract and variables override them")
+  void defaultsAndOverrides() {
+    String secret = "0123456789abcdef0123456789abcdef";
+    Config defaults = Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret));
+    assertThat(defaults.httpPort()).isEqualTo(8080);
+    assertThat(defaults.publicUrl()).isEqualTo("http://localhost:8080");
+    assertThat(defaults.pgUrl()).isEqualTo("postgresql://postgres@127.0.0.1:5432/switchboard");
+    assertThat(defaults.redisPrefix()).isEqualTo("sb:");
+    assertThat(defaults.platformKey()).isEmpty();
+    assertThat(defaults.demo()).isFalse();
+    Config custom = Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_HTTP_PORT", "9090",
+        "SWITCHBOARD_PLATFORM_KEY", "pk", "SWITCHBOARD_PUBLIC_URL", "https://support.shop.test/"));
+    assertThat(custom.httpPort()).isEqualTo(9090);
+    assertThat(custom.publicUrl()).isEqualTo("https://support.shop.test");
+    assertThat(custom.platformKey()).contains("pk");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_HTTP_PORT", "eighty")))
+        .hasMessageContaining("SWITCHBOARD_HTTP_PORT");
+  }
+}

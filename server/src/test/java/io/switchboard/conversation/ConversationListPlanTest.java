@@ -1,0 +1,112 @@
+package io.switchboard.conversation;
+
+import io.switchboard.http.Caller;
+import io.switchboard.support.Api.Person;
+import io.switchboard.support.Api.Tenant;
+import io.switchboard.support.TestServer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static io.switchboard.support.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("The conversation list is served by indexes")
+class ConversationListPlanTest {
+
+  static TestServer server;
+  static Tenant tenant;
+  static String teamA;
+  static Person agent;
+
+  /** 10,000 conversations spread over statuses, teams, assignees and channels, plus a second account. */
+  private static final String SEED_CONTACTS = """
+      INSERT INTO contact (id, account_id, name)
+      SELECT 'seedct_' || $2 || '_' || g, $1, 'Customer ' || g FROM generate_series(1, 10000) g""";
+
+  private static final String SEED_CONVERSATIONS = """
+      INSERT INTO conversation (id, account_id, contact_id, status, priority, subject, team_id, assignee_id, channels,
+                                last_message_at, last_inbound_at, search_text)
+      SELECT 'seedcv_' || $2 || '_' || g, $1, 'seedct_' || $2 || '_' || g,
+             (ARRAY['open','pending','snoozed','resolved'])[1 + g % 4],
+             (ARRAY['low','normal','high','urgent'])[1 + g % 4],
+             'Subject ' || g,
+             CASE g % 3 WHEN 0 THEN $3 WHEN 1 THEN NULL ELSE $4 END,
+             CASE WHEN g % 5 = 0 THEN $5 ELSE NULL END,
+             CASE g % 3 WHEN 0 THEN ARRAY['email'] WHEN 1 THEN ARRAY['chat','email'] ELSE ARRAY['phone'] END,
+             now() - g * interval '1 minute', now() - g * interval '1 minute',
+             lower('subject ' || g || ' customer ' || g || ' order number ' || md5(g::text))
+      FROM generate_series(1, 10000) g""";
+
+  @BeforeAll
+  static void seed() {
+    server = TestServer.start("listplan");
+    tenant = server.tenant("Plans");
+    teamA = tenant.team("A");
+    String teamB = tenant.team("B");
+    agent = tenant.user("agent", List.of(teamA));
+    var db = server.app.db();
+    await(db.preparedQuery(SEED_CONTACTS).execute(Tuple.of(tenant.accountId, "p")), 120);
+    await(db.preparedQuery(SEED_CONVERSATIONS)
+        .execute(Tuple.of(tenant.accountId, "p", teamA, teamB, agent.id())), 120);
+    Tenant other = server.tenant("Neighbour");
+    await(db.preparedQuery(SEED_CONTACTS).execute(Tuple.of(other.accountId, "n")), 120);
+    await(db.preparedQuery(SEED_CONVERSATIONS).execute(Tuple.of(other.accountId, "n", null, null, null)), 120);
+    await(db.query("ANALYZE conversation").execute(), 120);
+    await(db.query("ANALYZE contact").execute(), 120);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  @DisplayName("EXPLAIN of every list filter, for an agent and an admin, shows no sequential scan of conversation")
+  void everyFilterUsesAnIndex() {
+    Caller.User admin = new Caller.User(tenant.admin.id(), tenant.accountId, "admin", "Admin", List.of());
+    Caller.User agentCaller = new Caller.User(agent.id(), tenant.accountId, "agent", "Agent", List.of(teamA));
+    Cursor cursor = new Cursor(Instant.now().minusSeconds(3000 * 60), "seedcv_p_3000");
+    Map<String, ConversationList> filters = new LinkedHashMap<>();
+    filters.put("none", list(null, null, null, null, null, null));
+    filters.put("status", list("open", null, null, null, null, null));
+    filters.put("assignee=me", list(null, "me", null, null, null, null));
+    filters.put("assignee=unassigned", list(null, "unassigned", null, null, null, null));
+    filters.put("assignee=<id>", list(null, agent.id(), null, null, null, null));
+    filters.put("status+assignee=me", list("pending", "me", null, null, null, null));
+    filters.put("teamId", list(null, null, teamA, null, null, null));
+    filters.put("status+teamId", list("resolved", null, teamA, null, null, null));
+    filters.put("channel", list(null, null, null, "phone", null, null));
+    filters.put("q", list(null, null, null, null, "order number 4242", null));
+    filters.put("q short", list(null, null, null, null, "ab", null));
+    filters.put("cursor", list(null, null, null, null, null, cursor));
+    filters.put("status+cursor", list("open", null, null, null, null, cursor));
+    for (var entry : filters.entrySet()) {
+      for (Caller.User caller : List.of(admin, agentCaller)) {
+        ConversationList.Statement st = entry.getValue().statement(caller);
+        StringBuilder plan = new StringBuilder();
+        for (Row r : await(server.app.db().preparedQuery("EXPLAIN " + st.sql()).execute(st.params()))) {
+          plan.append(r.getString(0)).append('\n');
+        }
+        assertThat(plan.toString()).as(entry.getKey() + " as " + caller.role() + ":\n" + plan)
+            .doesNotContain("Seq Scan on conversation")
+            .containsPattern("Index|Bitmap");
+      }
+    }
+    // and the rows are really there: the plans above are over a full table
+    assertThat(await(server.app.db().preparedQuery(ConversationList.parse(name -> null).statement(admin).sql())
+        .execute(ConversationList.parse(name -> null).statement(admin).params())).size()).isEqualTo(51);
+  }
+
+  private static ConversationList list(String status, String assignee, String teamId, String channel, String q,
+      Cursor after) {
+    return new ConversationList(status, assignee, teamId, channel, q, 50, after);
+  }
+}
