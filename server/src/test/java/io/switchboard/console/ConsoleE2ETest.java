@@ -49,6 +49,7 @@ class ConsoleE2ETest {
   static Channel email;
   static Person ania;
   static Person bartek;
+  static String ordersTeam;
   final List<BrowserContext> contexts = new ArrayList<>();
   final List<String> dialogs = new CopyOnWriteArrayList<>();
 
@@ -61,6 +62,7 @@ class ConsoleE2ETest {
     api = server.api;
     tenant = server.tenant("Console");
     String team = tenant.team("Orders");
+    ordersTeam = team;
     ania = tenant.user("agent", List.of(team), "Ania Nowak");
     bartek = tenant.user("agent", List.of(team), "Bartek Zielinski");
     email = tenant.channel("email", team);
@@ -238,5 +240,60 @@ class ConsoleE2ETest {
       expected.add("update " + i);
     }
     assertThat(texts).containsExactlyElementsOf(expected);
+  }
+  @Test
+  @DisplayName("a revoked session sends the agent to sign in and the draft survives")
+  void revokedSessionKeepsDraft() {
+    Person celina = tenant.user("agent", List.of(ordersTeam), "Celina Mazur");
+    Resp in = inbound(new JsonObject().put("name", "Marek").put("email", "marek@example.com"), "Wrong size",
+        "The shoes are one size too small.", null);
+    String conv = in.json().getString("conversationId");
+    Page page = signIn(celina);
+    row(page, conv).click();
+    page.fill("#composer-text", "Half-written answer about the exchange");
+    page.waitForTimeout(500);
+    // an admin disables and re-enables the agent: every earlier token is revoked
+    assertThat(api.patch("/api/v1/users/" + celina.id(), tenant.admin.token(), new JsonObject().put("disabled", true))
+        .status()).isEqualTo(200);
+    assertThat(api.patch("/api/v1/users/" + celina.id(), tenant.admin.token(), new JsonObject().put("disabled", false))
+        .status()).isEqualTo(200);
+    assertThat(page.locator("#login-screen")).isVisible(
+        new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+    page.fill("#login-email", celina.email());
+    page.fill("#login-password", "staff-pass-1");
+    page.click("#login-submit");
+    assertThat(page.locator("#connection-state")).hasAttribute("data-state", "connected",
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
+    page.click("[data-view=all]");
+    row(page, conv).click();
+    assertThat(page.locator("#composer-text")).hasValue("Half-written answer about the exchange");
+  }
+
+  @Test
+  @DisplayName("the keyboard alone moves through the inbox, opens a conversation and resolves it")
+  void keyboardOnly() {
+    Resp first = inbound(new JsonObject().put("name", "Zofia").put("email", "zofia@example.com"), "Invoice copy",
+        "Could you send the invoice again?", null);
+    Page page = signIn(ania);
+    Locator row = row(page, first.json().getString("conversationId"));
+    row.waitFor();
+    page.locator("body").click(new Locator.ClickOptions().setPosition(1, 1));
+    page.keyboard().press("/");
+    page.keyboard().type("Invoice copy");
+    page.keyboard().press("Enter");
+    page.keyboard().press("Escape");
+    page.locator("#search").blur();
+    page.keyboard().press("j");
+    page.keyboard().press("Enter");
+    assertThat(page.locator("#timeline .msg-inbound .msg-body").first()).containsText("invoice again");
+    page.keyboard().press("e");
+    long deadline = System.currentTimeMillis() + 10_000;
+    String status = null;
+    while (System.currentTimeMillis() < deadline && !"resolved".equals(status)) {
+      status = api.get("/api/v1/conversations/" + first.json().getString("conversationId"), ania.token()).json()
+          .getString("status");
+      page.waitForTimeout(200);
+    }
+    assertThat(status).isEqualTo("resolved");
   }
 }
