@@ -177,6 +177,7 @@ public final class Switchboard {
     public final AttachmentStore attachments = new AttachmentStore();
     public final IngestService ingest;
     public final io.switchboard.outbound.LongPolls outboundPolls;
+    public final io.switchboard.outbound.ChatTyping chatTyping;
     public final OpenApiRoutes openApi = new OpenApiRoutes(this::publicUrl);
     // Helpers add their services here (one field each), start them in start(), mount them below.
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
@@ -194,6 +195,7 @@ public final class Switchboard {
       this.auth = new Authenticator(db, tokens);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
+      this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
       this.ingest = new IngestService(db, events, conversations, messages);
     }
 

@@ -28,6 +28,7 @@ public final class Realtime {
   /** Deploys the stream's verticle; the services are complete by now (this is built with them). */
   public Future<Void> start() {
     hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings);
+    hub.onAgentTyping((account, conversation) -> services.chatTyping.agentTyping(account, conversation));
     routes = new StreamRoutes(services.auth, hub.tickets, hub, services::publicUrl);
     return services.vertx().deployVerticle(hub).onSuccess(id -> deployment = id).mapEmpty();
   }

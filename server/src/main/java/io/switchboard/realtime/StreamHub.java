@@ -157,8 +157,18 @@ final class StreamHub extends VerticleBase {
     });
   }
 
+  private java.util.function.BiConsumer<String, String> onAgentTyping = (account, conversation) -> { };
+
+  /** Called (account, conversation) when an agent types, e.g. to show it in the customer's chat widget. */
+  void onAgentTyping(java.util.function.BiConsumer<String, String> handler) {
+    this.onAgentTyping = handler;
+  }
+
   /** Typing or viewing: to the account's other users who may see the conversation, on every node. */
   void signal(Caller.User from, Scope scope, String type, boolean stopped) {
+    if ("typing".equals(type) && !stopped) {
+      onAgentTyping.accept(from.accountId(), scope.conversationId());
+    }
     JsonObject frame = new JsonObject().put("type", type).put("conversationId", scope.conversationId())
         .put("userId", from.userId()).put("userName", from.name());
     if (stopped) {

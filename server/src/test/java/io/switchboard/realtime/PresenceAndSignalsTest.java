@@ -181,4 +181,27 @@ class PresenceAndSignalsTest {
         VALUES ($1, $2, $3, $4, ARRAY[$5])""").execute(Tuple.of(id, accountId, contact, teamId, channelKind)));
     return id;
   }
+  @Test
+  @DisplayName("an agent typing in a live chat shows as a typing item for the chat adapter")
+  void agentTypingReachesTheChatWidget() {
+    var t = server.tenant("ChatTyping");
+    var chat = t.channel("chat", null);
+    var agent = t.user("agent", List.of());
+    var in = api.post("/api/v1/inbound", chat.key(), new JsonObject().put("externalId", "c-1")
+        .put("from", new JsonObject().put("handle", "visitor-42")).put("threadKey", "session-42").put("text", "hi"));
+    assertThat(in.status()).isEqualTo(202);
+    try (var a = StreamClient.open(server.vertx, api, agent.token(), null)) {
+      a.ready();
+      a.send(new JsonObject().put("type", "typing").put("conversationId", in.json().getString("conversationId")));
+      var polled = api.get("/api/v1/outbound?wait=5", chat.key());
+      assertThat(polled.status()).isEqualTo(200);
+      var items = polled.json().getJsonArray("items");
+      assertThat(items).hasSize(1);
+      JsonObject item = items.getJsonObject(0);
+      assertThat(item.getString("kind")).isEqualTo("typing");
+      assertThat(item.getString("conversationId")).isEqualTo(in.json().getString("conversationId"));
+      assertThat(item.getJsonObject("to").getString("handle")).isEqualTo("visitor-42");
+      assertThat(item.getJsonObject("to").getString("threadKey")).isEqualTo("session-42");
+    }
+  }
 }
