@@ -45,8 +45,13 @@ public final class IngestRoutes {
   }
 
   private Future<Reply> inbound(RoutingContext ctx) {
+    Caller.Channel channel = Authenticator.channel(ctx);
+    if ("store".equals(channel.kind())) {
+      // The contract: a store channel's key posts orders, not customer messages.
+      return Future.failedFuture(Problem.of(403, "Forbidden", "a store channel posts orders, not messages"));
+    }
     InboundMessage msg = Json.read(ctx.body().buffer(), InboundMessage.class);
-    return ingest.accept(Authenticator.channel(ctx), msg)
+    return ingest.accept(channel, msg)
         .map(a -> a.duplicate() ? Reply.ok(a) : Reply.accepted(a));
   }
 
