@@ -27,6 +27,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
@@ -34,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The agent console end to end, in real headless Chromium, through a proxy the test can cut. */
 @DisplayName("The agent console in a real browser")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleE2ETest {
 
   static final String XSS_IMG = "<img src=x onerror=alert(1)>";
@@ -123,6 +127,7 @@ class ConsoleE2ETest {
   }
 
   @Test
+  @Order(1) // first, so the screenshots show ordinary customers
   @DisplayName("an inbound message appears live; the agent replies, the adapter gets it, and the agent resolves")
   void liveInboundReplyResolve() throws Exception {
     Page page = signIn(ania);
@@ -134,6 +139,16 @@ class ConsoleE2ETest {
     assertThat(row.locator(".conv-subject")).hasText("Parcel 4471 is late");
     inbound(new JsonObject().put("name", "Jan Kowalski").put("email", "jan@example.com"), "Damaged mug",
         "The mug arrived in pieces, photo attached.", null);
+    Channel phone = tenant.channel("phone", ordersTeam);
+    Channel social = tenant.channel("social", ordersTeam);
+    assertThat(api.post("/api/v1/inbound", phone.key(), new JsonObject().put("externalId", "call-77")
+        .put("from", new JsonObject().put("name", "Tomasz Wójcik").put("phone", "+48 601 234 567"))
+        .put("call", new JsonObject().put("direction", "inbound").put("outcome", "answered").put("durationSec", 184)
+            .put("transcript", "Customer asks how to return a pair of shoes bought last week."))).status())
+        .isEqualTo(202);
+    assertThat(api.post("/api/v1/inbound", social.key(), new JsonObject().put("externalId", "ig-9")
+        .put("from", new JsonObject().put("name", "Magda K.").put("handle", "17841400000000").put("platform", "instagram"))
+        .put("text", "Hi! My refund for order 5521 still hasn't arrived, can you check?")).status()).isEqualTo(202);
     Files.createDirectories(SCREENSHOTS);
     page.waitForTimeout(500);
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("inbox.png")));
