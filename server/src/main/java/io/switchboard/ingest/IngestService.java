@@ -15,6 +15,7 @@ import io.switchboard.http.Ids;
 import io.switchboard.http.Problem;
 import io.switchboard.ingest.Identities.Identity;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -63,7 +64,14 @@ public final class IngestService {
   private final MessageRepository messages;
   private final IngestRepository repo = new IngestRepository();
 
-  public IngestService(Pool db, EventLog events, ConversationRepository conversations, MessageRepository messages) {
+  /** HTML larger than this is sanitized on a worker thread: jsoup on a big mail would stall the event loop. */
+  private static final int SANITIZE_INLINE_LIMIT = 16 * 1024;
+
+  private final Vertx vertx;
+
+  public IngestService(Vertx vertx, Pool db, EventLog events, ConversationRepository conversations,
+      MessageRepository messages) {
+    this.vertx = vertx;
     this.db = db;
     this.events = events;
     this.conversations = conversations;
@@ -73,11 +81,12 @@ public final class IngestService {
   public Future<Accepted> accept(Caller.Channel channel, InboundMessage msg) {
     return repo.channelInfo(db, channel.accountId(), channel.channelId()).compose(info -> {
       List<Identity> ids = validate(channel, msg, info.secret());
-      return db.withTransaction(tx -> repo.lock(tx, "msg:" + channel.channelId() + ":" + msg.externalId())
+      return sanitize(msg).compose(body -> db.withTransaction(tx -> repo.lock(tx,
+                  "msg:" + channel.channelId() + ":" + msg.externalId())
               .compose(v -> repo.firstAnswer(tx, channel.channelId(), msg.externalId()))
               .compose(first -> first.isPresent()
                   ? Future.succeededFuture(new Stored(Accepted.replay(first.get()), 0L))
-                  : store(tx, channel, msg, ids, info.reopenWindowDays())))
+                  : store(tx, channel, msg, body, ids, info.reopenWindowDays()))))
           // A duplicate that slipped past the lock (it cannot, but the unique index is the last word).
           .recover(err -> Sql.isUniqueViolation(err, "message_channel_external")
               ? repo.firstAnswer(db, channel.channelId(), msg.externalId())
@@ -92,8 +101,27 @@ public final class IngestService {
   private record Stored(Accepted accepted, long seq) {
   }
 
-  private Future<Stored> store(SqlConnection tx, Caller.Channel channel, InboundMessage msg, List<Identity> ids,
-      int reopenWindowDays) {
+  /** The message body as stored: sanitized HTML, and text (derived from the HTML when absent). */
+  private record Body(String html, String text) {
+  }
+
+  private Future<Body> sanitize(InboundMessage msg) {
+    if (msg.html() == null) {
+      return Future.succeededFuture(new Body(null, msg.text()));
+    }
+    if (msg.html().length() <= SANITIZE_INLINE_LIMIT) {
+      return Future.succeededFuture(clean(msg));
+    }
+    return vertx.executeBlocking(() -> clean(msg), false);
+  }
+
+  private static Body clean(InboundMessage msg) {
+    String html = HtmlSanitizer.clean(msg.html());
+    return new Body(html, msg.text() != null ? msg.text() : HtmlSanitizer.text(html));
+  }
+
+  private Future<Stored> store(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Body body,
+      List<Identity> ids, int reopenWindowDays) {
     String account = channel.accountId();
     List<String> identityLocks = ids.stream().filter(i -> i.verified() && i.parsed())
         .map(i -> i.lockKey(account)).toList();
@@ -102,14 +130,14 @@ public final class IngestService {
         .compose(contact -> repo.lock(tx, "contact:" + contact.id())
             .compose(v -> attachments(tx, account, msg))
             .compose(refs -> chooseConversation(tx, channel, contact.id(), msg, reopenWindowDays)
-                .compose(target -> write(tx, channel, msg, contact, target, refs))));
+                .compose(target -> write(tx, channel, msg, body, contact, target, refs))));
   }
 
-  private Future<Stored> write(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Contact contact,
-      Target target, List<AttachmentRef> refs) {
+  private Future<Stored> write(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Body body,
+      Contact contact, Target target, List<AttachmentRef> refs) {
     String account = channel.accountId();
-    String html = HtmlSanitizer.clean(msg.html());
-    String text = msg.text() != null ? msg.text() : HtmlSanitizer.text(html);
+    String html = body.html();
+    String text = body.text();
     var draft = new MessageRepository.Draft(Ids.next("msg"), account, target.conversationId(), channel.channelId(),
         channel.kind(), "inbound", new Author("contact", contact.id(), blankToNull(msg.from().name())),
         contact.replyIdentityId(), contact.replyVerified(), msg.externalId(), null, blankToNull(msg.threadKey()),

@@ -307,4 +307,18 @@ class UnificationTest {
       throw new IllegalStateException(e);
     }
   }
+  @Test
+  @DisplayName("a large HTML mail is sanitized too (off the event loop) and keeps its text")
+  void largeHtml() {
+    Tenant t = server.tenant("BigHtml");
+    Channel email = t.channel("email", null);
+    String html = "<div>" + "<p>Order 77 arrived broken. <script>steal()</script><b onmouseover=x()>bold</b></p>".repeat(800)
+        + "</div>";
+    Resp r = api.post("/api/v1/inbound", email.key(), new JsonObject().put("externalId", "big-1")
+        .put("from", new JsonObject().put("email", "big@example.com")).put("html", html));
+    assertThat(r.status()).isEqualTo(202);
+    Row m = rows("SELECT html, text FROM message WHERE id = $1", r.json().getString("messageId")).get(0);
+    assertThat(m.getString("html")).doesNotContain("<script", "steal()", "onmouseover").contains("<b>bold</b>");
+    assertThat(m.getString("text")).startsWith("Order 77 arrived broken.");
+  }
 }
