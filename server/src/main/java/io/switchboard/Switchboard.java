@@ -196,7 +196,7 @@ public final class Switchboard {
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
-      this.ingest = new IngestService(vertx, db, events, conversations, messages);
+      this.ingest = new IngestService(vertx, db, events, conversations, messages, contacts);
     }
 
     Future<Void> start() {

@@ -93,9 +93,6 @@ public final class ContactMerges {
   }
 
   Future<ContactData> data(SqlConnection tx, String account, String contactId) {
-    return contacts.contact(tx, account, contactId).compose(c -> contacts.identities(tx, account, contactId)
-        .compose(ids -> contacts.suggestions(tx, account, contactId)
-            .map(s -> new ContactData(contactId, c.map(Contact::name).orElse(null),
-                c.map(Contact::mergedInto).orElse(null), ids, s))));
+    return contacts.data(tx, account, contactId);
   }
 }

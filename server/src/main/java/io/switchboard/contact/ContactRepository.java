@@ -149,6 +149,14 @@ public final class ContactRepository {
     });
   }
 
+  /** The data of a contact.updated event: the contact, its identities and open suggestions. */
+  public Future<ContactMerges.ContactData> data(SqlClient db, String accountId, String contactId) {
+    return contact(db, accountId, contactId).compose(c -> identities(db, accountId, contactId)
+        .compose(ids -> suggestions(db, accountId, contactId)
+            .map(s -> new ContactMerges.ContactData(contactId, c.map(Contact::name).orElse(null),
+                c.map(Contact::mergedInto).orElse(null), ids, s))));
+  }
+
   /** The contact with its identities, for the conversation view; empty when absent. */
   public Future<Optional<ContactCard>> card(SqlClient db, String accountId, String contactId) {
     return contact(db, accountId, contactId).compose(c -> c.isEmpty()

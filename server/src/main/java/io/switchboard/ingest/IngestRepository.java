@@ -45,7 +45,7 @@ final class IngestRepository {
       INSERT INTO identity (id, account_id, contact_id, kind, value, platform, verified, parsed)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
       ON CONFLICT (contact_id, kind, value) DO UPDATE SET verified = identity.verified OR excluded.verified
-      RETURNING id""";
+      RETURNING id, (xmax = 0) AS inserted""";
 
   private static final String SUGGEST = """
       INSERT INTO suggested_merge (id, account_id, contact_id, other_id, identity_kind, identity_value, reason)
@@ -157,16 +157,26 @@ final class IngestRepository {
     return tx.preparedQuery(NAME_IF_MISSING).execute(Tuple.of(accountId, contactId, name.trim())).mapEmpty();
   }
 
-  Future<String> addIdentity(SqlClient tx, String accountId, String contactId, Identity id, boolean verified) {
+  /** An identity row of the contact, and whether this call created it. */
+  record StoredIdentity(String id, boolean inserted) {
+  }
+
+  Future<StoredIdentity> addIdentity(SqlClient tx, String accountId, String contactId, Identity id, boolean verified) {
     return tx.preparedQuery(ADD_IDENTITY)
         .execute(Tuple.of(Ids.next("idn"), accountId, contactId, id.kind(), id.value(), id.platform())
             .addBoolean(verified).addBoolean(id.parsed()))
-        .map(rows -> rows.iterator().next().getString(0));
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new StoredIdentity(r.getString("id"), r.getBoolean("inserted"));
+        });
   }
 
-  Future<Void> suggest(SqlClient tx, String accountId, String contactId, String otherId, Identity id, String reason) {
+  /** Records a suggested merge; true when it is new. */
+  Future<Boolean> suggest(SqlClient tx, String accountId, String contactId, String otherId, Identity id,
+      String reason) {
     return tx.preparedQuery(SUGGEST)
-        .execute(Tuple.of(Ids.next("sm"), accountId, contactId, otherId, id.kind(), id.value(), reason)).mapEmpty();
+        .execute(Tuple.of(Ids.next("sm"), accountId, contactId, otherId, id.kind(), id.value(), reason))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   Future<Optional<ThreadHit>> thread(SqlClient tx, String accountId, String channelId, String contactId, String key) {

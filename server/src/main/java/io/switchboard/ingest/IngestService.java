@@ -1,5 +1,6 @@
 package io.switchboard.ingest;
 
+import io.switchboard.contact.ContactRepository;
 import io.switchboard.conversation.ConversationRepository;
 import io.switchboard.conversation.MessageRepository;
 import io.switchboard.conversation.Views.AttachmentRef;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Accepts a customer message from an adapter: unifies the sender into a contact (rule 1) and the
@@ -49,7 +51,8 @@ public final class IngestService {
     }
   }
 
-  private record Contact(String id, String replyIdentityId, boolean replyVerified) {
+  /** The resolved contact; changed when it was created or gained identities or merge suggestions. */
+  private record Contact(String id, String replyIdentityId, boolean replyVerified, boolean changed) {
   }
 
   private record Target(String conversationId, boolean created, boolean reopen) {
@@ -69,9 +72,12 @@ public final class IngestService {
 
   private final Vertx vertx;
 
+  private final ContactRepository contacts;
+
   public IngestService(Vertx vertx, Pool db, EventLog events, ConversationRepository conversations,
-      MessageRepository messages) {
+      MessageRepository messages, ContactRepository contacts) {
     this.vertx = vertx;
+    this.contacts = contacts;
     this.db = db;
     this.events = events;
     this.conversations = conversations;
@@ -151,21 +157,27 @@ public final class IngestService {
                 : repo.rememberThread(tx, account, channel.channelId(), contact.id(), msg.threadKey(),
                     target.conversationId()))
             .compose(v -> conversations.view(tx, account, target.conversationId()))
-            .compose(conv -> {
+            .compose(conv -> (contact.changed() ? contacts.data(tx, account, contact.id()).map(Optional::of)
+                : Future.succeededFuture(Optional.<Object>empty())).compose(contactData -> {
               Accepted accepted = new Accepted(saved.id(), target.conversationId(), contact.id(), false);
               return repo.saveAnswer(tx, saved.id(), accepted.stored())
                   .compose(v -> events.append(tx, account, eventsFor(conv.orElseThrow(), saved, target,
-                      before.orElseThrow())))
+                      before.orElseThrow(), contactData)))
                   .map(seq -> new Stored(accepted, seq));
-            })));
+            }))));
   }
 
+  /** contact.updated (when the contact changed), the conversation's event, then message.created. */
   private static List<EventDraft> eventsFor(ConversationView conv, MessageView message, Target target,
-      ConversationRepository.State before) {
+      ConversationRepository.State before, Optional<?> contactData) {
     String type = target.created() ? "conversation.created" : "conversation.updated";
-    return List.of(
-        new EventDraft(type, conv.id(), conv.teamId(), conv.assigneeId(), before.teamId(), before.assigneeId(), conv),
-        EventDraft.of("message.created", conv.id(), conv.teamId(), conv.assigneeId(), message));
+    List<EventDraft> drafts = new ArrayList<>();
+    contactData.ifPresent(data -> drafts.add(
+        EventDraft.of("contact.updated", conv.id(), conv.teamId(), conv.assigneeId(), data)));
+    drafts.add(new EventDraft(type, conv.id(), conv.teamId(), conv.assigneeId(), before.teamId(), before.assigneeId(),
+        conv));
+    drafts.add(EventDraft.of("message.created", conv.id(), conv.teamId(), conv.assigneeId(), message));
+    return drafts;
   }
 
   /** Rule 1: verified identities match verified identities; everything else only suggests a merge. */
@@ -173,8 +185,10 @@ public final class IngestService {
     String account = channel.accountId();
     List<Identity> verified = ids.stream().filter(i -> i.verified() && i.parsed()).toList();
     Identity own = Identities.own(channel.kind(), ids);
+    AtomicBoolean changed = new AtomicBoolean();
     return repo.verifiedOwners(tx, account, verified).compose(owners -> {
       if (owners.isEmpty()) {
+        changed.set(true);
         return repo.insertContact(tx, account, blankToNull(name));
       }
       if (owners.size() == 1) {
@@ -184,19 +198,20 @@ public final class IngestService {
       Future<String> chosen = own != null && own.verified()
           ? repo.verifiedOwner(tx, account, own).map(o -> o.orElse(owners.get(0)))
           : Future.succeededFuture(owners.get(0));
-      return chosen.compose(contactId -> suggestAll(tx, account, contactId, owners, verified).map(contactId));
-    }).compose(contactId -> attachIdentities(tx, account, contactId, ids, own)
+      return chosen.compose(contactId -> suggestAll(tx, account, contactId, owners, verified, changed).map(contactId));
+    }).compose(contactId -> attachIdentities(tx, account, contactId, ids, own, changed)
         .compose(reply -> repo.nameIfMissing(tx, account, contactId, name)
-            .map(v -> new Contact(contactId, reply, own != null && own.verified()))));
+            .map(v -> new Contact(contactId, reply, own != null && own.verified(), changed.get()))));
   }
 
   private Future<Void> suggestAll(SqlConnection tx, String account, String contactId, List<String> owners,
-      List<Identity> verified) {
+      List<Identity> verified, AtomicBoolean changed) {
     Future<Void> chain = Future.succeededFuture();
     for (Identity id : verified) {
       chain = chain.compose(v -> repo.verifiedOwner(tx, account, id)).compose(owner -> {
         if (owner.isPresent() && !owner.get().equals(contactId) && owners.contains(owner.get())) {
-          return repo.suggest(tx, account, contactId, owner.get(), id, "verified identity of another contact");
+          return repo.suggest(tx, account, contactId, owner.get(), id, "verified identity of another contact")
+              .map(isNew -> record(changed, isNew));
         }
         return Future.succeededFuture();
       });
@@ -206,7 +221,7 @@ public final class IngestService {
 
   /** Adds the message's identities to the contact; returns the id of the identity replies go to. */
   private Future<String> attachIdentities(SqlConnection tx, String account, String contactId, List<Identity> ids,
-      Identity own) {
+      Identity own, AtomicBoolean changed) {
     Map<Identity, String> stored = new LinkedHashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (Identity id : ids) {
@@ -215,9 +230,9 @@ public final class IngestService {
           if (owner.isPresent() && !owner.get().equals(contactId)) {
             return Future.succeededFuture(); // another contact's: a suggested merge was recorded
           }
-          return repo.addIdentity(tx, account, contactId, id, true).map(rowId -> {
-            stored.put(id, rowId);
-            return null;
+          return repo.addIdentity(tx, account, contactId, id, true).map(row -> {
+            stored.put(id, row.id());
+            return record(changed, row.inserted());
           });
         });
       } else {
@@ -226,18 +241,26 @@ public final class IngestService {
             .compose(others -> {
               Future<Void> s = Future.succeededFuture();
               for (String other : others) {
-                s = s.compose(x -> repo.suggest(tx, account, contactId, other, id, "unverified claim of an identity"));
+                s = s.compose(x -> repo.suggest(tx, account, contactId, other, id, "unverified claim of an identity")
+                    .map(isNew -> record(changed, isNew)));
               }
               return s;
             })
             .compose(v -> repo.addIdentity(tx, account, contactId, id, false))
-            .map(rowId -> {
-              stored.put(id, rowId);
-              return null;
+            .map(row -> {
+              stored.put(id, row.id());
+              return record(changed, row.inserted());
             });
       }
     }
     return chain.map(v -> own == null ? null : stored.get(own));
+  }
+
+  private static Void record(AtomicBoolean changed, boolean happened) {
+    if (happened) {
+      changed.set(true);
+    }
+    return null;
   }
 
   /** Rule 2: thread key on this channel, else the contact's latest unresolved conversation, else new. */
