@@ -289,16 +289,19 @@ class ConsoleE2ETest {
   void keyboardOnly() {
     Resp first = inbound(new JsonObject().put("name", "Zofia").put("email", "zofia@example.com"), "Invoice copy",
         "Could you send the invoice again?", null);
+    Resp second = inbound(new JsonObject().put("name", "Adam").put("email", "adam@example.com"), "Gift wrapping",
+        "Can you gift-wrap order 9001?", null);
     Page page = signIn(ania);
-    Locator row = row(page, first.json().getString("conversationId"));
-    row.waitFor();
+    row(page, first.json().getString("conversationId")).waitFor();
+    row(page, second.json().getString("conversationId")).waitFor();
     page.locator("body").click(new Locator.ClickOptions().setPosition(1, 1));
-    page.keyboard().press("/");
-    page.keyboard().type("Invoice copy");
-    page.keyboard().press("Enter");
-    page.keyboard().press("Escape");
-    page.locator("#search").blur();
+    // the two newest rows are ours: j selects the first (Gift wrapping), j the second, k back, j again
     page.keyboard().press("j");
+    assertThat(page.locator(".conv-row.selected")).hasAttribute("data-id", second.json().getString("conversationId"));
+    page.keyboard().press("j");
+    page.keyboard().press("k");
+    page.keyboard().press("j");
+    assertThat(page.locator(".conv-row.selected")).hasAttribute("data-id", first.json().getString("conversationId"));
     page.keyboard().press("Enter");
     assertThat(page.locator("#timeline .msg-inbound .msg-body").first()).containsText("invoice again");
     page.keyboard().press("e");
