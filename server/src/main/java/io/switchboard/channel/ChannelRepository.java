@@ -16,8 +16,9 @@ public final class ChannelRepository {
   public record KeyView(String keyId, Instant createdAt, Instant revokedAt) {
   }
 
-  public record ChannelView(String id, String kind, String name, String teamId, JsonObject settings, Instant createdAt,
-      List<KeyView> keys) {
+  /** settings is a plain map so Jackson writes it as the JSON object it is. */
+  public record ChannelView(String id, String kind, String name, String teamId, java.util.Map<String, Object> settings,
+      Instant createdAt, List<KeyView> keys) {
   }
 
   private static final String INSERT = """
@@ -71,7 +72,7 @@ public final class ChannelRepository {
               instant(k.getString("revokedAt"))));
         }
         out.add(new ChannelView(r.getString("id"), r.getString("kind"), r.getString("name"), r.getString("team_id"),
-            new JsonObject(r.getString("settings")), r.getOffsetDateTime("created_at").toInstant(), keys));
+            new JsonObject(r.getString("settings")).getMap(), r.getOffsetDateTime("created_at").toInstant(), keys));
       }
       return out;
     });

@@ -110,8 +110,8 @@ public final class ChannelRoutes {
         });
   }
 
-  private static JsonObject withoutSecret(JsonObject settings) {
-    JsonObject copy = settings.copy();
+  private static Map<String, Object> withoutSecret(Map<String, Object> settings) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>(settings);
     copy.remove("secret");
     return copy;
   }

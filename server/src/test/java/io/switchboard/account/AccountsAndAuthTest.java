@@ -131,6 +131,11 @@ class AccountsAndAuthTest {
     assertThat(api.get("/api/v1/outbound?wait=0", ch.key()).status()).isNotEqualTo(401);
     assertThat(api.get("/api/v1/outbound?wait=0", newKey).status()).isNotEqualTo(401);
     Resp list = api.get("/api/v1/channels", t.admin.token());
+    // settings come back as the object they are (admins see the chat secret, agents do not)
+    assertThat(list.json().getJsonArray("items").getJsonObject(0).getJsonObject("settings").getString("secret"))
+        .isEqualTo(ch.secret());
+    assertThat(api.get("/api/v1/channels", agent.token()).json().getJsonArray("items").getJsonObject(0)
+        .getJsonObject("settings").containsKey("secret")).isFalse();
     String oldKeyId = list.json().getJsonArray("items").getJsonObject(0).getJsonArray("keys").getJsonObject(0)
         .getString("keyId");
     assertThat(api.call(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/channels/" + ch.id() + "/keys/" + oldKeyId,
