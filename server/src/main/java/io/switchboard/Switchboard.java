@@ -192,7 +192,7 @@ public final class Switchboard {
       this.events = new EventLog(vertx);
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
-      this.auth = new Authenticator(db, tokens);
+      this.auth = new Authenticator(db, tokens, events);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);

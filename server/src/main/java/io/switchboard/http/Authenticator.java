@@ -1,6 +1,8 @@
 package io.switchboard.http;
 
 import io.switchboard.account.Tokens;
+import io.switchboard.events.EventLog;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -33,10 +35,12 @@ public final class Authenticator {
 
   private final Pool db;
   private final Tokens tokens;
+  private final EventLog events;
 
-  public Authenticator(Pool db, Tokens tokens) {
+  public Authenticator(Pool db, Tokens tokens, EventLog events) {
     this.db = db;
     this.tokens = tokens;
+    this.events = events;
   }
 
   /** Any signed-in person whose role is at least {@code minimumRole}. */
@@ -49,7 +53,7 @@ public final class Authenticator {
             return;
           }
           ctx.put(CALLER, user);
-          ctx.next();
+          proceed(ctx, user);
         })
         .onFailure(ctx::fail);
   }
@@ -59,7 +63,7 @@ public final class Authenticator {
         .compose(this::channelFromKey)
         .onSuccess(ch -> {
           ctx.put(CALLER, ch);
-          ctx.next();
+          proceed(ctx, ch);
         })
         .onFailure(ctx::fail);
   }
@@ -71,9 +75,24 @@ public final class Authenticator {
             : userFromToken(token).map(u -> (Caller) u))
         .onSuccess(caller -> {
           ctx.put(CALLER, caller);
-          ctx.next();
+          proceed(ctx, caller);
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Every GET answers with Switchboard-Seq: the account's newest committed event, read before the
+   * route reads its data, so the body reflects every event up to it. Routes may set a later one.
+   */
+  private void proceed(RoutingContext ctx, Caller caller) {
+    if (ctx.request().method() != HttpMethod.GET) {
+      ctx.next();
+      return;
+    }
+    events.current(db, caller.accountId()).onSuccess(seq -> {
+      ctx.response().putHeader(Responses.SEQ_HEADER, String.valueOf(seq));
+      ctx.next();
+    }).onFailure(ctx::fail);
   }
 
   public static Caller.User user(RoutingContext ctx) {

@@ -51,4 +51,28 @@ class OperationsTest {
       assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
     }
   }
+  @Test
+  @DisplayName("every GET of the API answers with Switchboard-Seq, the account's newest event")
+  void everyGetCarriesTheSeq() {
+    var t = server.tenant("Seq");
+    var email = t.channel("email", null);
+    var in = server.api.post("/api/v1/inbound", email.key(), new io.vertx.core.json.JsonObject()
+        .put("externalId", "seq-1").put("from", new io.vertx.core.json.JsonObject().put("email", "s@example.com"))
+        .put("text", "hello"));
+    assertThat(in.status()).isEqualTo(202);
+    long newest = server.api.get("/api/v1/conversations", t.admin.token()).seq();
+    assertThat(newest).isGreaterThan(0);
+    for (String path : new String[] {"/api/v1/account", "/api/v1/users", "/api/v1/teams", "/api/v1/channels",
+        "/api/v1/auth/me", "/api/v1/contacts/" + in.json().getString("contactId"),
+        "/api/v1/conversations/" + in.json().getString("conversationId")}) {
+      Resp r = server.api.get(path, t.admin.token());
+      assertThat(r.status()).as(path).isEqualTo(200);
+      assertThat(r.seq()).as(path).isEqualTo(newest);
+    }
+    for (String path : new String[] {"/api/v1/outbound?wait=0", "/api/v1/adapter/availability"}) {
+      Resp r = server.api.get(path, email.key());
+      assertThat(r.status()).as(path).isEqualTo(200);
+      assertThat(r.seq()).as(path).isEqualTo(newest);
+    }
+  }
 }
