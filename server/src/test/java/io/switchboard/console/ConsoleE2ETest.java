@@ -168,6 +168,13 @@ class ConsoleE2ETest {
     assertThat(items).hasSize(1);
     assertThat(items.getJsonObject(0).getString("text")).contains("arrives tomorrow");
     assertThat(items.getJsonObject(0).getString("conversationId")).isEqualTo(conv);
+    // the adapter reports the reply sent: the agent sees the delivery status change live
+    JsonObject item = items.getJsonObject(0);
+    assertThat(api.post("/api/v1/outbound/" + item.getString("id") + "/ack", email.key(), new JsonObject()
+        .put("leaseId", item.getString("leaseId")).put("status", "sent").put("externalId", "<sent-1@mail>"))
+        .status()).isEqualTo(204);
+    assertThat(page.locator("#timeline .msg-outbound .msg-status").last()).hasText("sent",
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setIgnoreCase(true));
     page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("conversation.png")));
 
     page.click("#conv-resolve");
@@ -181,6 +188,9 @@ class ConsoleE2ETest {
       Thread.sleep(200);
     }
     assertThat(status).isEqualTo("resolved");
+    // the phone call shows as a call card with its transcript
+    page.locator(".conv-row", new Page.LocatorOptions().setHasText("Tomasz")).first().click();
+    assertThat(page.locator("#timeline .msg-inbound").first()).containsText("return a pair of shoes");
     assertThat(dialogs).isEmpty();
   }
 
