@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
@@ -110,18 +111,28 @@ public final class Authenticator {
   public Future<Caller.User> userFromToken(String token) {
     return tokens.verify(token)
         .recover(err -> Future.failedFuture(Problem.unauthorized("the token is invalid or expired")))
-        .compose(claims -> db.preparedQuery(USER).execute(Tuple.of(claims.userId(), claims.accountId()))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.failedFuture(Problem.unauthorized("the user no longer exists"));
-              }
-              Row r = rows.iterator().next();
-              if (r.getBoolean("disabled") || r.getInteger("token_version") != claims.tokenVersion()) {
-                return Future.failedFuture(Problem.unauthorized("the token was revoked; sign in again"));
-              }
-              return Future.succeededFuture(new Caller.User(r.getString("id"), r.getString("account_id"),
-                  r.getString("role"), r.getString("name"), teamIds(r)));
-            }));
+        .compose(claims -> currentUser(db, claims.accountId(), claims.userId(), claims.tokenVersion()))
+        .compose(user -> user.isPresent() ? Future.succeededFuture(user.get())
+            : Future.failedFuture(Problem.unauthorized("the token was revoked; sign in again")));
+  }
+
+  /**
+   * The user as they are now (role, teams), when they still exist, are enabled and hold this token
+   * version; empty when their credentials were revoked. Shared by HTTP and the live stream.
+   */
+  public static Future<java.util.Optional<Caller.User>> currentUser(SqlClient db, String accountId, String userId,
+      int tokenVersion) {
+    return db.preparedQuery(USER).execute(Tuple.of(userId, accountId)).map(rows -> {
+      if (rows.size() == 0) {
+        return java.util.Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      if (r.getBoolean("disabled") || r.getInteger("token_version") != tokenVersion) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(new Caller.User(r.getString("id"), r.getString("account_id"),
+          r.getString("role"), r.getString("name"), teamIds(r)));
+    });
   }
 
   private Future<Caller.Channel> channelFromKey(String key) {

@@ -1,5 +1,6 @@
 package io.switchboard.realtime;
 
+import io.switchboard.http.Authenticator;
 import io.switchboard.http.Caller;
 import io.switchboard.http.Hashes;
 import io.switchboard.http.Ids;
@@ -7,8 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * Single-use stream tickets: a browser cannot set headers on a WebSocket, so it trades its token
@@ -28,13 +27,6 @@ final class StreamTickets {
       UPDATE stream_ticket SET used_at = now()
       WHERE ticket_hash = $1 AND used_at IS NULL AND expires_at > now()
       RETURNING account_id, user_id, token_version""";
-
-  private static final String USER = """
-      SELECT u.id, u.account_id, u.role, u.name, u.disabled, u.token_version,
-             coalesce(array_agg(tm.team_id) FILTER (WHERE tm.team_id IS NOT NULL), '{}') AS team_ids
-      FROM app_user u LEFT JOIN team_member tm ON tm.user_id = u.id
-      WHERE u.id = $1 AND u.account_id = $2
-      GROUP BY u.id""";
 
   /** Who a connection acts for, with the token version its credentials were issued under. */
   record Viewer(Caller.User user, int tokenVersion) {
@@ -79,18 +71,7 @@ final class StreamTickets {
 
   /** Re-reads a connected user: revoked credentials end the stream, new teams take effect. */
   Future<Check> reload(String accountId, String userId, int tokenVersion) {
-    return db.preparedQuery(USER).execute(Tuple.of(userId, accountId)).map(rows -> {
-      if (rows.size() == 0) {
-        return new Check.Revoked();
-      }
-      Row r = rows.iterator().next();
-      if (r.getBoolean("disabled") || r.getInteger("token_version") != tokenVersion) {
-        return new Check.Revoked();
-      }
-      String[] teams = r.getArrayOfStrings("team_ids");
-      List<String> teamIds = teams == null ? List.of() : Arrays.asList(teams);
-      return new Check.Valid(new Viewer(new Caller.User(r.getString("id"), r.getString("account_id"),
-          r.getString("role"), r.getString("name"), teamIds), tokenVersion));
-    });
+    return Authenticator.currentUser(db, accountId, userId, tokenVersion)
+        .map(user -> user.<Check>map(u -> new Check.Valid(new Viewer(u, tokenVersion))).orElseGet(Check.Revoked::new));
   }
 }
