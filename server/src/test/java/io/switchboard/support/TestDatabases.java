@@ -70,8 +70,28 @@ public final class TestDatabases {
     PgUrl pg = PgUrl.parse(url(name));
     Database.createIfMissing(pg);
     Database.migrate(pg);
+    dropStaleTemplates(name);
     template = name;
     return name;
+  }
+
+  /** Templates of older migration sets are of no use any more; one in use by someone is left alone. */
+  private static void dropStaleTemplates(String current) {
+    PgUrl base = PgUrl.parse(BASE_URL);
+    try (Connection c = Database.maintenance(base);
+        var st = c.prepareStatement("SELECT datname FROM pg_database WHERE datname LIKE 'sb\\_template\\_%' AND datname <> ?")) {
+      st.setString(1, current);
+      var rs = st.executeQuery();
+      while (rs.next()) {
+        try (var drop = c.createStatement()) {
+          drop.execute("DROP DATABASE IF EXISTS " + Database.quoteIdent(rs.getString(1)));
+        } catch (java.sql.SQLException inUse) {
+          // another process still copies from it
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      System.err.println("could not list old templates: " + e.getMessage());
+    }
   }
 
   private static String url(String db) {
