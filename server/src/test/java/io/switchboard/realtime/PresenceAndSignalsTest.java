@@ -204,4 +204,27 @@ class PresenceAndSignalsTest {
       assertThat(item.getJsonObject("to").getString("threadKey")).isEqualTo("session-42");
     }
   }
+  @Test
+  @DisplayName("the chat widget's availability counts an agent online while their stream is open")
+  void availabilityFollowsRealPresence() throws InterruptedException {
+    var t = server.tenant("Avail");
+    var chat = t.channel("chat", null);
+    var agent = t.user("agent", List.of());
+    assertThat(api.get("/api/v1/adapter/availability", chat.key()).json().getInteger("agentsOnline")).isZero();
+    try (var a = StreamClient.open(server.vertx, api, agent.token(), null)) {
+      a.ready();
+      int online = 0;
+      for (int i = 0; i < 50 && online == 0; i++) {
+        online = api.get("/api/v1/adapter/availability", chat.key()).json().getInteger("agentsOnline");
+        Thread.sleep(100);
+      }
+      assertThat(online).isEqualTo(1);
+      a.send(new JsonObject().put("type", "presence").put("status", "away"));
+      for (int i = 0; i < 50 && online == 1; i++) {
+        online = api.get("/api/v1/adapter/availability", chat.key()).json().getInteger("agentsOnline");
+        Thread.sleep(100);
+      }
+      assertThat(online).isZero();
+    }
+  }
 }
