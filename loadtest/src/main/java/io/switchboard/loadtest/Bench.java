@@ -26,7 +26,7 @@ final class Bench {
   }
 
   private static final long DRAIN_QUIET_MS = 3_000;
-  private static final long DRAIN_MAX_MS = 30_000;
+  private static final long DRAIN_MAX_MS = 20_000;
 
   final Vertx vertx;
   private final String runId;

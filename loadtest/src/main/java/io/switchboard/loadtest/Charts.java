@@ -12,6 +12,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -41,6 +42,10 @@ final class Charts {
     }
   }
 
+  /** Colours that stay apart on white (the default palette includes yellow). */
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+      new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0x17becf), Color.DARK_GRAY};
+
   private Charts() {
   }
 
@@ -64,9 +69,12 @@ final class Charts {
     LogAxis y = new LogAxis(yLabel);
     y.setSmallestValue(0.01);
     y.setNumberFormatOverride(new DecimalFormat("#,##0.##"));
+    y.setTickUnit(new NumberTickUnit(1)); // one label per power of ten
+    y.setMinorTickMarksVisible(true);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, shapes);
     for (int i = 0; i < data.getSeriesCount(); i++) {
       renderer.setSeriesStroke(i, new BasicStroke(1.6f));
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
     }
     XYPlot plot = new XYPlot(data, new NumberAxis(xLabel), y, renderer);
     plot.setBackgroundPaint(Color.WHITE);

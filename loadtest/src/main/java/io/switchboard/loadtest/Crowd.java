@@ -27,7 +27,7 @@ final class Crowd implements StreamClient.Listener {
   private final Target target;
   private final List<WebSocketClient> clients = new ArrayList<>();
   private final AtomicInteger nextClient = new AtomicInteger();
-  final List<Recipient> recipients = new ArrayList<>();
+  private final List<Recipient> recipients = new ArrayList<>();
   private final List<Recipient> dashboardWatchers = new ArrayList<>();
   private final long pinger;
   private volatile boolean reconnectOnServerClose = true;
@@ -46,12 +46,20 @@ final class Crowd implements StreamClient.Listener {
           .setMaxConnections(100_000).setConnectTimeout(30_000).setLocalAddress("127.0.0." + (1 + i))
           .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20)));
     }
-    pinger = vertx.setPeriodic(PING_EVERY_MS, t -> recipients.forEach(r -> {
-      StreamClient c = r.connection;
-      if (c != null) {
-        c.ping();
+    pinger = vertx.setPeriodic(PING_EVERY_MS, t -> {
+      for (Recipient r : everyone()) {
+        StreamClient c = r.connection;
+        if (c != null) {
+          c.ping();
+        }
       }
-    }));
+    });
+  }
+
+  private List<Recipient> everyone() {
+    synchronized (recipients) {
+      return List.copyOf(recipients);
+    }
   }
 
   /** Connects everyone given (a few at a time) and completes when all are ready. */
@@ -171,7 +179,7 @@ final class Crowd implements StreamClient.Listener {
     reconnectOnServerClose = false;
     vertx.cancelTimer(pinger);
     List<Future<Void>> closes = new ArrayList<>();
-    for (Recipient r : recipients) {
+    for (Recipient r : everyone()) {
       StreamClient c = r.connection;
       if (c != null) {
         closes.add(c.close());

@@ -1,5 +1,8 @@
 package io.switchboard.loadtest;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -10,7 +13,12 @@ import java.util.List;
 final class IdleConnections {
 
   record Result(int connections, int connected, double connectSeconds, long rssBeforeKib, long rssAfterKib,
-      long heapBeforeKib, long heapAfterKib, Bench.Measured withTraffic) {
+      long heapBeforeKib, long heapAfterKib, double directBeforeKib, double directAfterKib,
+      double serverConnections, Bench.Measured withTraffic) {
+
+    double directPerConnectionKib() {
+      return (directAfterKib - directBeforeKib) / Math.max(1, connected);
+    }
 
     double rssPerConnectionKib() {
       return rssBeforeKib < 0 ? Double.NaN : (rssAfterKib - rssBeforeKib) / (double) Math.max(1, connected);
@@ -25,10 +33,32 @@ final class IdleConnections {
   private IdleConnections() {
   }
 
-  static Result run(Bench bench, Target target, ServerProcess server, List<Recipient> idle, List<Recipient> watchers,
-      int rate, int seconds, DbCheck db, String accountId) {
+  /** Up to the file-descriptor limit less 1,000 (of the server and of this tool), less the active crowd. */
+  static int howMany(int planned, ServerProcess server, int active) {
+    long limit = Math.min(openFilesLimit("self"),
+        server.pid > 0 ? openFilesLimit(Long.toString(server.pid)) : Long.MAX_VALUE);
+    long room = limit - 1000 - active;
+    return (int) Math.max(0, Math.min(planned, room));
+  }
+
+  private static long openFilesLimit(String pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "limits"))) {
+        if (line.startsWith("Max open files")) {
+          return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or unreadable: trust the plan
+    }
+    return Long.MAX_VALUE;
+  }
+
+  static Result run(Bench bench, Target target, ServerProcess server, SwitchboardApi api, List<Recipient> idle,
+      List<Recipient> watchers, int rate, int seconds, DbCheck db, String accountId) {
     long heapBefore = server.heapAfterGcKib();
     long rssBefore = server.rssKib();
+    double directBefore = ServerMetrics.directKib(Bench.await(api.metrics(), 30));
     Crowd idleCrowd = new Crowd(bench.vertx, target, 4);
     try {
       long start = System.nanoTime();
@@ -38,11 +68,15 @@ final class IdleConnections {
       Bench.sleep(3000);
       long heapAfter = server.heapAfterGcKib();
       long rssAfter = server.rssKib();
+      String metrics = Bench.await(api.metrics(), 30);
+      double directAfter = ServerMetrics.directKib(metrics);
+      double serverConnections = ServerMetrics.httpConnections(metrics);
       OpenLoopSender sender = new OpenLoopSender(bench.vertx, target, 256, 20_000, 77);
       Bench.Measured m = bench.measure("idle " + connected + " + " + rate + "/s", sender, rate, seconds, watchers, db,
           accountId);
       Bench.await(sender.close(), 30);
-      return new Result(idle.size(), connected, connectSeconds, rssBefore, rssAfter, heapBefore, heapAfter, m);
+      return new Result(idle.size(), connected, connectSeconds, rssBefore, rssAfter, heapBefore, heapAfter, directBefore,
+          directAfter, serverConnections, m);
     } finally {
       Bench.await(idleCrowd.close(), 300);
     }

@@ -1,8 +1,6 @@
 package io.switchboard.loadtest;
 
 import io.switchboard.loadtest.IngestRamp.Step;
-import io.switchboard.loadtest.Target.ChannelRef;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -41,18 +39,39 @@ public final class LoadTest {
     System.exit(new LoadTest().run(options));
   }
 
-  private static void log(String s) {
+  static void log(String s) {
     System.out.println(DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()) + " " + s);
   }
 
+  private Options options;
+  private Plan plan;
+  private long started;
+  private final List<String> skipped = new ArrayList<>();
+
+  /** Whether to run a scenario: asked for, and the plan's time budget not yet spent. */
+  private boolean wanted(String scenario) {
+    if (!options.scenarios().contains(scenario)) {
+      return false;
+    }
+    if ((System.nanoTime() - started) / 1e9 > plan.budgetSeconds()) {
+      log("skipping " + scenario + ": the " + plan.name() + " run's time budget of " + plan.budgetSeconds()
+          + " s is spent");
+      skipped.add(scenario);
+      return false;
+    }
+    return true;
+  }
+
   private int run(Options options) throws Exception {
+    this.options = options;
     Plan plan = options.smoke() ? Plan.smoke() : options.quick() ? Plan.quick() : Plan.full();
+    this.plan = plan;
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
         + "_" + plan.name();
     Files.createDirectories(options.out());
     Path work = Path.of("loadtest", "target", "runs", runId);
     Files.createDirectories(work);
-    long started = System.nanoTime();
+    started = System.nanoTime();
     log("run " + runId + " (" + plan.name() + "), report to " + options.out());
 
     ServerProcess server;
@@ -82,7 +101,7 @@ public final class LoadTest {
       // Baselines first, while Switchboard is idle: the same machine, the same crowd shape.
       Baselines baselines = null;
       try {
-        baselines = options.scenarios().contains("baselines") ? baselines(plan, bench, account, server, work) : null;
+        baselines = wanted("baselines") ? Baselines.run(plan, bench, account, server, work, LoadTest::log) : null;
       } catch (RuntimeException e) {
         failed(report, "baselines", e);
       }
@@ -98,7 +117,7 @@ public final class LoadTest {
           crowd.lastFailure == null ? "" : ", e.g. " + crowd.lastFailure));
 
       List<Step> ingest = List.of();
-      if (options.scenarios().contains("ingest")) {
+      if (wanted("ingest")) {
         log("scenario 1: ingest ramp " + plan.rampRates() + " msg/s, " + plan.stepSeconds() + " s per step, "
             + plan.repeats() + " repeats");
         ingest = IngestRamp.run(bench, account.target, plan.rampRates(), plan.stepSeconds(), plan.warmupSeconds(),
@@ -109,7 +128,7 @@ public final class LoadTest {
         report.baselines(baselines.http(), baselines.ws(), baselines.pgbench(), ingest);
       }
       try {
-        if (options.scenarios().contains("reconnect")) {
+        if (wanted("reconnect")) {
           log("scenario 3: reconnect storm at " + plan.reconnectRate() + " msg/s");
           List<ReconnectStorm.Result> storms = new ArrayList<>();
           for (long jitter : List.of(0L, (long) plan.reconnectJitterMs())) {
@@ -126,7 +145,7 @@ public final class LoadTest {
         failed(report, "scenario 3", e);
       }
       try {
-        if (options.scenarios().contains("fanout")) {
+        if (wanted("fanout")) {
           List<DashboardFanout.Result> fanouts = new ArrayList<>();
           for (int count : plan.fanoutSupervisors()) {
             log("scenario 4: dashboard fan-out to " + count + " supervisor tabs");
@@ -145,10 +164,10 @@ public final class LoadTest {
         failed(report, "scenario 4", e);
       }
       try {
-        if (options.scenarios().contains("connections")) {
-          int idle = idleConnections(plan, server, watchers.size());
+        if (wanted("connections")) {
+          int idle = IdleConnections.howMany(plan.idleConnections(), server, watchers.size());
           log("scenario 2: " + idle + " idle connections, then " + plan.idleRate() + " msg/s");
-          IdleConnections.Result r = IdleConnections.run(bench, account.target, server, account.idleTabs(idle),
+          IdleConnections.Result r = IdleConnections.run(bench, account.target, server, api, account.idleTabs(idle),
               watchers, plan.idleRate(), plan.idleSeconds(), db, account.accountId);
           log(String.format("  %d connected in %.1f s; %.1f KiB RSS and %.1f KiB heap per connection", r.connected(),
               r.connectSeconds(), r.rssPerConnectionKib(), r.heapPerConnectionKib()));
@@ -158,7 +177,7 @@ public final class LoadTest {
         failed(report, "scenario 2", e);
       }
       try {
-        if (options.scenarios().contains("history")) {
+        if (wanted("history")) {
           log("scenario 5: storing " + plan.historyMessages() + " messages of history");
           double loadSeconds = LargeHistory.load(vertx, server.pgUrl, account.accountId, runId, plan.historyMessages(),
               LoadTest::log);
@@ -172,11 +191,13 @@ public final class LoadTest {
       }
       Bench.await(crowd.close(), 300);
 
-      report.line("## Not covered").line("")
+      report.line("## Not covered").line("");
+      if (!skipped.isEmpty()) {
+        report.line("- Skipped to stay within the plan's time budget (" + plan.budgetSeconds() + " s): " + skipped + ".");
+      }
+      report
           .line("- Scenario 6 (two clustered nodes vs one): the server does not cluster yet (it reads "
               + "SWITCHBOARD_CLUSTER_MEMBERS but nothing uses it), so there is nothing to compare.")
-          .line("- Memory per connection is RSS and heap after GC only: the server exposes no `/metrics`, so direct "
-              + "(Netty) memory is not broken out.")
           .line("- Reconnect storm and dashboard fan-out run once per case (the ingest ramp is the one repeated three "
               + "times).")
           .line("");
@@ -199,86 +220,12 @@ public final class LoadTest {
     }
   }
 
-  record Baselines(List<Step> http, List<Step> ws, List<PgBench.Result> pgbench) {
-  }
-
-  /** Bare Vert.x HTTP, bare WebSocket fan-out (same shape of crowd), and pgbench. */
-  private Baselines baselines(Plan plan, Bench bench, LoadAccount account, ServerProcess server, Path work)
-      throws Exception {
-    // Its own Vert.x, so the baseline server does not share event loops with the tool's clients.
-    Vertx bareVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    BareServer bare = new BareServer();
-    Bench.await(bareVertx.deployVerticle(bare), 60);
-    List<ChannelRef> bareChannels = account.target.channels().stream()
-        .map(c -> new ChannelRef(c.id(), c.kind(), "bare:" + c.group(), c.secret(), c.group())).toList();
-    Target bareTarget = new Target("bare", "127.0.0.1", bare.port(), bareChannels);
-
-    log("baseline: bare Vert.x HTTP endpoint at " + plan.baselineRates() + " msg/s");
-    List<Step> bareHttp = IngestRamp.run(bench, bareTarget, plan.baselineRates(), plan.baselineSeconds(), 2, 1,
-        List.of(), null, null, LoadTest::log);
-
-    List<Recipient> bareRecipients = new ArrayList<>();
-    for (Recipient r : account.agents) {
-      bareRecipients.add(new Recipient("bare-" + r.name, r.group, false, x -> Future.succeededFuture("bare:" + r.group)));
-    }
-    for (Recipient r : account.supervisors) {
-      bareRecipients.add(new Recipient("bare-" + r.name, Window.EVERYONE, true, x -> Future.succeededFuture("bare:all")));
-    }
-    Crowd bareCrowd = new Crowd(bench.vertx, bareTarget, 2);
-    Bench.await(bareCrowd.connect(bareRecipients, false), 600);
-    List<Integer> wsRates = new ArrayList<>(plan.baselineRates());
-    if (plan.rampRates().contains(1000) && !wsRates.contains(1000)) {
-      wsRates.add(0, 1000);
-    }
-    log("baseline: bare WebSocket fan-out to " + bareRecipients.size() + " sockets at " + wsRates + " msg/s");
-    List<Step> bareWs = IngestRamp.run(bench, bareTarget, wsRates, plan.baselineSeconds(), 2, 1, bareRecipients, null,
-        null, LoadTest::log);
-    Bench.await(bareCrowd.close(), 120);
-    Bench.await(bareVertx.close(), 60);
-
-    List<PgBench.Result> pg = List.of();
-    String database = URI.create(server.pgUrl.replace("postgresql://", "http://")).getPath().substring(1);
-    if (PgBench.available()) {
-      log("baseline: pgbench ingest transaction at 1/8/32 clients, " + plan.pgbenchSeconds() + " s each");
-      try {
-        pg = PgBench.run(database, plan.pgbenchSeconds(), List.of(1, 8, 32), work.toAbsolutePath());
-        pg.forEach(p -> log(String.format("  %d clients: %.0f tps, %.2f ms average", p.clients(), p.tps(),
-            p.latencyMillis())));
-      } catch (IOException e) {
-        log("  pgbench failed: " + e.getMessage());
-      }
-    } else {
-      log("  pgbench not found; skipped");
-    }
-    return new Baselines(bareHttp, bareWs, pg);
-  }
-
   /** A scenario that failed is reported as such; the others still run. */
   private static void failed(Report report, String scenario, RuntimeException e) {
     log(scenario + " failed: " + e.getMessage());
     e.printStackTrace();
     report.line("## " + scenario + ": failed").line("").line("The tool stopped this scenario: `" + e.getMessage() + "`")
         .line("");
-  }
-
-  /** Up to the file-descriptor limit less 1,000 (of the server and of this tool), less the active crowd. */
-  private static int idleConnections(Plan plan, ServerProcess server, int active) {
-    long limit = Math.min(openFilesLimit("self"), server.pid > 0 ? openFilesLimit(Long.toString(server.pid)) : Long.MAX_VALUE);
-    long room = limit - 1000 - active;
-    return (int) Math.max(0, Math.min(plan.idleConnections(), room));
-  }
-
-  private static long openFilesLimit(String pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", pid, "limits"))) {
-        if (line.startsWith("Max open files")) {
-          return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or unreadable: trust the plan
-    }
-    return Long.MAX_VALUE;
   }
 
   private static String header(Options options, Plan plan, String runId, ServerProcess server, String pgSettings,
