@@ -1,21 +1,17 @@
 package io.switchboard.demo;
 
+import io.switchboard.ingest.ChatSignature;
 import io.switchboard.demo.Customers.Customer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One customer's after-sales case as the adapters would report it: an order from the store, then
@@ -171,7 +167,7 @@ final class Story {
     Inbound chat(String session, String template, boolean signedIn) {
       JsonObject from = new JsonObject().put("name", c.name()).put("email", c.email());
       if (signedIn && chatSecret != null) {
-        from.put("signature", hmacHex(chatSecret, c.email()));
+        from.put("signature", ChatSignature.sign(chatSecret, c.email()));
       }
       return new Inbound("chat", base("msg-" + Long.toHexString(random.nextLong()))
           .put("from", from)
@@ -206,17 +202,6 @@ final class Story {
     private JsonObject base(String externalId) {
       return new JsonObject().put("externalId", externalId)
           .put("sentAt", Instant.now().minusSeconds(1 + random.nextInt(20)).truncatedTo(ChronoUnit.SECONDS).toString());
-    }
-  }
-
-  /** The chat widget's identity signature: HMAC-SHA256(channel secret, email), hex. */
-  static String hmacHex(String secret, String value) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

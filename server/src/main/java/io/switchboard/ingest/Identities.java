@@ -5,14 +5,9 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import io.switchboard.http.Caller;
 import io.switchboard.http.Check;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Rule 1's first half: normalizes the sender's identities and decides which of them the adapter
@@ -44,7 +39,7 @@ public final class Identities {
     }
     String kind = channel.kind();
     boolean store = kind.equals("store");
-    boolean signed = kind.equals("chat") && from.email() != null && signatureValid(chatSecret, from.email(),
+    boolean signed = kind.equals("chat") && from.email() != null && ChatSignature.valid(chatSecret, from.email(),
         from.signature());
     List<Identity> out = new ArrayList<>();
     if (present(from.email())) {
@@ -96,28 +91,6 @@ public final class Identities {
       // kept as typed below
     }
     return new Identity("phone", raw.trim(), null, false, false);
-  }
-
-  static boolean signatureValid(String secret, String email, String signature) {
-    if (secret == null || signature == null || email == null) {
-      return false;
-    }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      byte[] asSent = mac.doFinal(email.trim().getBytes(StandardCharsets.UTF_8));
-      byte[] lowered = mac.doFinal(email.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-      byte[] given;
-      try {
-        given = HexFormat.of().parseHex(signature.trim().toLowerCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-      // Widgets sign the address as the visitor typed it or lower-cased; accept either.
-      return MessageDigest.isEqual(asSent, given) | MessageDigest.isEqual(lowered, given);
-    } catch (Exception e) {
-      return false;
-    }
   }
 
   private static boolean present(String s) {

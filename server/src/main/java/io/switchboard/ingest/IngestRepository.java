@@ -21,7 +21,8 @@ final class IngestRepository {
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
   private static final String FIRST_ANSWER = """
-      SELECT ingest_answer::text AS answer FROM message WHERE channel_id = $1 AND external_id = $2""";
+      SELECT ingest_answer::text AS answer FROM message
+      WHERE account_id = $3 AND channel_id = $1 AND external_id = $2""";
 
   private static final String CHANNEL_INFO = """
       SELECT c.settings->>'secret' AS secret, a.reopen_window_days
@@ -75,7 +76,7 @@ final class IngestRepository {
       SELECT id, name, content_type, size FROM attachment
       WHERE account_id = $1 AND id = ANY($2) AND message_id IS NULL""";
 
-  private static final String SAVE_ANSWER = "UPDATE message SET ingest_answer = $2::text::jsonb WHERE id = $1";
+  private static final String SAVE_ANSWER = "UPDATE message SET ingest_answer = $2::text::jsonb WHERE account_id = $3 AND id = $1";
 
   record ChannelInfo(String secret, int reopenWindowDays) {
   }
@@ -99,8 +100,8 @@ final class IngestRepository {
     return chain;
   }
 
-  Future<Optional<JsonObject>> firstAnswer(SqlClient db, String channelId, String externalId) {
-    return db.preparedQuery(FIRST_ANSWER).execute(Tuple.of(channelId, externalId)).map(rows -> {
+  Future<Optional<JsonObject>> firstAnswer(SqlClient db, String accountId, String channelId, String externalId) {
+    return db.preparedQuery(FIRST_ANSWER).execute(Tuple.of(channelId, externalId, accountId)).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }
@@ -217,7 +218,7 @@ final class IngestRepository {
         });
   }
 
-  Future<Void> saveAnswer(SqlClient tx, String messageId, JsonObject answer) {
-    return tx.preparedQuery(SAVE_ANSWER).execute(Tuple.of(messageId, answer.encode())).mapEmpty();
+  Future<Void> saveAnswer(SqlClient tx, String accountId, String messageId, JsonObject answer) {
+    return tx.preparedQuery(SAVE_ANSWER).execute(Tuple.of(messageId, answer.encode(), accountId)).mapEmpty();
   }
 }

@@ -89,13 +89,13 @@ public final class IngestService {
       List<Identity> ids = validate(channel, msg, info.secret());
       return sanitize(msg).compose(body -> db.withTransaction(tx -> repo.lock(tx,
                   "msg:" + channel.channelId() + ":" + msg.externalId())
-              .compose(v -> repo.firstAnswer(tx, channel.channelId(), msg.externalId()))
+              .compose(v -> repo.firstAnswer(tx, channel.accountId(), channel.channelId(), msg.externalId()))
               .compose(first -> first.isPresent()
                   ? Future.succeededFuture(new Stored(Accepted.replay(first.get()), 0L))
                   : store(tx, channel, msg, body, ids, info.reopenWindowDays()))))
           // A duplicate that slipped past the lock (it cannot, but the unique index is the last word).
           .recover(err -> Sql.isUniqueViolation(err, "message_channel_external")
-              ? repo.firstAnswer(db, channel.channelId(), msg.externalId())
+              ? repo.firstAnswer(db, channel.accountId(), channel.channelId(), msg.externalId())
                   .map(a -> new Stored(Accepted.replay(a.orElseThrow()), 0L))
               : Future.failedFuture(err));
     }).map(stored -> {
@@ -160,7 +160,7 @@ public final class IngestService {
             .compose(conv -> (contact.changed() ? contacts.data(tx, account, contact.id()).map(Optional::of)
                 : Future.succeededFuture(Optional.<Object>empty())).compose(contactData -> {
               Accepted accepted = new Accepted(saved.id(), target.conversationId(), contact.id(), false);
-              return repo.saveAnswer(tx, saved.id(), accepted.stored())
+              return repo.saveAnswer(tx, account, saved.id(), accepted.stored())
                   .compose(v -> events.append(tx, account, eventsFor(conv.orElseThrow(), saved, target,
                       before.orElseThrow(), contactData)))
                   .map(seq -> new Stored(accepted, seq));

@@ -42,7 +42,7 @@ final class Acknowledgements {
         status = $2, acked_lease_id = lease_id, acked_status = $3, leased_until = NULL,
         external_id = coalesce($4, external_id), last_error = coalesce($6, last_error),
         next_attempt_at = CASE WHEN $5::int IS NULL THEN next_attempt_at ELSE now() + $5::int * interval '1 second' END
-      WHERE id = $1""";
+      WHERE id = $1 AND account_id = $7""";
 
   private final Pool db;
   private final OutboundQueue queue;
@@ -92,19 +92,21 @@ final class Acknowledgements {
       return Future.failedFuture(Problem.conflict("the lease is no longer valid: the item was leased again or settled"));
     }
     if ("sent".equals(ack.status())) {
-      return settle(tx, item, "sent", ack, null)
+      return settle(tx, accountId, item, "sent", ack, null)
           .compose(v -> delivery.advance(tx, accountId, item.messageId(), "sent", ack.externalId(), null));
     }
     if (ack.retryable() && item.attempt() < MAX_ATTEMPTS) {
-      return settle(tx, item, "pending", ack, backoff(item.attempt())).map(0L);
+      return settle(tx, accountId, item, "pending", ack, backoff(item.attempt())).map(0L);
     }
-    return settle(tx, item, "failed", ack, null)
+    return settle(tx, accountId, item, "failed", ack, null)
         .compose(v -> delivery.advance(tx, accountId, item.messageId(), "failed", null, errorText(ack)));
   }
 
-  private Future<Void> settle(SqlConnection tx, Item item, String nextStatus, Ack ack, Integer retryInSeconds) {
+  private Future<Void> settle(SqlConnection tx, String accountId, Item item, String nextStatus, Ack ack,
+      Integer retryInSeconds) {
     return tx.preparedQuery(SETTLE)
-        .execute(Tuple.of(item.id(), nextStatus, ack.status(), ack.externalId(), retryInSeconds, ack.error()))
+        .execute(Tuple.of(item.id(), nextStatus, ack.status(), ack.externalId(), retryInSeconds, ack.error())
+            .addString(accountId))
         .mapEmpty();
   }
 

@@ -49,12 +49,13 @@ class LiveStreamTest {
   @Test
   @DisplayName("an event for team A reaches its supervisor and agent but not team B's agent; a move reaches both teams")
   void visibilityFollowsTeams() {
-    var t = server.tenant("Visibility");
-    String teamA = t.team("A");
-    String teamB = t.team("B");
-    var supervisor = t.user("supervisor", List.of());
-    var agentA = t.user("agent", List.of(teamA));
-    var agentB = t.user("agent", List.of(teamB));
+    var teams = TwoTeams.create(server, "Visibility");
+    var t = teams.tenant();
+    String teamA = teams.teamA();
+    String teamB = teams.teamB();
+    var supervisor = teams.supervisor();
+    var agentA = teams.agentA();
+    var agentB = teams.agentB();
     try (var sup = StreamClient.open(server.vertx, api, supervisor.token(), null);
         var a = StreamClient.open(server.vertx, api, agentA.token(), null);
         var b = StreamClient.open(server.vertx, api, agentB.token(), null)) {
@@ -80,11 +81,11 @@ class LiveStreamTest {
   @Test
   @DisplayName("a customer's message posted by an adapter reaches the team's agent live, not another team's")
   void inboundMessageIsStreamed() {
-    var t = server.tenant("Inbound");
-    String teamA = t.team("A");
-    String teamB = t.team("B");
-    var agentA = t.user("agent", List.of(teamA));
-    var agentB = t.user("agent", List.of(teamB));
+    var teams = TwoTeams.create(server, "Inbound");
+    var t = teams.tenant();
+    String teamA = teams.teamA();
+    var agentA = teams.agentA();
+    var agentB = teams.agentB();
     var email = t.channel("email", teamA);
     try (var a = StreamClient.open(server.vertx, api, agentA.token(), null);
         var b = StreamClient.open(server.vertx, api, agentB.token(), null)) {

@@ -50,12 +50,12 @@ class RestAndStreamTest {
   @Test
   @DisplayName("an inbound message on each channel kind reaches the supervisor and the team's agent, not another team")
   void everyChannelKind() {
-    var t = server.tenant("Kinds");
-    String teamA = t.team("A");
-    String teamB = t.team("B");
-    var supervisor = t.user("supervisor", List.of());
-    var agentA = t.user("agent", List.of(teamA));
-    var agentB = t.user("agent", List.of(teamB));
+    var teams = TwoTeams.create(server, "Kinds");
+    var t = teams.tenant();
+    String teamA = teams.teamA();
+    var supervisor = teams.supervisor();
+    var agentA = teams.agentA();
+    var agentB = teams.agentB();
     try (var sup = StreamClient.open(server.vertx, api, supervisor.token(), null);
         var a = StreamClient.open(server.vertx, api, agentA.token(), null);
         var b = StreamClient.open(server.vertx, api, agentB.token(), null)) {
