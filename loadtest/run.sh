@@ -16,7 +16,9 @@ cd "$(dirname "$0")/.."
 server_jar=server/target/switchboard-server.jar
 tool_jar=loadtest/target/switchboard-loadtest.jar
 if [[ "${LOADTEST_SKIP_BUILD:-}" != "1" ]]; then
-  mvn -q -B -o -DskipTests -pl server,loadtest -am package
+  # Offline when everything is already downloaded (fast); otherwise fetch from Maven Central.
+  mvn -q -B -o -DskipTests -pl server,loadtest -am package 2>/dev/null \
+    || mvn -q -B -DskipTests -pl server,loadtest -am package
 fi
 [[ -f "$server_jar" && -f "$tool_jar" ]] || { echo "build the server and the tool first" >&2; exit 1; }
 

@@ -78,7 +78,7 @@ public final class LoadTest {
     if (options.url() == null) {
       int port = freePort();
       log("starting " + options.serverJar() + " on port " + port + " (log: " + work.resolve("server.log") + ")");
-      server = ServerProcess.start(options.serverJar(), port, runId, List.of("-Xms512m", "-Xmx2g"),
+      server = ServerProcess.start(options.serverJar(), port, runId, serverJvmOptions(),
           work.resolve("server.log"));
     } else {
       URI u = URI.create(options.url());
@@ -260,5 +260,15 @@ public final class LoadTest {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** The server's heap, plus LOADTEST_SERVER_JVM_OPTS (e.g. a Flight Recorder profile of the run). */
+  private static List<String> serverJvmOptions() {
+    List<String> options = new java.util.ArrayList<>(List.of("-Xms512m", "-Xmx2g"));
+    String extra = System.getenv("LOADTEST_SERVER_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
   }
 }

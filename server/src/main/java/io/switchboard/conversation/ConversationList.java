@@ -34,6 +34,9 @@ public record ConversationList(String status, String assignee, String teamId, St
       LEFT JOIN read_marker rm ON rm.user_id = $2 AND rm.conversation_id = c.id
       WHERE c.account_id = $1 AND c.merged_into IS NULL""";
 
+  /** The expression the message_search index (V5) is built on. */
+  private static final String MESSAGE_SEARCH = "lower(coalesce(m.subject, '') || ' ' || coalesce(m.text, ''))";
+
   /** Builds the query; it asks for one row more than the page to learn whether another page follows. */
   public Statement statement(Caller.User caller) {
     Tuple params = Tuple.of(caller.accountId(), caller.userId());
@@ -54,7 +57,11 @@ public record ConversationList(String status, String assignee, String teamId, St
       sql.append(" AND c.channels @> ARRAY[$").append(bind(params, channel)).append("::text]");
     }
     if (q != null) {
-      sql.append(" AND c.search_text ILIKE $").append(bind(params, "%" + escapeLike(q.toLowerCase()) + "%"));
+      // The conversation's subject and contact name, or the subject and text of any of its messages.
+      int pattern = bind(params, "%" + escapeLike(q.toLowerCase()) + "%");
+      sql.append(" AND (c.search_text LIKE $").append(pattern).append(" OR c.id IN (SELECT m.conversation_id")
+          .append(" FROM message m WHERE m.account_id = $1 AND ").append(MESSAGE_SEARCH).append(" LIKE $")
+          .append(pattern).append("))");
     }
     if (!caller.seesAll()) {
       // Agents: their teams, their own and team-less conversations (see Caller.User.sees).

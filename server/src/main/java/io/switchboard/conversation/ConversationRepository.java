@@ -126,7 +126,7 @@ public final class ConversationRepository {
       SELECT id, account_id, contact_id, status, team_id, assignee_id, resolved_at, merged_into
       FROM conversation WHERE account_id = $1 AND id = $2 FOR UPDATE""";
 
-  /** search_text starts with the subject and the contact's name; messages append their text. */
+  /** search_text holds the subject and the contact's name; message text is searched per message (V5). */
   private static final String INSERT = """
       INSERT INTO conversation (id, account_id, contact_id, status, subject, team_id, channels, created_at,
                                 last_message_at, search_text)

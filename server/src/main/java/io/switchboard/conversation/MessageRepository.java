@@ -32,25 +32,14 @@ public final class MessageRepository {
       html, attachments::text AS attachments, call::text AS call, auto_submitted, public, created_at, sent_at,
       delivery_status, client_id, thread_key""";
 
-  /**
-   * Inserts the message and appends its subject and text to the conversation's search_text (capped:
-   * the list's q searches the first 32 KB of a conversation).
-   */
+  /** Inserts the message; its subject and text are searchable through the message_search index (V5). */
   private static final String INSERT = """
-      WITH saved AS (
-        INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
-                             author_id, author_name, identity_id, from_verified, external_id, client_id, thread_key,
-                             subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text::jsonb,
-                $19::text::jsonb, $20, $21, $22, $23)
-        RETURNING\s""" + COLUMNS + """
-      ),
-      searchable AS (
-        UPDATE conversation SET search_text = left(search_text || ' ' || lower(concat_ws(' ', $15::text, $16::text)),
-                                                   32768)
-        WHERE account_id = $2 AND id = $3 AND length(search_text) < 32768 AND ($15 IS NOT NULL OR $16 IS NOT NULL)
-      )
-      SELECT * FROM saved""";
+      INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
+                           author_id, author_name, identity_id, from_verified, external_id, client_id, thread_key,
+                           subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text::jsonb,
+              $19::text::jsonb, $20, $21, $22, $23)
+      RETURNING\s""" + COLUMNS;
 
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM message WHERE account_id = $1 AND id = $2";
 
