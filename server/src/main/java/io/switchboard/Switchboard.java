@@ -183,6 +183,7 @@ public final class Switchboard {
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
     volatile int actualPort;
+    private String sequencerDeployment;
 
     Services(Vertx vertx, Config config, Pool db, RedisAPI redis) {
       this.vertx = vertx;
@@ -200,11 +201,19 @@ public final class Switchboard {
     }
 
     Future<Void> start() {
-      return outboundPolls.start().compose(v -> realtime.start());
+      return vertx.deployVerticle(new io.switchboard.events.Sequencer(db, 1000))
+          .compose(id -> {
+            sequencerDeployment = id;
+            return outboundPolls.start();
+          })
+          .compose(v -> realtime.start());
     }
 
     Future<Void> stop() {
-      return realtime.stop().eventually(() -> outboundPolls.stop());
+      // The sequencer stops last: events committed while the stream drains still get their seq.
+      return realtime.stop().eventually(() -> outboundPolls.stop())
+          .eventually(() -> sequencerDeployment == null ? Future.succeededFuture()
+              : vertx.undeploy(sequencerDeployment));
     }
 
     long attachmentLimit() {

@@ -11,9 +11,9 @@ import java.util.regex.Pattern;
 
 /**
  * The database baseline: pgbench running the writes of one ingest transaction (a message row, a
- * conversation touch, the account's seq row bumped, two events) against the same schema, with
- * durable commits (server defaults), at 1, 8 and 32 clients. All clients share one account, as in
- * the ingest scenario, so they queue on its seq row exactly as the server's transactions do.
+ * conversation touch, two events appended without a seq, as the server does since the sequencer)
+ * against the same schema, with durable commits (server defaults), at 1, 8 and 32 clients. All
+ * clients share one account and 64 conversations, as in the ingest scenario.
  */
 final class PgBench {
 
@@ -37,10 +37,9 @@ final class PgBench {
       INSERT INTO message (id, account_id, conversation_id, direction, author_type, external_id, text)
         VALUES ('msg_pgb_' || :n, 'acct_pgbench', 'cv_pgbench_' || :conv, 'inbound', 'contact', 'pgb-' || :n, repeat('lorem ipsum ', 30));
       UPDATE conversation SET last_message_at = now(), last_inbound_at = now() WHERE id = 'cv_pgbench_' || :conv;
-      UPDATE account_seq SET last_seq = last_seq + 2 WHERE account_id = 'acct_pgbench' RETURNING last_seq AS seq \\gset
-      INSERT INTO event (account_id, seq, type, conversation_id, data) VALUES
-        ('acct_pgbench', :seq - 1, 'conversation.updated', 'cv_pgbench_' || :conv, '{"status":"open"}'),
-        ('acct_pgbench', :seq, 'message.created', 'cv_pgbench_' || :conv, '{"text":"lorem ipsum"}');
+      INSERT INTO event (account_id, type, conversation_id, data) VALUES
+        ('acct_pgbench', 'conversation.updated', 'cv_pgbench_' || :conv, '{"status":"open"}'),
+        ('acct_pgbench', 'message.created', 'cv_pgbench_' || :conv, '{"text":"lorem ipsum"}');
       COMMIT;
       """;
 

@@ -243,7 +243,7 @@ final class Report {
     }
     line("");
     if (!pgbench.isEmpty()) {
-      line("pgbench, one ingest transaction's writes (durable commits, one account's seq row):").line("");
+      line("pgbench, one ingest transaction's writes (durable commits, one account, events appended without seq as the server does):").line("");
       line("| clients | transactions/s | average latency ms |").line("|---|---|---|");
       pgbench.forEach(p -> line("| " + p.clients() + " | " + Stats.fmt(p.tps()) + " | " + Stats.fmt(p.latencyMillis())
           + " |"));

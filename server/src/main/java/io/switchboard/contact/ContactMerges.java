@@ -58,8 +58,8 @@ public final class ContactMerges {
               }
               return move(tx, account, targetId, otherId);
             }))
-        .map(seq -> {
-          events.announce(account, seq);
+        .map(appended -> {
+          events.announce(account, appended);
           return null;
         });
   }

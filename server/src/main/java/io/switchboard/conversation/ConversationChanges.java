@@ -31,7 +31,7 @@ public final class ConversationChanges {
       String priority, List<String> tags, Instant snoozeUntil) {
   }
 
-  private record Committed(ConversationView view, String accountId, long seq) {
+  private record Committed(ConversationView view, String accountId, long appended) {
   }
 
   private final Pool db;
@@ -70,11 +70,11 @@ public final class ConversationChanges {
                     // prev team/assignee let the stream tell the agent who loses the conversation.
                     return events.append(tx, account, new EventDraft("conversation.updated", id, view.teamId(),
                             view.assigneeId(), state.teamId(), state.assigneeId(), view))
-                        .map(seq -> new Committed(view, account, seq));
+                        .map(appended -> new Committed(view, account, appended));
                   });
             })))
         .compose(c -> {
-          events.announce(c.accountId(), c.seq());
+          events.announce(c.accountId(), c.appended());
           return conversations.viewFor(db, caller, id).map(v -> v.orElse(c.view().withUnread(false)));
         });
   }
@@ -105,7 +105,7 @@ public final class ConversationChanges {
                       .compose(conv -> appendMerged(tx, account, target, other, conv.orElseThrow()));
                 }))))
         .compose(c -> {
-          events.announce(c.accountId(), c.seq());
+          events.announce(c.accountId(), c.appended());
           return conversations.viewFor(db, caller, targetId).map(v -> v.orElse(c.view()));
         });
   }
@@ -117,7 +117,7 @@ public final class ConversationChanges {
     // The other conversation leaves every list; clients drop it and follow mergedInto.
     drafts.add(EventDraft.of("conversation.merged", other.id(), other.teamId(), other.assigneeId(),
         Map.of("id", other.id(), "mergedInto", target.id())));
-    return events.append(tx, account, drafts).map(seq -> new Committed(view, account, seq));
+    return events.append(tx, account, drafts).map(appended -> new Committed(view, account, appended));
   }
 
   /** POST /conversations/{id}/read. */

@@ -24,7 +24,8 @@ public final class MessageRepository {
   public record Draft(String id, String accountId, String conversationId, String channelId, String channelKind,
       String direction, Author author, String identityId, boolean fromVerified, String externalId, String clientId,
       String threadKey, String subject, String text, String html, List<AttachmentRef> attachments,
-      Map<String, Object> call, boolean isPublic, boolean autoSubmitted, Instant sentAt, String deliveryStatus) {
+      Map<String, Object> call, boolean isPublic, boolean autoSubmitted, Instant sentAt, String deliveryStatus,
+      JsonObject ingestAnswer) {
   }
 
   static final String COLUMNS = """
@@ -36,9 +37,10 @@ public final class MessageRepository {
   private static final String INSERT = """
       INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
                            author_id, author_name, identity_id, from_verified, external_id, client_id, thread_key,
-                           subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status)
+                           subject, text, html, attachments, call, public, auto_submitted, sent_at, delivery_status,
+                           ingest_answer)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::text::jsonb,
-              $19::text::jsonb, $20, $21, $22, $23)
+              $19::text::jsonb, $20, $21, $22, $23, $24::text::jsonb)
       RETURNING\s""" + COLUMNS;
 
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM message WHERE account_id = $1 AND id = $2";
@@ -80,7 +82,8 @@ public final class MessageRepository {
         .addString(d.externalId()).addString(d.clientId()).addString(d.threadKey()).addString(d.subject())
         .addString(d.text()).addString(d.html()).addString(Json.write(d.attachments() == null ? List.of() : d.attachments()))
         .addString(d.call() == null ? null : Json.write(d.call())).addBoolean(d.isPublic())
-        .addBoolean(d.autoSubmitted()).addOffsetDateTime(Sql.utc(d.sentAt())).addString(d.deliveryStatus());
+        .addBoolean(d.autoSubmitted()).addOffsetDateTime(Sql.utc(d.sentAt())).addString(d.deliveryStatus())
+        .addString(d.ingestAnswer() == null ? null : d.ingestAnswer().encode());
     return tx.preparedQuery(INSERT).execute(t).map(rows -> map(rows.iterator().next()));
   }
 

@@ -56,7 +56,7 @@ public final class Replies {
   }
 
   /** A committed write: its answer and the events to announce. */
-  private record Written<T>(T value, String accountId, long seq) {
+  private record Written<T>(T value, String accountId, long appended) {
   }
 
   private final Pool db;
@@ -139,7 +139,7 @@ public final class Replies {
                   new EventDraft("conversation.created", conversationId, view.teamId(), view.assigneeId(), null, null,
                       view),
                   EventDraft.of("message.created", conversationId, view.teamId(), view.assigneeId(), message)))
-              .map(seq -> new Written<>(view.withUnread(false), account, seq));
+              .map(appended -> new Written<>(view.withUnread(false), account, appended));
         }));
   }
 
@@ -148,13 +148,13 @@ public final class Replies {
     String account = caller.accountId();
     var draft = new MessageRepository.Draft(Ids.next("msg"), account, state.id(), null, null, "note",
         author(caller), null, false, null, clientId, null, null, body.text(), body.html(),
-        List.of(), null, false, false, null, null);
+        List.of(), null, false, false, null, null, null);
     return attachments(tx, account, body)
         .compose(refs -> messages.insert(tx, withAttachments(draft, refs))
             .compose(saved -> messages.linkAttachments(tx, account, saved.id(), body.attachmentIds()).map(saved)))
         .compose(saved -> events.append(tx, account,
                 EventDraft.of("message.created", state.id(), state.teamId(), state.assigneeId(), saved))
-            .map(seq -> new Written<>(new Posted(saved, true), account, seq)));
+            .map(appended -> new Written<>(new Posted(saved, true), account, appended)));
   }
 
   private Future<Written<Posted>> writeReply(SqlConnection tx, Caller.User caller, State state, PostMessage req,
@@ -175,7 +175,7 @@ public final class Replies {
                   return events.append(tx, account, List.of(
                           EventDraft.of("message.created", state.id(), view.teamId(), view.assigneeId(), saved),
                           EventDraft.of("conversation.updated", state.id(), view.teamId(), view.assigneeId(), view)))
-                      .map(seq -> new Written<>(new Posted(saved, true), account, seq));
+                      .map(appended -> new Written<>(new Posted(saved, true), account, appended));
                 })));
   }
 
@@ -185,7 +185,7 @@ public final class Replies {
     String account = caller.accountId();
     var draft = new MessageRepository.Draft(Ids.next("msg"), account, conversationId, route.channelId(),
         route.channelKind(), "outbound", author(caller), null, false, null, clientId, route.threadKey(), subject,
-        body.text(), body.html(), List.of(), null, false, false, null, "queued");
+        body.text(), body.html(), List.of(), null, false, false, null, "queued", null);
     return attachments(tx, account, body).compose(refs -> messages.insert(tx, withAttachments(draft, refs))
         .compose(saved -> messages.linkAttachments(tx, account, saved.id(), body.attachmentIds())
             .compose(n -> conversations.touch(tx, account, conversationId, false, route.channelKind(), null, false))
@@ -197,7 +197,7 @@ public final class Replies {
 
   /** After commit: tell stream readers about the events (OutboundQueue wakes the adapters itself). */
   private <T> T afterCommit(Written<T> written) {
-    events.announce(written.accountId(), written.seq());
+    events.announce(written.accountId(), written.appended());
     return written.value();
   }
 
@@ -256,7 +256,7 @@ public final class Replies {
     return new MessageRepository.Draft(d.id(), d.accountId(), d.conversationId(), d.channelId(), d.channelKind(),
         d.direction(), d.author(), d.identityId(), d.fromVerified(), d.externalId(), d.clientId(), d.threadKey(),
         d.subject(), d.text(), d.html(), refs, d.call(), d.isPublic(), d.autoSubmitted(), d.sentAt(),
-        d.deliveryStatus());
+        d.deliveryStatus(), d.ingestAnswer());
   }
 
   private static Author author(Caller.User caller) {

@@ -12,34 +12,27 @@ import java.util.List;
 /**
  * The append-only, per-account event log the live stream is served from.
  *
- * <p>Ordering design (serialized appends): an append increments the account's row in
- * {@code account_seq}, which row-locks it until the transaction ends. Callers append as the
- * <em>last</em> step of their transaction, so the lock is held only for the commit itself. Two
- * transactions of one account therefore commit in the order of their seq, and a reader that sees
- * seq N+1 committed also sees N: the stream can deliver whatever is committed, in seq order, and a
- * client resuming from its last seq misses nothing. An aborted transaction rolls its increment back,
- * so seq has no holes from aborts. See docs/architecture.md.
+ * <p>Ordering design (sequenced after commit): a transaction appends its events without a seq, as
+ * its last step, and commits in parallel with any other; after the commit the caller announces
+ * it, and the {@link Sequencer} gives the committed events the account's next seqs and tells
+ * every node. Readers only ever see numbered events, and numbers are given in commits that follow
+ * one another, so a reader that sees seq N+1 also sees N, and a client resuming from its last seq
+ * misses nothing. An aborted transaction leaves nothing to number. See docs/architecture.md.
  */
 public final class EventLog {
 
   /** Event bus address on which every node hears "account X has events up to seq N". */
   public static final String APPENDED = "sb.events.appended";
 
-  /**
-   * One statement, so the account's counter row stays locked for one round trip less: it takes the
-   * seq range and inserts the events with it (arrays hold the events in order).
-   */
+  /** Arrays hold the events in order; ids (from a sequence) keep that order for the sequencer. */
   private static final String APPEND = """
-      WITH bumped AS (
-        UPDATE account_seq SET last_seq = last_seq + $2 WHERE account_id = $1 RETURNING last_seq)
-      INSERT INTO event (account_id, seq, type, conversation_id, team_id, assignee_id,
+      INSERT INTO event (account_id, type, conversation_id, team_id, assignee_id,
                          prev_team_id, prev_assignee_id, data)
-      SELECT $1, bumped.last_seq - $2 + e.ord, e.type, e.conversation_id, e.team_id, e.assignee_id,
-             e.prev_team_id, e.prev_assignee_id, e.data::jsonb
-      FROM bumped,
-           unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+      SELECT $1, e.type, e.conversation_id, e.team_id, e.assignee_id, e.prev_team_id, e.prev_assignee_id,
+             e.data::jsonb
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
              WITH ORDINALITY AS e(type, conversation_id, team_id, assignee_id, prev_team_id, prev_assignee_id, data, ord)
-      RETURNING seq""";
+      ORDER BY e.ord""";
 
   private static final String CURRENT = "SELECT last_seq FROM account_seq WHERE account_id = $1";
 
@@ -49,7 +42,10 @@ public final class EventLog {
     this.vertx = vertx;
   }
 
-  /** Appends the events in the caller's transaction, in order; returns the last seq used. */
+  /**
+   * Appends the events in the caller's transaction, in order, as its last step (after every row
+   * lock it takes: see {@link Sequencer}); returns how many were appended, for {@link #announce}.
+   */
   public Future<Long> append(SqlConnection tx, String accountId, List<EventDraft> drafts) {
     if (drafts.isEmpty()) {
       return Future.succeededFuture(0L);
@@ -66,20 +62,11 @@ public final class EventLog {
       columns[5][i] = d.prevAssigneeId();
       columns[6][i] = Json.write(d.data());
     }
-    Tuple params = Tuple.of(accountId, n);
+    Tuple params = Tuple.of(accountId);
     for (String[] column : columns) {
       params.addArrayOfString(column);
     }
-    return tx.preparedQuery(APPEND).execute(params).compose(rows -> {
-      if (rows.rowCount() != n) {
-        return Future.failedFuture(new IllegalStateException("account " + accountId + " has no event counter"));
-      }
-      long last = 0;
-      for (var row : rows) {
-        last = Math.max(last, row.getLong(0));
-      }
-      return Future.succeededFuture(last);
-    });
+    return tx.preparedQuery(APPEND).execute(params).map(rows -> (long) rows.rowCount());
   }
 
   public Future<Long> append(SqlConnection tx, String accountId, EventDraft draft) {
@@ -92,10 +79,16 @@ public final class EventLog {
         .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
   }
 
-  /** Tells every node (after commit) that the account has new events; the stream reads them. */
-  public void announce(String accountId, long seq) {
-    if (seq > 0) {
-      vertx.eventBus().publish(APPENDED, new JsonObject().put("accountId", accountId).put("seq", seq));
+  /** After the commit of a transaction that appended events: has them numbered and streamed. */
+  public void announce(String accountId, long appended) {
+    if (appended > 0) {
+      vertx.eventBus().send(Sequencer.PENDING, accountId);
     }
+  }
+
+  /** Completes once every event of the account committed before this call has its seq. */
+  public Future<Void> numbered(String accountId) {
+    return vertx.eventBus().<String>request(Sequencer.FLUSH, accountId).compose(reply -> "numbered".equals(reply.body())
+        ? Future.succeededFuture() : Future.failedFuture(new IllegalStateException("numbering failed")));
   }
 }

@@ -20,6 +20,11 @@ final class IngestRepository {
   /** Serializes transactions that touch the same key until they end (commit or abort). */
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
+  /** A volatile function in the select list runs after the sort, so the locks follow the array. */
+  private static final String LOCK_IN_ORDER = """
+      SELECT pg_advisory_xact_lock(hashtextextended(l.key, 0))
+      FROM unnest($1::text[]) WITH ORDINALITY AS l(key, n) ORDER BY l.n""";
+
   private static final String FIRST_ANSWER = """
       SELECT ingest_answer::text AS answer FROM message
       WHERE account_id = $3 AND channel_id = $1 AND external_id = $2""";
@@ -76,7 +81,6 @@ final class IngestRepository {
       SELECT id, name, content_type, size FROM attachment
       WHERE account_id = $1 AND id = ANY($2) AND message_id IS NULL""";
 
-  private static final String SAVE_ANSWER = "UPDATE message SET ingest_answer = $2::text::jsonb WHERE account_id = $3 AND id = $1";
 
   record ChannelInfo(String secret, int reopenWindowDays) {
   }
@@ -91,13 +95,9 @@ final class IngestRepository {
     return tx.preparedQuery(LOCK).execute(Tuple.of(key)).mapEmpty();
   }
 
-  /** Takes the locks in a stable order so two transactions never wait on each other in a circle. */
-  Future<Void> lockAll(SqlClient tx, List<String> keys) {
-    Future<Void> chain = Future.succeededFuture();
-    for (String key : keys.stream().sorted().distinct().toList()) {
-      chain = chain.compose(v -> lock(tx, key));
-    }
-    return chain;
+  /** Takes the locks one after another, in the order given, in one round trip. */
+  Future<Void> lockInOrder(SqlClient tx, List<String> keys) {
+    return tx.preparedQuery(LOCK_IN_ORDER).execute(Tuple.of(keys.toArray(String[]::new))).mapEmpty();
   }
 
   Future<Optional<JsonObject>> firstAnswer(SqlClient db, String accountId, String channelId, String externalId) {
@@ -216,9 +216,5 @@ final class IngestRepository {
               r.getString("content_type"), r.getLong("size"))));
           return out;
         });
-  }
-
-  Future<Void> saveAnswer(SqlClient tx, String accountId, String messageId, JsonObject answer) {
-    return tx.preparedQuery(SAVE_ANSWER).execute(Tuple.of(messageId, answer.encode(), accountId)).mapEmpty();
   }
 }

@@ -87,8 +87,7 @@ public final class IngestService {
   public Future<Accepted> accept(Caller.Channel channel, InboundMessage msg) {
     return repo.channelInfo(db, channel.accountId(), channel.channelId()).compose(info -> {
       List<Identity> ids = validate(channel, msg, info.secret());
-      return sanitize(msg).compose(body -> db.withTransaction(tx -> repo.lock(tx,
-                  "msg:" + channel.channelId() + ":" + msg.externalId())
+      return sanitize(msg).compose(body -> db.withTransaction(tx -> repo.lockInOrder(tx, locks(channel, msg, ids))
               .compose(v -> repo.firstAnswer(tx, channel.accountId(), channel.channelId(), msg.externalId()))
               .compose(first -> first.isPresent()
                   ? Future.succeededFuture(new Stored(Accepted.replay(first.get()), 0L))
@@ -99,12 +98,25 @@ public final class IngestService {
                   .map(a -> new Stored(Accepted.replay(a.orElseThrow()), 0L))
               : Future.failedFuture(err));
     }).map(stored -> {
-      events.announce(channel.accountId(), stored.seq());
+      events.announce(channel.accountId(), stored.appended());
       return stored.accepted();
     });
   }
 
-  private record Stored(Accepted accepted, long seq) {
+  /**
+   * The message's own key first (a repeat waits for the first answer), then the verified
+   * identities' keys, sorted: every ingest takes them in this order, so none waits in a circle.
+   * The contact's key follows later, once the contact is known.
+   */
+  private static List<String> locks(Caller.Channel channel, InboundMessage msg, List<Identity> ids) {
+    List<String> keys = new ArrayList<>();
+    keys.add("msg:" + channel.channelId() + ":" + msg.externalId());
+    ids.stream().filter(i -> i.verified() && i.parsed()).map(i -> i.lockKey(channel.accountId()))
+        .sorted().distinct().forEach(keys::add);
+    return keys;
+  }
+
+  private record Stored(Accepted accepted, long appended) {
   }
 
   /** The message body as stored: sanitized HTML, and text (derived from the HTML when absent). */
@@ -129,10 +141,7 @@ public final class IngestService {
   private Future<Stored> store(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Body body,
       List<Identity> ids, int reopenWindowDays) {
     String account = channel.accountId();
-    List<String> identityLocks = ids.stream().filter(i -> i.verified() && i.parsed())
-        .map(i -> i.lockKey(account)).toList();
-    return repo.lockAll(tx, identityLocks)
-        .compose(v -> resolveContact(tx, channel, ids, msg.from().name()))
+    return resolveContact(tx, channel, ids, msg.from().name())
         .compose(contact -> repo.lock(tx, "contact:" + contact.id())
             .compose(v -> attachments(tx, account, msg))
             .compose(refs -> chooseConversation(tx, channel, contact.id(), msg, reopenWindowDays)
@@ -142,40 +151,42 @@ public final class IngestService {
   private Future<Stored> write(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Body body,
       Contact contact, Target target, List<AttachmentRef> refs) {
     String account = channel.accountId();
-    String html = body.html();
-    String text = body.text();
-    var draft = new MessageRepository.Draft(Ids.next("msg"), account, target.conversationId(), channel.channelId(),
+    String conversationId = target.conversationId();
+    String messageId = Ids.next("msg");
+    // The answer is known before the insert, so the message row is written once, with it.
+    Accepted accepted = new Accepted(messageId, conversationId, contact.id(), false);
+    var draft = new MessageRepository.Draft(messageId, account, conversationId, channel.channelId(),
         channel.kind(), "inbound", new Author("contact", contact.id(), blankToNull(msg.from().name())),
         contact.replyIdentityId(), contact.replyVerified(), msg.externalId(), null, blankToNull(msg.threadKey()),
-        blankToNull(msg.subject()), text, html, refs, callJson(msg.call()), msg.publicComment(), msg.auto(),
-        msg.sentAt(), null);
-    return conversations.lock(tx, account, target.conversationId()).compose(before -> messages.insert(tx, draft)
-        .compose(saved -> conversations.touch(tx, account, target.conversationId(), !msg.auto(), channel.kind(),
-                blankToNull(msg.subject()), target.reopen())
-            .compose(v -> linkAttachments(tx, account, saved.id(), refs))
+        blankToNull(msg.subject()), body.text(), body.html(), refs, callJson(msg.call()), msg.publicComment(),
+        msg.auto(), msg.sentAt(), null, accepted.stored());
+    // The activity update comes first: it takes the conversation's row lock, as every writer of a
+    // conversation does before anything else of it.
+    return conversations.touch(tx, account, conversationId, !msg.auto(), channel.kind(), blankToNull(msg.subject()),
+            target.reopen())
+        .compose(v -> messages.insert(tx, draft))
+        .compose(saved -> linkAttachments(tx, account, saved.id(), refs)
             .compose(v -> msg.threadKey() == null || msg.threadKey().isBlank() ? Future.succeededFuture()
-                : repo.rememberThread(tx, account, channel.channelId(), contact.id(), msg.threadKey(),
-                    target.conversationId()))
-            .compose(v -> conversations.view(tx, account, target.conversationId()))
+                : repo.rememberThread(tx, account, channel.channelId(), contact.id(), msg.threadKey(), conversationId))
+            .compose(v -> conversations.view(tx, account, conversationId))
             .compose(conv -> (contact.changed() ? contacts.data(tx, account, contact.id()).map(Optional::of)
-                : Future.succeededFuture(Optional.<Object>empty())).compose(contactData -> {
-              Accepted accepted = new Accepted(saved.id(), target.conversationId(), contact.id(), false);
-              return repo.saveAnswer(tx, account, saved.id(), accepted.stored())
-                  .compose(v -> events.append(tx, account, eventsFor(conv.orElseThrow(), saved, target,
-                      before.orElseThrow(), contactData)))
-                  .map(seq -> new Stored(accepted, seq));
-            }))));
+                : Future.succeededFuture(Optional.<Object>empty()))
+                .compose(contactData -> events.append(tx, account,
+                    eventsFor(conv.orElseThrow(), saved, target, contactData))))
+            .map(appended -> new Stored(accepted, appended)));
   }
 
-  /** contact.updated (when the contact changed), the conversation's event, then message.created. */
+  /**
+   * contact.updated (when the contact changed), the conversation's event, then message.created.
+   * An inbound message never moves a conversation between teams or assignees.
+   */
   private static List<EventDraft> eventsFor(ConversationView conv, MessageView message, Target target,
-      ConversationRepository.State before, Optional<?> contactData) {
+      Optional<?> contactData) {
     String type = target.created() ? "conversation.created" : "conversation.updated";
     List<EventDraft> drafts = new ArrayList<>();
     contactData.ifPresent(data -> drafts.add(
         EventDraft.of("contact.updated", conv.id(), conv.teamId(), conv.assigneeId(), data)));
-    drafts.add(new EventDraft(type, conv.id(), conv.teamId(), conv.assigneeId(), before.teamId(), before.assigneeId(),
-        conv));
+    drafts.add(EventDraft.of(type, conv.id(), conv.teamId(), conv.assigneeId(), conv));
     drafts.add(EventDraft.of("message.created", conv.id(), conv.teamId(), conv.assigneeId(), message));
     return drafts;
   }
@@ -186,9 +197,11 @@ public final class IngestService {
     List<Identity> verified = ids.stream().filter(i -> i.verified() && i.parsed()).toList();
     Identity own = Identities.own(channel.kind(), ids);
     AtomicBoolean changed = new AtomicBoolean();
+    AtomicBoolean created = new AtomicBoolean();
     return repo.verifiedOwners(tx, account, verified).compose(owners -> {
       if (owners.isEmpty()) {
         changed.set(true);
+        created.set(true);
         return repo.insertContact(tx, account, blankToNull(name));
       }
       if (owners.size() == 1) {
@@ -200,7 +213,7 @@ public final class IngestService {
           : Future.succeededFuture(owners.get(0));
       return chosen.compose(contactId -> suggestAll(tx, account, contactId, owners, verified, changed).map(contactId));
     }).compose(contactId -> attachIdentities(tx, account, contactId, ids, own, changed)
-        .compose(reply -> repo.nameIfMissing(tx, account, contactId, name)
+        .compose(reply -> (created.get() ? Future.<Void>succeededFuture() : repo.nameIfMissing(tx, account, contactId, name))
             .map(v -> new Contact(contactId, reply, own != null && own.verified(), changed.get()))));
   }
 

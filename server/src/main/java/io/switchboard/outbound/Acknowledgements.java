@@ -72,8 +72,8 @@ final class Acknowledgements {
             .compose(conv -> tx.preparedQuery(LOCK).execute(Tuple.of(itemId, accountId, channelId)))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(Problem.notFound("outbound item"))
                 : apply(tx, accountId, item(rows.iterator().next()), ack)))
-        .onSuccess(seq -> {
-          events.announce(accountId, seq);
+        .onSuccess(appended -> {
+          events.announce(accountId, appended);
           // a settled item may let its conversation's next one go: tell the waiting polls now
           queue.announceReady(accountId, channelId);
         })

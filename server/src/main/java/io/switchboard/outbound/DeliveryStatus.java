@@ -50,7 +50,7 @@ final class DeliveryStatus {
 
   /**
    * Applies a delivery outcome to a message in the caller's transaction; the event append is its
-   * last statement. Returns the seq of the appended event, or 0 when nothing changed.
+   * last statement. Returns how many events were appended (0 when nothing changed).
    *
    * @param providerId the provider's id for the message, or null to keep the one it has
    * @param error      why delivery failed (kept only with "failed")

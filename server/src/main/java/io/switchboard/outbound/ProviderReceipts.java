@@ -43,7 +43,7 @@ final class ProviderReceipts {
               return conversations.lock(tx, accountId, message.getString("conversation_id"))
                   .compose(conv -> delivery.advance(tx, accountId, message.getString("id"), status, null, error));
             }))
-        .onSuccess(seq -> events.announce(accountId, seq))
+        .onSuccess(appended -> events.announce(accountId, appended))
         .mapEmpty();
   }
 }

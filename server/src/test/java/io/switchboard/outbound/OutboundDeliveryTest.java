@@ -235,7 +235,7 @@ class OutboundDeliveryTest {
     assertThat(deliveryEvents(t, reply.messageId())).containsExactly("sent", "delivered", "read");
     Row event = row("""
         SELECT conversation_id, team_id, data::text AS data FROM event
-        WHERE account_id = $1 AND type = 'message.updated' ORDER BY seq DESC LIMIT 1""", t.accountId);
+        WHERE account_id = $1 AND type = 'message.updated' ORDER BY id DESC LIMIT 1""", t.accountId);
     assertThat(event.getString("conversation_id")).isEqualTo(conv);
     assertThat(event.getString("team_id")).isEqualTo(team);
     JsonObject data = new JsonObject(event.getString("data"));
@@ -490,7 +490,7 @@ class OutboundDeliveryTest {
     Author author = inbound ? new Author("contact", null, "Ann") : new Author("user", t.admin.id(), "Admin");
     return new MessageRepository.Draft(Ids.next("msg"), t.accountId, conv, channel.id(), channel.kind(), direction,
         author, null, false, null, null, null, null, text, null, List.of(), null, false, false, null,
-        direction.equals("outbound") ? "queued" : null);
+        direction.equals("outbound") ? "queued" : null, null);
   }
 
   private static JsonObject poll(Channel channel, int wait) {
@@ -532,11 +532,11 @@ class OutboundDeliveryTest {
     return row("SELECT delivery_error FROM message WHERE id = $1", messageId).getString("delivery_error");
   }
 
-  /** The deliveryStatus carried by each message.updated event of the message, in seq order. */
+  /** The deliveryStatus carried by each message.updated event of the message, in the order appended (ids; seqs follow them). */
   private static List<String> deliveryEvents(Tenant t, String messageId) {
     var rows = await(services.db().preparedQuery("""
             SELECT data->>'deliveryStatus' AS status FROM event
-            WHERE account_id = $1 AND type = 'message.updated' AND data->>'id' = $2 ORDER BY seq""")
+            WHERE account_id = $1 AND type = 'message.updated' AND data->>'id' = $2 ORDER BY id""")
         .execute(Tuple.of(t.accountId, messageId)));
     List<String> out = new ArrayList<>();
     rows.forEach(r -> out.add(r.getString("status")));

@@ -106,28 +106,37 @@ class LiveStreamTest {
   }
 
   @Test
-  @DisplayName("an event is delivered only after every lower seq committed, then in order")
-  void uncommittedEventHoldsBackLaterOnes() throws Exception {
+  @DisplayName("an uncommitted event is never streamed and holds no one back; committed, it comes after; aborted, it leaves no gap")
+  void uncommittedEventGetsItsSeqWhenItCommits() throws Exception {
     var t = server.tenant("Ordering");
     try (var client = StreamClient.open(server.vertx, api, t.admin.token(), null)) {
       client.ready();
+      long s0 = await(events.current(db, t.accountId));
       SqlConnection first = await(db.getConnection());
       Transaction tx = await(first.begin());
-      long n = await(events.append(first, t.accountId, draft(1)));
-      // The second writer blocks on the account's seq row until the first one commits.
-      Future<Long> second = db.withTransaction(conn -> events.append(conn, t.accountId, draft(2)));
-      Thread.sleep(2500); // longer than the safety poll
-      assertThat(second.isComplete()).isFalse();
+      await(events.append(first, t.accountId, draft(1)));
+      // A second writer is not held back by the open transaction: numbered and delivered at once.
+      long second = append(t.accountId, draft(2));
+      assertThat(second).isEqualTo(s0 + 1);
+      List<JsonObject> got = client.events(1, 10);
+      assertThat(seqs(got)).containsExactly(second);
+      assertThat(got.get(0).getJsonObject("data").getInteger("n")).isEqualTo(2);
+      Thread.sleep(2500); // longer than the sequencer's sweep and the stream's safety poll
       assertThat(client.drain()).noneMatch(f -> f.containsKey("seq"));
 
       await(tx.commit());
-      events.announce(t.accountId, n);
+      events.announce(t.accountId, 1);
       await(first.close());
-      long n1 = await(second);
-      events.announce(t.accountId, n1);
+      List<JsonObject> later = client.events(1, 10);
+      assertThat(seqs(later)).containsExactly(second + 1);
+      assertThat(later.get(0).getJsonObject("data").getInteger("n")).isEqualTo(1);
 
-      assertThat(n1).isEqualTo(n + 1);
-      assertThat(seqs(client.events(2, 10))).containsExactly(n, n1);
+      // An aborted append leaves nothing to number: the next event follows without a gap.
+      await(db.withTransaction(conn -> events.append(conn, t.accountId, draft(3))
+          .compose(n -> Future.failedFuture("changed my mind"))).recover(err -> Future.succeededFuture()));
+      long next = append(t.accountId, draft(4));
+      assertThat(next).isEqualTo(second + 2);
+      assertThat(seqs(client.events(1, 10))).containsExactly(next);
     }
   }
 
@@ -137,6 +146,7 @@ class LiveStreamTest {
     var t = server.tenant("Resume");
     long s0 = await(events.current(db, t.accountId));
     await(concurrentWrites(t.accountId, 100, 8));
+    await(events.numbered(t.accountId));
     long afterHundred = await(events.current(db, t.accountId));
     assertThat(afterHundred - s0).isEqualTo(100);
 
@@ -293,11 +303,15 @@ class LiveStreamTest {
     return server.app.services().realtime.hub();
   }
 
-  /** Appends in one transaction, as services do, and announces after commit. */
+  /**
+   * Appends in one transaction, as services do, announces after commit, and waits for the seqs;
+   * returns the account's newest seq, which (tests append one at a time) is the last of these.
+   */
   static long append(String accountId, EventDraft... drafts) {
-    long seq = await(db.withTransaction(tx -> events.append(tx, accountId, List.of(drafts))));
-    events.announce(accountId, seq);
-    return seq;
+    long appended = await(db.withTransaction(tx -> events.append(tx, accountId, List.of(drafts))));
+    events.announce(accountId, appended);
+    await(events.numbered(accountId));
+    return await(events.current(db, accountId));
   }
 
   static EventDraft draft(int n) {
@@ -313,7 +327,7 @@ class LiveStreamTest {
       for (int i = 0; i < share; i++) {
         int n = w * 1000 + i;
         chain = chain.compose(v -> db.withTransaction(tx -> events.append(tx, accountId, draft(n)))
-            .onSuccess(seq -> events.announce(accountId, seq)).mapEmpty());
+            .onSuccess(appended -> events.announce(accountId, appended)).mapEmpty());
       }
       chains.add(chain);
     }
