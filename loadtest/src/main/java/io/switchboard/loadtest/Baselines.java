@@ -56,11 +56,12 @@ record Baselines(List<Step> http, List<Step> ws, List<PgBench.Result> pgbench) {
     List<PgBench.Result> pg = List.of();
     String database = URI.create(server.pgUrl.replace("postgresql://", "http://")).getPath().substring(1);
     if (PgBench.available()) {
-      log.accept("baseline: pgbench ingest transaction at 1/8/32 clients, " + plan.pgbenchSeconds() + " s each");
+      log.accept("baseline: pgbench ingest transaction at 1/8/32 clients, then batches of " + PgBench.BATCH
+          + " pipelined at 8, " + plan.pgbenchSeconds() + " s each");
       try {
         pg = PgBench.run(database, plan.pgbenchSeconds(), List.of(1, 8, 32), work.toAbsolutePath());
-        pg.forEach(p -> log.accept(String.format("  %d clients: %.0f tps, %.2f ms average", p.clients(), p.tps(),
-            p.latencyMillis())));
+        pg.forEach(p -> log.accept(String.format("  %d clients, %d per transaction: %.0f tps (%.0f msg/s), %.2f ms average",
+            p.clients(), p.batch(), p.tps(), p.messagesPerSecond(), p.latencyMillis())));
       } catch (IOException e) {
         log.accept("  pgbench failed: " + e.getMessage());
       } catch (InterruptedException e) {

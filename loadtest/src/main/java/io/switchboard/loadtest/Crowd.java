@@ -92,9 +92,16 @@ final class Crowd implements StreamClient.Listener {
         .compose(v -> drain(queue, watchDashboard));
   }
 
+  /** Opens the recipient's connection, or joins the attempt already under way (one tab, one socket). */
   Future<StreamClient> open(Recipient r, boolean watchDashboard) {
-    WebSocketClient client = clients.get(Math.floorMod(nextClient.getAndIncrement(), clients.size()));
-    return StreamClient.open(vertx, client, target, r, watchDashboard, this);
+    synchronized (r) {
+      if (r.opening != null && !r.opening.isComplete()) {
+        return r.opening;
+      }
+      WebSocketClient client = clients.get(Math.floorMod(nextClient.getAndIncrement(), clients.size()));
+      r.opening = StreamClient.open(vertx, client, target, r, watchDashboard, this);
+      return r.opening;
+    }
   }
 
   boolean watchesDashboard(Recipient r) {

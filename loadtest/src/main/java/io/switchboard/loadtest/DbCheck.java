@@ -47,6 +47,9 @@ final class DbCheck {
 
   Future<Result> check(String accountId, Window window) {
     String prefix = Marker.externalIdPrefix(window.run);
+    // The acknowledgements are taken before the query: each was given after its commit, so the query
+    // must see it. (Taken after, an answer arriving meanwhile would count as missing.)
+    BitSet acked = window.ackedSet();
     return pool.preparedQuery(MESSAGES_OF_RUN).execute(Tuple.of(accountId, prefix + "%")).map(rows -> {
       BitSet seen = new BitSet();
       long duplicated = 0;
@@ -57,7 +60,6 @@ final class DbCheck {
         }
         seen.set(n);
       }
-      BitSet acked = window.ackedSet();
       BitSet missing = (BitSet) acked.clone();
       missing.andNot(seen);
       BitSet unacked = (BitSet) seen.clone();

@@ -90,7 +90,12 @@ public final class LoadTest {
     Bench bench = new Bench(vertx, runId, server.pid);
     SwitchboardApi api = new SwitchboardApi(vertx, server.host, server.port);
     DbCheck db = new DbCheck(vertx, server.pgUrl);
+    Autovacuum autovacuum = new Autovacuum(vertx, server.pgUrl);
     try {
+      if (Bench.await(autovacuum.startIfOff(), 30)) {
+        log("PostgreSQL runs with autovacuum=off here: the tool vacuums with its default thresholds every "
+            + Autovacuum.NAPTIME_MS / 1000 + " s");
+      }
       long t0 = System.nanoTime();
       log("setting up the load account: " + plan.teams() + " teams x " + plan.agentsPerTeam() + " agents, "
           + plan.supervisors() + " supervisors");
@@ -201,7 +206,7 @@ public final class LoadTest {
           .line("- Reconnect storm and dashboard fan-out run once per case (the ingest ramp is the one repeated three "
               + "times).")
           .line("");
-      String pgSettings = Bench.await(db.durabilitySettings(), 30);
+      String pgSettings = Bench.await(db.durabilitySettings(), 30) + "; " + autovacuum.describe();
       String header = header(options, plan, runId, server, pgSettings, (System.nanoTime() - started) / 1e9);
       Path file = report.write(header);
       log("report written to " + file);
@@ -210,6 +215,7 @@ public final class LoadTest {
       System.out.print(report.targetsText());
       return 0;
     } finally {
+      Bench.await(autovacuum.close(), 30);
       Bench.await(db.close(), 30);
       Bench.await(api.close(), 30);
       Bench.await(vertx.close(), 60);

@@ -38,6 +38,9 @@ final class OpenLoopSender {
   private static final int MAX_SENDS_PER_TICK = 200;
   private static final long REQUEST_TIMEOUT_MS = 30_000;
 
+  /** How long after the last send the sender waits for outstanding answers. */
+  private static final long OUTSTANDING_WAIT_MS = 180_000;
+
   private final Vertx vertx;
   private final Target target;
   private final HttpClient http;
@@ -152,9 +155,12 @@ final class OpenLoopSender {
           });
     }
 
-    /** Waits (up to the request timeout) for the answers still outstanding. */
+    /**
+     * Waits for the answers still outstanding: an overloaded server may owe a minute's backlog, and
+     * an answer counted after the window is tallied would distort its figures.
+     */
     private void finish(long sendingEnded) {
-      if (inFlight.get() > 0 && System.nanoTime() - sendingEnded < (REQUEST_TIMEOUT_MS + 5_000) * 1_000_000) {
+      if (inFlight.get() > 0 && System.nanoTime() - sendingEnded < OUTSTANDING_WAIT_MS * 1_000_000) {
         vertx.setTimer(20, t -> finish(sendingEnded));
         return;
       }

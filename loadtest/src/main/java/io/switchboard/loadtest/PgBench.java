@@ -43,7 +43,41 @@ final class PgBench {
       COMMIT;
       """;
 
-  record Result(int clients, double tps, double latencyMillis) {
+  /** Messages per transaction in the pipelined variant: the ceiling micro-batched ingest could reach. */
+  static final int BATCH = 10;
+
+  /** tps counts transactions; each carries {@code batch} messages. */
+  record Result(int clients, int batch, double tps, double latencyMillis) {
+
+    double messagesPerSecond() {
+      return tps * batch;
+    }
+  }
+
+  /**
+   * The same writes for {@link #BATCH} messages of one conversation in one transaction, sent as one
+   * pipeline (one round trip, one commit): what micro-batching the ingest path would buy at most.
+   */
+  static String batchScript() {
+    StringBuilder s = new StringBuilder("\\set conv random(0, 63)\n");
+    for (int i = 0; i < BATCH; i++) {
+      s.append("\\set n").append(i).append(" random(1, 9000000000000000000)\n");
+    }
+    s.append("\\startpipeline\nBEGIN;\n");
+    s.append("SELECT id FROM conversation WHERE id = 'cv_pgbench_' || :conv AND account_id = 'acct_pgbench' FOR UPDATE;\n");
+    for (int i = 0; i < BATCH; i++) {
+      String n = ":n" + i;
+      s.append("SELECT pg_advisory_xact_lock(hashtextextended('pgb:' || ").append(n).append(", 0));\n");
+      s.append("INSERT INTO message (id, account_id, conversation_id, direction, author_type, external_id, text) VALUES ('msg_pgb_' || ")
+          .append(n).append(", 'acct_pgbench', 'cv_pgbench_' || :conv, 'inbound', 'contact', 'pgb-' || ").append(n)
+          .append(", repeat('lorem ipsum ', 30));\n");
+      s.append("UPDATE conversation SET last_message_at = now(), last_inbound_at = now() WHERE id = 'cv_pgbench_' || :conv;\n");
+      s.append("INSERT INTO event (account_id, type, conversation_id, data) VALUES ('acct_pgbench', 'conversation.updated', ")
+          .append("'cv_pgbench_' || :conv, '{\"status\":\"open\"}'), ('acct_pgbench', 'message.created', 'cv_pgbench_' || :conv, ")
+          .append("'{\"text\":\"lorem ipsum\"}');\n");
+    }
+    s.append("COMMIT;\n\\endpipeline\n");
+    return s.toString();
   }
 
   static boolean available() {
@@ -59,21 +93,34 @@ final class PgBench {
     return null;
   }
 
-  /** Runs each client count for {@code seconds}; returns one result per count. */
+  /**
+   * Runs each client count for {@code seconds} (one message per transaction), then the pipelined
+   * batch at 8 clients; returns one result per run.
+   */
   static List<Result> run(String database, int seconds, List<Integer> clientCounts, Path workDir)
       throws IOException, InterruptedException {
     Path script = workDir.resolve("ingest-transaction.sql");
     Files.writeString(script, SCRIPT);
+    Path batch = workDir.resolve("ingest-batch-pipelined.sql");
+    Files.writeString(batch, batchScript());
     exec(List.of("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-q",
         "-c", SETUP));
     List<Result> results = new ArrayList<>();
     for (int clients : clientCounts) {
-      String out = exec(List.of(executable().toString(), "-h", "127.0.0.1", "-U", "postgres", "-n",
-          "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 2)), "-T", Integer.toString(seconds),
-          "-f", script.toString(), database));
-      results.add(new Result(clients, number(TPS, out), number(LATENCY, out)));
+      results.add(bench(database, seconds, clients, script, 1, List.of()));
     }
+    results.add(bench(database, seconds, 8, batch, BATCH, List.of("-M", "extended")));
     return results;
+  }
+
+  private static Result bench(String database, int seconds, int clients, Path script, int batch, List<String> extra)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(executable().toString(), "-h", "127.0.0.1", "-U", "postgres", "-n",
+        "-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 2)), "-T", Integer.toString(seconds)));
+    command.addAll(extra);
+    command.addAll(List.of("-f", script.toString(), database));
+    String out = exec(command);
+    return new Result(clients, batch, number(TPS, out), number(LATENCY, out));
   }
 
   private static double number(Pattern p, String text) {

@@ -24,6 +24,8 @@ final class Recipient {
   private long orderViolations;
   private long notAcknowledgedButSeen;
   volatile StreamClient connection;
+  /** The connection attempt under way, if any (guarded by this). */
+  Future<StreamClient> opening;
 
   Recipient(String name, int group, boolean supervisor, Function<Recipient, Future<String>> tickets) {
     this.name = name;

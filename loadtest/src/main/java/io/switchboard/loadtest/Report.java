@@ -244,9 +244,10 @@ final class Report {
     line("");
     if (!pgbench.isEmpty()) {
       line("pgbench, one ingest transaction's writes (durable commits, one account, events appended without seq as the server does):").line("");
-      line("| clients | transactions/s | average latency ms |").line("|---|---|---|");
-      pgbench.forEach(p -> line("| " + p.clients() + " | " + Stats.fmt(p.tps()) + " | " + Stats.fmt(p.latencyMillis())
-          + " |"));
+      line("| clients | messages per transaction | transactions/s | messages/s | average latency ms |")
+          .line("|---|---|---|---|---|");
+      pgbench.forEach(p -> line("| " + p.clients() + " | " + p.batch() + (p.batch() > 1 ? " (pipelined)" : "") + " | "
+          + Stats.fmt(p.tps()) + " | " + Stats.fmt(p.messagesPerSecond()) + " | " + Stats.fmt(p.latencyMillis()) + " |"));
       line("");
     }
     Charts.Lines lines = new Charts.Lines();
@@ -265,7 +266,8 @@ final class Report {
     // Switchboard as a fraction of the baselines.
     double sbKnee = Stats.of(switchboard.stream().map(Step::repeat).distinct()
         .map(r -> (double) IngestRamp.knee(switchboard, r)).toList()).median();
-    double bestPg = pgbench.stream().mapToDouble(PgBench.Result::tps).max().orElse(Double.NaN);
+    double bestPg = pgbench.stream().filter(p -> p.batch() == 1).mapToDouble(PgBench.Result::tps).max()
+        .orElse(Double.NaN);
     double bareKnee = IngestRamp.knee(bareHttp, 1);
     line("Switchboard as a fraction of the baselines:").line("");
     line("- sustained ingest " + Stats.fmt(sbKnee) + " msg/s = " + pct(sbKnee, bestPg)

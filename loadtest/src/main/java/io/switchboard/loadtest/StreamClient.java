@@ -75,6 +75,11 @@ final class StreamClient {
       new java.util.concurrent.atomic.AtomicInteger(Integer.getInteger("loadtest.trace", 0));
 
   private void onText(String text) {
+    if (closing) {
+      // A dropped network delivers nothing more. The close handshake can take seconds on a loaded
+      // server, and frames read meanwhile would reach the ledger after the new connection's since.
+      return;
+    }
     long now = System.nanoTime();
     if (text.startsWith("{\"seq\"") && TRACE.getAndDecrement() > 0) {
       System.err.println("frame to " + recipient.name + ": " + (text.length() > 600 ? text.substring(0, 600) : text));
@@ -82,7 +87,13 @@ final class StreamClient {
     Frame frame = Frame.scan(text);
     if ("ready".equals(frame.type())) {
       recipient.ready(frame.seq());
+      // One tab, one connection: a storm's reconnect and a reconnect after a server close (4408)
+      // can race for the same recipient; the newer one wins and the older one is dropped.
+      StreamClient previous = recipient.connection;
       recipient.connection = this;
+      if (previous != null && previous != this) {
+        previous.close();
+      }
       if (dashboard) {
         ws.writeTextMessage("{\"type\":\"subscribe\",\"topic\":\"dashboard\"}");
       }
