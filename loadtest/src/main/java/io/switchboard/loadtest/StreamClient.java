@@ -53,13 +53,23 @@ final class StreamClient {
   }
 
   private Future<Long> connect() {
-    long timer = vertx.setTimer(READY_TIMEOUT_MS, t -> ready.tryFail("no ready within " + READY_TIMEOUT_MS + " ms"));
+    long timer = vertx.setTimer(READY_TIMEOUT_MS, t -> {
+      // A tab that gives up on an attempt hangs it up: a late "ready" must not open a second
+      // socket for the same recipient beside the retry.
+      if (ready.tryFail("no ready within " + READY_TIMEOUT_MS + " ms")) {
+        close();
+      }
+    });
     recipient.ticket().compose(ticket -> client.connect(new WebSocketConnectOptions()
             .setHost(target.host()).setPort(target.port()).setURI("/api/v1/stream")
             // Not a browser: no Origin header (the server refuses foreign origins).
             .setAllowOriginHeader(false))
         .map(socket -> {
           ws = socket;
+          if (closing) {
+            socket.close(); // the attempt was given up while it connected
+            return socket;
+          }
           socket.textMessageHandler(this::onText);
           socket.closeHandler(v -> onClose(socket.closeStatusCode()));
           socket.exceptionHandler(err -> { });

@@ -87,11 +87,15 @@ public final class IngestService {
   public Future<Accepted> accept(Caller.Channel channel, InboundMessage msg) {
     return repo.channelInfo(db, channel.accountId(), channel.channelId()).compose(info -> {
       List<Identity> ids = validate(channel, msg, info.secret());
-      return sanitize(msg).compose(body -> db.withTransaction(tx -> repo.lockInOrder(tx, locks(channel, msg, ids))
-              .compose(v -> repo.firstAnswer(tx, channel.accountId(), channel.channelId(), msg.externalId()))
-              .compose(first -> first.isPresent()
-                  ? Future.succeededFuture(new Stored(Accepted.replay(first.get()), 0L))
-                  : store(tx, channel, msg, body, ids, info.reopenWindowDays()))))
+      return sanitize(msg).compose(body -> db.withTransaction(tx -> {
+            // Pipelined: the lookup is sent with the locks, and runs once they are held.
+            Future<Void> locked = repo.lockInOrder(tx, locks(channel, msg, ids));
+            Future<Optional<JsonObject>> first = repo.firstAnswer(tx, channel.accountId(), channel.channelId(),
+                msg.externalId());
+            return locked.compose(v -> first).compose(answer -> answer.isPresent()
+                ? Future.succeededFuture(new Stored(Accepted.replay(answer.get()), 0L))
+                : store(tx, channel, msg, body, ids, info.reopenWindowDays()));
+          }))
           // A duplicate that slipped past the lock (it cannot, but the unique index is the last word).
           .recover(err -> Sql.isUniqueViolation(err, "message_channel_external")
               ? repo.firstAnswer(db, channel.accountId(), channel.channelId(), msg.externalId())
@@ -141,11 +145,14 @@ public final class IngestService {
   private Future<Stored> store(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Body body,
       List<Identity> ids, int reopenWindowDays) {
     String account = channel.accountId();
-    return resolveContact(tx, channel, ids, msg.from().name())
-        .compose(contact -> repo.lock(tx, "contact:" + contact.id())
-            .compose(v -> attachments(tx, account, msg))
-            .compose(refs -> chooseConversation(tx, channel, contact.id(), msg, reopenWindowDays)
-                .compose(target -> write(tx, channel, msg, body, contact, target, refs))));
+    return resolveContact(tx, channel, ids, msg.from().name()).compose(contact -> {
+      // Pipelined: the lock goes out first, so the conversation is chosen while it is held.
+      Future<Void> locked = repo.lock(tx, "contact:" + contact.id());
+      Future<List<AttachmentRef>> refs = attachments(tx, account, msg);
+      Future<Target> target = chooseConversation(tx, channel, contact.id(), msg, reopenWindowDays);
+      return Future.all(locked, refs, target)
+          .compose(v -> write(tx, channel, msg, body, contact, target.result(), refs.result()));
+    });
   }
 
   private Future<Stored> write(SqlConnection tx, Caller.Channel channel, InboundMessage msg, Body body,
@@ -160,20 +167,23 @@ public final class IngestService {
         contact.replyIdentityId(), contact.replyVerified(), msg.externalId(), null, blankToNull(msg.threadKey()),
         blankToNull(msg.subject()), body.text(), body.html(), refs, callJson(msg.call()), msg.publicComment(),
         msg.auto(), msg.sentAt(), null, accepted.stored());
-    // The activity update comes first: it takes the conversation's row lock, as every writer of a
-    // conversation does before anything else of it.
-    return conversations.touch(tx, account, conversationId, !msg.auto(), channel.kind(), blankToNull(msg.subject()),
-            target.reopen())
-        .compose(v -> messages.insert(tx, draft))
-        .compose(saved -> linkAttachments(tx, account, saved.id(), refs)
-            .compose(v -> msg.threadKey() == null || msg.threadKey().isBlank() ? Future.succeededFuture()
-                : repo.rememberThread(tx, account, channel.channelId(), contact.id(), msg.threadKey(), conversationId))
-            .compose(v -> conversations.view(tx, account, conversationId))
-            .compose(conv -> (contact.changed() ? contacts.data(tx, account, contact.id()).map(Optional::of)
-                : Future.succeededFuture(Optional.<Object>empty()))
-                .compose(contactData -> events.append(tx, account,
-                    eventsFor(conv.orElseThrow(), saved, target, contactData))))
-            .map(appended -> new Stored(accepted, appended)));
+    // Pipelined, in this order: the activity update takes the conversation's row lock first (as every
+    // writer of a conversation does before anything else of it), and the view reads what the
+    // statements before it wrote. Only the events wait for the answers.
+    Future<Void> touched = conversations.touch(tx, account, conversationId, !msg.auto(), channel.kind(),
+        blankToNull(msg.subject()), target.reopen());
+    Future<MessageView> saved = messages.insert(tx, draft);
+    Future<Void> linked = linkAttachments(tx, account, messageId, refs);
+    Future<Void> remembered = msg.threadKey() == null || msg.threadKey().isBlank() ? Future.succeededFuture()
+        : repo.rememberThread(tx, account, channel.channelId(), contact.id(), msg.threadKey(), conversationId);
+    Future<Optional<ConversationView>> conv = conversations.view(tx, account, conversationId);
+    Future<Optional<Object>> contactData = contact.changed()
+        ? contacts.data(tx, account, contact.id()).map(data -> Optional.<Object>of(data))
+        : Future.succeededFuture(Optional.empty());
+    return Future.all(List.of(touched, saved, linked, remembered, conv, contactData))
+        .compose(v -> events.append(tx, account,
+            eventsFor(conv.result().orElseThrow(), saved.result(), target, contactData.result())))
+        .map(appended -> new Stored(accepted, appended));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.switchboard.realtime;
 
 import io.vertx.core.Future;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,9 +14,16 @@ import org.slf4j.LoggerFactory;
  * hands each, in seq order, to the account's connections here. Wake-ups while a read runs are
  * coalesced into one more read, so each event is read once per node however many watch it.
  *
+ * <p>It also remembers the most recent events (up to {@link #RECENT_EVENTS} or
+ * {@link #RECENT_BYTES}), so that a tab resuming from a recent seq, as every tab does after a
+ * network blip or a reconnect storm, is replayed from memory instead of the database.
+ *
  * <p>Runs on the stream context only (see {@link StreamHub}).
  */
 final class AccountFeed {
+
+  static final int RECENT_EVENTS = 10_000;
+  static final long RECENT_BYTES = 16L * 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(AccountFeed.class);
 
@@ -28,6 +36,10 @@ final class AccountFeed {
   private boolean reading;
   private boolean wokenWhileReading;
   private boolean computingDashboard;
+  /** Every event with a seq above {@link #forgotten}, in order, up to {@link #position}. */
+  private final ArrayDeque<StreamEvent> recent = new ArrayDeque<>();
+  private long recentBytes;
+  private long forgotten = -1;
 
   AccountFeed(String accountId, EventReader reader) {
     this.accountId = accountId;
@@ -39,6 +51,7 @@ final class AccountFeed {
     if (started == null) {
       started = reader.current(accountId).map(seq -> {
         position = Math.max(position, seq);
+        forgotten = Math.max(forgotten, position);
         return (Void) null;
       }).onSuccess(v -> wake()) // announcements heard while starting were ignored
         .onFailure(err -> started = null);
@@ -98,6 +111,7 @@ final class AccountFeed {
       List<StreamEvent> page = ar.result();
       for (StreamEvent event : page) {
         position = event.seq();
+        remember(event);
         for (StreamConnection c : connections()) {
           c.offer(event);
         }
@@ -109,6 +123,38 @@ final class AccountFeed {
         reading = false;
       }
     });
+  }
+
+  private void remember(StreamEvent event) {
+    recent.addLast(event);
+    recentBytes += event.frame().length();
+    while (recent.size() > RECENT_EVENTS || recentBytes > RECENT_BYTES) {
+      StreamEvent old = recent.removeFirst();
+      recentBytes -= old.frame().length();
+      forgotten = old.seq();
+    }
+  }
+
+  /** Whether every event after {@code since} (up to the position) is in memory. */
+  boolean remembers(long since) {
+    return forgotten >= 0 && since >= forgotten && since <= position;
+  }
+
+  /** Up to {@code limit} remembered events after {@code since}, in order; null once they are forgotten. */
+  List<StreamEvent> recentAfter(long since, int limit) {
+    if (!remembers(since)) {
+      return null;
+    }
+    List<StreamEvent> page = new ArrayList<>();
+    for (StreamEvent event : recent) {
+      if (event.seq() > since) {
+        page.add(event);
+        if (page.size() == limit) {
+          break;
+        }
+      }
+    }
+    return page;
   }
 
   /** Single flight for the account's dashboard: a slow query does not pile up. */

@@ -12,6 +12,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -215,6 +216,10 @@ final class StreamConnection {
   }
 
   private Future<Long> resume(AccountFeed feed, long since) {
+    if (feed.remembers(since)) {
+      cursor = since;
+      return replayRecent(feed);
+    }
     String accountId = feed.accountId;
     return hub.reader.range(accountId).compose(range -> {
       if (!range.canResumeFrom(since)) {
@@ -244,6 +249,32 @@ final class StreamConnection {
       }
       return writable().compose(v -> replay(accountId));
     });
+  }
+
+  /**
+   * Like {@link #replay}, from the feed's memory: a resume from a recent seq (the common case, and
+   * every tab of a reconnect storm) costs no database read. Events the feed forgets meanwhile come
+   * from the database.
+   */
+  private Future<Long> replayRecent(AccountFeed feed) {
+    if (state == State.CLOSED) {
+      return Future.failedFuture("closed");
+    }
+    List<StreamEvent> page = feed.recentAfter(cursor, EventReader.PAGE);
+    if (page == null) {
+      return replay(feed.accountId);
+    }
+    Caller.User user = viewer.user();
+    for (StreamEvent event : page) {
+      if (event.visibleTo(user)) {
+        outbox.send(event.frame());
+      }
+      cursor = event.seq();
+    }
+    if (page.size() < EventReader.PAGE) {
+      return Future.succeededFuture(cursor);
+    }
+    return writable().compose(v -> replayRecent(feed));
   }
 
   /** Completes (here) once the socket has room again: a replay never outruns its reader. */

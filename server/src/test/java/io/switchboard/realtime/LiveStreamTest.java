@@ -179,6 +179,33 @@ class LiveStreamTest {
   }
 
   @Test
+  @DisplayName("a tab resuming while another keeps the account's feed open is replayed from memory: each missed event once, in order")
+  void resumeFromTheFeedsMemory() {
+    var t = server.tenant("Memory");
+    try (var keeper = StreamClient.open(server.vertx, api, t.admin.token(), null)) {
+      keeper.ready();
+      long last;
+      try (var first = StreamClient.open(server.vertx, api, t.admin.token(), null)) {
+        first.ready();
+        last = append(t.accountId, draft(1));
+        assertThat(seqs(first.events(1, 10))).containsExactly(last);
+      }
+      for (int i = 0; i < 30; i++) {
+        append(t.accountId, draft(100 + i));
+      }
+      assertThat(seqs(keeper.events(31, 10))).hasSize(31); // the feed has read them all
+      try (var back = StreamClient.open(server.vertx, api, t.admin.token(), last)) {
+        List<Long> replayed = seqs(back.events(30, 10));
+        assertThat(replayed).hasSize(30).isSorted().doesNotHaveDuplicates();
+        assertThat(replayed.get(0)).isEqualTo(last + 1);
+        assertThat(back.ready()).isEqualTo(last + 30);
+        long live = append(t.accountId, draft(999));
+        assertThat(seqs(back.events(1, 10))).containsExactly(live);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a since older than retention gets resync; one inside it replays")
   void resyncWhenSinceWasPruned() {
     var t = server.tenant("Retention");
