@@ -15,8 +15,9 @@ final class DashboardFanout {
   record Phase(String label, LatencyTrack.Summary dashboardAge, Bench.Measured measured) {
   }
 
+  /** notConnected: tabs whose connection did not open (no ready in time); they are left out of the tallies. */
   record Result(int supervisors, int slowReaders, Phase allReading, Phase withSlowReaders, long slowClosedByServer,
-      Recipient.Tally slowTally) {
+      Recipient.Tally slowTally, int notConnected) {
   }
 
   /** How long stalled tabs get to catch up (read their backlog, or reconnect and replay) once reading again. */
@@ -33,13 +34,18 @@ final class DashboardFanout {
     return t;
   }
 
-  static Result run(Bench bench, Target target, List<Recipient> fast, List<Recipient> slow, int rate, int seconds,
+  static Result run(Bench bench, Target target, List<Recipient> fastTabs, List<Recipient> slowTabs, int rate, int seconds,
       DbCheck db, String accountId) {
     Crowd fastCrowd = new Crowd(bench.vertx, target, 2);
     Crowd slowCrowd = new Crowd(bench.vertx, target, 1);
     try {
-      Bench.await(fastCrowd.connect(fast, true), 600);
-      Bench.await(slowCrowd.connect(slow, true), 600);
+      Bench.await(fastCrowd.connect(fastTabs, true), 600);
+      Bench.await(slowCrowd.connect(slowTabs, true), 600);
+      // A tab that could not connect would count every message as lost: report it apart instead.
+      int notConnected = (int) (fastTabs.stream().filter(r -> r.connection == null).count()
+          + slowTabs.stream().filter(r -> r.connection == null).count());
+      List<Recipient> fast = fastTabs.stream().filter(r -> r.connection != null).toList();
+      List<Recipient> slow = slowTabs.stream().filter(r -> r.connection != null).toList();
       List<Recipient> everyone = new ArrayList<>(fast);
       everyone.addAll(slow);
       Bench.sleep(2000); // let the subscriptions take effect before measuring
@@ -73,7 +79,8 @@ final class DashboardFanout {
         Bench.sleep(500);
         slowTally = tally(slow);
       }
-      return new Result(everyone.size(), slow.size(), reading, stalled, slowCrowd.serverCloses.get(), slowTally);
+      return new Result(everyone.size(), slow.size(), reading, stalled, slowCrowd.serverCloses.get(), slowTally,
+          notConnected);
     } finally {
       Bench.await(fastCrowd.close(), 60);
       Bench.await(slowCrowd.close(), 60);

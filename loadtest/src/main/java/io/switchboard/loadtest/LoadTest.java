@@ -160,7 +160,8 @@ public final class LoadTest {
                 account.supervisorTabs("slow" + count + "-", slow),
                 plan.fanoutRate(), plan.fanoutSeconds(), db, account.accountId);
             log(String.format("  dashboard age p99 %.1f ms all reading, %.1f ms with %d stalled; stalled lost %d",
-                r.allReading().dashboardAge().p99(), r.withSlowReaders().dashboardAge().p99(), slow, r.slowTally().lost()));
+                r.allReading().dashboardAge().p99(), r.withSlowReaders().dashboardAge().p99(), slow, r.slowTally().lost())
+                + (r.notConnected() > 0 ? "; " + r.notConnected() + " tabs never got ready (left out)" : ""));
             fanouts.add(r);
           }
           report.fanout(fanouts);

@@ -168,6 +168,13 @@ final class Report {
           + r.slowTally().duplicates() + " | " + r.slowTally().orderViolations() + " |");
     }
     line("");
+    for (DashboardFanout.Result r : results) {
+      if (r.notConnected() > 0) {
+        line("- " + r.notConnected() + " of the " + (r.supervisors() + r.notConnected()) + " tabs did not get `ready` "
+            + "in time and are left out of this row's figures.");
+      }
+    }
+    line("");
   }
 
   // ---- scenario 2 -------------------------------------------------------------------------------
