@@ -197,6 +197,15 @@ final class Report {
         + " ms, p99 " + Stats.fmt(m.delivery().p99()) + " ms, p99.9 " + Stats.fmt(m.delivery().p999()) + " ms; lost "
         + m.tally().lost() + ", dup " + m.tally().duplicates() + ", out of order " + m.tally().orderViolations()
         + ", DB " + exact(m) + ".").line("");
+    // One node holds what its file-descriptor limit allows; larger crowds are nodes x per node.
+    int perNode = Math.max(1, r.connected());
+    for (int total : List.of(50_000, 100_000, 250_000)) {
+      int nodes = (total + perNode - 1) / perNode;
+      line("- " + String.format("%,d", total) + " idle tabs: " + nodes + " nodes x " + String.format("%,d", perNode)
+          + " per node (as many as this run held on one), about " + Stats.fmt(total * r.rssPerConnectionKib() / 1024 / 1024)
+          + " GiB of server RSS for the connections in all.");
+    }
+    line("");
     target("<= 15 KB server memory per idle agent connection", Stats.fmt(r.rssPerConnectionKib()) + " KiB RSS, "
         + Stats.fmt(r.heapPerConnectionKib()) + " KiB heap, " + Stats.fmt(r.directPerConnectionKib()) + " KiB direct "
         + "(" + r.connected() + " connections)", r.rssPerConnectionKib() <= 15);
