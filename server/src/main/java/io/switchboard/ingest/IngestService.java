@@ -150,7 +150,9 @@ public final class IngestService {
       Future<Void> locked = repo.lock(tx, "contact:" + contact.id());
       Future<List<AttachmentRef>> refs = attachments(tx, account, msg);
       Future<Target> target = chooseConversation(tx, channel, contact.id(), msg, reopenWindowDays);
-      return Future.all(locked, refs, target)
+      // join, not all: a failure must wait until the other chains have finished, or a chain could
+      // still send a write after the rollback.
+      return Future.join(locked, refs, target)
           .compose(v -> write(tx, channel, msg, body, contact, target.result(), refs.result()));
     });
   }
@@ -180,7 +182,7 @@ public final class IngestService {
     Future<Optional<Object>> contactData = contact.changed()
         ? contacts.data(tx, account, contact.id()).map(data -> Optional.<Object>of(data))
         : Future.succeededFuture(Optional.empty());
-    return Future.all(List.of(touched, saved, linked, remembered, conv, contactData))
+    return Future.join(List.of(touched, saved, linked, remembered, conv, contactData))
         .compose(v -> events.append(tx, account,
             eventsFor(conv.result().orElseThrow(), saved.result(), target, contactData.result())))
         .map(appended -> new Stored(accepted, appended));
