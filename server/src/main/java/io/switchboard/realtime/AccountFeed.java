@@ -109,10 +109,12 @@ final class AccountFeed {
         return;
       }
       List<StreamEvent> page = ar.result();
+      // One copy per page, not per event: a connection may close (and leave the set) while offered.
+      List<StreamConnection> receivers = connections();
       for (StreamEvent event : page) {
         position = event.seq();
         remember(event);
-        for (StreamConnection c : connections()) {
+        for (StreamConnection c : receivers) {
           c.offer(event);
         }
       }

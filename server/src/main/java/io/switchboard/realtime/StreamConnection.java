@@ -218,22 +218,29 @@ final class StreamConnection {
   private Future<Long> resume(AccountFeed feed, long since) {
     if (feed.remembers(since)) {
       cursor = since;
-      return replayRecent(feed);
+      return replay(feed);
     }
-    String accountId = feed.accountId;
-    return hub.reader.range(accountId).compose(range -> {
+    return hub.reader.range(feed.accountId).compose(range -> {
       if (!range.canResumeFrom(since)) {
         send(new JsonObject().put("type", "resync").encode());
         return Future.succeededFuture(feed.position());
       }
       cursor = since;
-      return replay(accountId);
+      return replay(feed);
     });
   }
 
-  /** Sends every visible event after the cursor, page by page, pausing while the socket is full. */
-  private Future<Long> replay(String accountId) {
-    return hub.reader.after(accountId, cursor).compose(page -> {
+  /**
+   * Sends every visible event after the cursor, page by page, pausing while the socket is full.
+   * Pages come from the feed's memory while it still holds the events after the cursor (a resume
+   * from a recent seq, as every tab of a reconnect storm does, costs no database read), else from
+   * the database.
+   */
+  private Future<Long> replay(AccountFeed feed) {
+    List<StreamEvent> remembered = feed.recentAfter(cursor, EventReader.PAGE);
+    Future<List<StreamEvent>> next = remembered != null ? Future.succeededFuture(remembered)
+        : hub.reader.after(feed.accountId, cursor);
+    return next.compose(page -> {
       if (state == State.CLOSED) {
         return Future.failedFuture("closed");
       }
@@ -247,34 +254,8 @@ final class StreamConnection {
       if (page.size() < EventReader.PAGE) {
         return Future.succeededFuture(cursor);
       }
-      return writable().compose(v -> replay(accountId));
+      return writable().compose(v -> replay(feed));
     });
-  }
-
-  /**
-   * Like {@link #replay}, from the feed's memory: a resume from a recent seq (the common case, and
-   * every tab of a reconnect storm) costs no database read. Events the feed forgets meanwhile come
-   * from the database.
-   */
-  private Future<Long> replayRecent(AccountFeed feed) {
-    if (state == State.CLOSED) {
-      return Future.failedFuture("closed");
-    }
-    List<StreamEvent> page = feed.recentAfter(cursor, EventReader.PAGE);
-    if (page == null) {
-      return replay(feed.accountId);
-    }
-    Caller.User user = viewer.user();
-    for (StreamEvent event : page) {
-      if (event.visibleTo(user)) {
-        outbox.send(event.frame());
-      }
-      cursor = event.seq();
-    }
-    if (page.size() < EventReader.PAGE) {
-      return Future.succeededFuture(cursor);
-    }
-    return writable().compose(v -> replayRecent(feed));
   }
 
   /** Completes (here) once the socket has room again: a replay never outruns its reader. */
