@@ -582,6 +582,8 @@ class ConversationsApiTest {
     Tenant t = server.tenant("Seq");
     Channel email = t.channel("email", null);
     String conv = received(t, email, emailFrom(unique("q"), "Quinn", "Seq", "hi")).getString("conversationId");
+    // The header follows the numbering, which comes just after each commit (events/Sequencer).
+    await(server.app.services().events.numbered(t.accountId));
     long before = expect(api.get("/api/v1/conversations", t.admin.token()), 200).seq();
     assertThat(before).isPositive();
     assertThat(expect(api.get("/api/v1/conversations/" + conv, t.admin.token()), 200).seq()).isEqualTo(before);
