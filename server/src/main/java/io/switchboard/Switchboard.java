@@ -183,7 +183,6 @@ public final class Switchboard {
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
     volatile int actualPort;
-    private String sequencerDeployment;
 
     Services(Vertx vertx, Config config, Pool db, RedisAPI redis) {
       this.vertx = vertx;
@@ -197,23 +196,18 @@ public final class Switchboard {
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
-      this.ingest = new IngestService(vertx, db, events, conversations, messages, contacts);
+      this.ingest = new IngestService(vertx, db, events, contacts);
     }
 
     Future<Void> start() {
-      return vertx.deployVerticle(new io.switchboard.events.Sequencer(db, 1000))
-          .compose(id -> {
-            sequencerDeployment = id;
-            return outboundPolls.start();
-          })
+      return ingest.start()
+          .compose(v -> outboundPolls.start())
           .compose(v -> realtime.start());
     }
 
     Future<Void> stop() {
-      // The sequencer stops last: events committed while the stream drains still get their seq.
-      return realtime.stop().eventually(() -> outboundPolls.stop())
-          .eventually(() -> sequencerDeployment == null ? Future.succeededFuture()
-              : vertx.undeploy(sequencerDeployment));
+      // Ingest stops first: what it already accepted is written and announced while streams still run.
+      return ingest.stop().eventually(() -> realtime.stop()).eventually(() -> outboundPolls.stop());
     }
 
     long attachmentLimit() {

@@ -22,7 +22,7 @@ public final class ConversationRepository {
       Instant resolvedAt, String mergedInto) {
   }
 
-  static final String VIEW_COLUMNS = """
+  public static final String VIEW_COLUMNS = """
       c.id, c.status, c.priority, c.subject, c.contact_id, ct.name AS contact_name, c.channels, c.assignee_id,
       c.team_id, c.tags, c.created_at, c.last_message_at, c.last_inbound_at, c.snooze_until, c.resolved_at,
       (SELECT left(coalesce(m.text, m.subject, ''), 140) FROM message m

@@ -28,7 +28,8 @@ public final class MessageRepository {
       JsonObject ingestAnswer) {
   }
 
-  static final String COLUMNS = """
+  /** The columns {@link #map} reads (ingest inserts messages in batches and maps them the same way). */
+  public static final String COLUMNS = """
       id, conversation_id, direction, channel_kind, channel_id, author_type, author_id, author_name, subject, text,
       html, attachments::text AS attachments, call::text AS call, auto_submitted, public, created_at, sent_at,
       delivery_status, client_id, thread_key""";

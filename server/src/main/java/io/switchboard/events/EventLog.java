@@ -12,27 +12,34 @@ import java.util.List;
 /**
  * The append-only, per-account event log the live stream is served from.
  *
- * <p>Ordering design (sequenced after commit): a transaction appends its events without a seq, as
- * its last step, and commits in parallel with any other; after the commit the caller announces
- * it, and the {@link Sequencer} gives the committed events the account's next seqs and tells
- * every node. Readers only ever see numbered events, and numbers are given in commits that follow
- * one another, so a reader that sees seq N+1 also sees N, and a client resuming from its last seq
- * misses nothing. An aborted transaction leaves nothing to number. See docs/architecture.md.
+ * <p>Ordering design (numbered in the writing transaction): a transaction appends its events as
+ * its last statement; that statement adds their count to the account's {@code account_seq} row and
+ * inserts them with the numbers it got. The row lock is held until the transaction ends, so
+ * writers of one account number one after another, and the next writer can take the lock only
+ * once the previous one's commit is visible. So a reader that sees seq N also sees every lower
+ * one, and an aborted transaction gives its numbers back with its rollback (no holes). Ingest
+ * writes many messages per transaction, so the serialization costs little. See
+ * docs/architecture.md, "Event ordering".
  */
 public final class EventLog {
 
   /** Event bus address on which every node hears "account X has events up to seq N". */
   public static final String APPENDED = "sb.events.appended";
 
-  /** Arrays hold the events in order; ids (from a sequence) keep that order for the sequencer. */
+  /** Takes the account's next numbers and inserts the events with them, in array order. */
   private static final String APPEND = """
-      INSERT INTO event (account_id, type, conversation_id, team_id, assignee_id,
-                         prev_team_id, prev_assignee_id, data)
-      SELECT $1, e.type, e.conversation_id, e.team_id, e.assignee_id, e.prev_team_id, e.prev_assignee_id,
-             e.data::jsonb
-      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-             WITH ORDINALITY AS e(type, conversation_id, team_id, assignee_id, prev_team_id, prev_assignee_id, data, ord)
-      ORDER BY e.ord""";
+      WITH bumped AS (
+        UPDATE account_seq SET last_seq = last_seq + $9 WHERE account_id = $1
+        RETURNING last_seq - $9 AS base),
+      inserted AS (
+        INSERT INTO event (account_id, seq, type, conversation_id, team_id, assignee_id,
+                           prev_team_id, prev_assignee_id, data)
+        SELECT $1, bumped.base + e.ord, e.type, e.conversation_id, e.team_id, e.assignee_id,
+               e.prev_team_id, e.prev_assignee_id, e.data::jsonb
+        FROM bumped, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+               WITH ORDINALITY AS e(type, conversation_id, team_id, assignee_id, prev_team_id, prev_assignee_id, data, ord)
+        RETURNING seq)
+      SELECT max(seq) AS last FROM inserted""";
 
   private static final String CURRENT = "SELECT last_seq FROM account_seq WHERE account_id = $1";
 
@@ -43,8 +50,9 @@ public final class EventLog {
   }
 
   /**
-   * Appends the events in the caller's transaction, in order, as its last step (after every row
-   * lock it takes: see {@link Sequencer}); returns how many were appended, for {@link #announce}.
+   * Appends the events in the caller's transaction, in order, as its last statement (after every
+   * row lock it takes, so the order is causal); returns the seq of the last one (0 when none), for
+   * {@link #announce} after the commit.
    */
   public Future<Long> append(SqlConnection tx, String accountId, List<EventDraft> drafts) {
     if (drafts.isEmpty()) {
@@ -66,7 +74,13 @@ public final class EventLog {
     for (String[] column : columns) {
       params.addArrayOfString(column);
     }
-    return tx.preparedQuery(APPEND).execute(params).map(rows -> (long) rows.rowCount());
+    params.addLong((long) n);
+    return tx.preparedQuery(APPEND).execute(params).compose(rows -> {
+      Long last = rows.iterator().next().getLong("last");
+      return last == null
+          ? Future.failedFuture(new IllegalStateException("account " + accountId + " has no event counter"))
+          : Future.succeededFuture(last);
+    });
   }
 
   public Future<Long> append(SqlConnection tx, String accountId, EventDraft draft) {
@@ -79,16 +93,13 @@ public final class EventLog {
         .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
   }
 
-  /** After the commit of a transaction that appended events: has them numbered and streamed. */
-  public void announce(String accountId, long appended) {
-    if (appended > 0) {
-      vertx.eventBus().send(Sequencer.PENDING, accountId);
+  /**
+   * After the commit of a transaction that appended events up to {@code lastSeq}: wakes every
+   * node's stream feeds of the account. The wake-up carries no data; feeds read the log.
+   */
+  public void announce(String accountId, long lastSeq) {
+    if (lastSeq > 0) {
+      vertx.eventBus().publish(APPENDED, new JsonObject().put("accountId", accountId).put("seq", lastSeq));
     }
-  }
-
-  /** Completes once every event of the account committed before this call has its seq. */
-  public Future<Void> numbered(String accountId) {
-    return vertx.eventBus().<String>request(Sequencer.FLUSH, accountId).compose(reply -> "numbered".equals(reply.body())
-        ? Future.succeededFuture() : Future.failedFuture(new IllegalStateException("numbering failed")));
   }
 }

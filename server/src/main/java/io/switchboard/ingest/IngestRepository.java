@@ -1,113 +1,191 @@
 package io.switchboard.ingest;
 
-import io.switchboard.http.Ids;
-import io.switchboard.ingest.Identities.Identity;
+import io.switchboard.conversation.ConversationRepository;
+import io.switchboard.conversation.MessageRepository;
+import io.switchboard.conversation.Views.AttachmentRef;
+import io.switchboard.conversation.Views.ConversationView;
+import io.switchboard.conversation.Views.MessageView;
+import io.switchboard.db.Sql;
+import io.switchboard.http.Json;
+import io.switchboard.ingest.BatchPlan.Activity;
+import io.switchboard.ingest.BatchPlan.IdentityRow;
+import io.switchboard.ingest.BatchPlan.Kv;
+import io.switchboard.ingest.BatchPlan.Latest;
+import io.switchboard.ingest.BatchPlan.NewContact;
+import io.switchboard.ingest.BatchPlan.NewConversation;
+import io.switchboard.ingest.BatchPlan.NewIdentity;
+import io.switchboard.ingest.BatchPlan.Placed;
+import io.switchboard.ingest.BatchPlan.Suggestion;
+import io.switchboard.ingest.BatchPlan.ThreadHit;
+import io.switchboard.ingest.BatchPlan.ThreadKey;
+import io.switchboard.ingest.ValidInbound.DedupeKey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
-/** The SQL of ingest: dedupe, contacts and identities, suggested merges, thread keys. */
+/**
+ * The SQL of ingest. Every statement takes a whole batch at once (arrays and {@code unnest}), so a
+ * batch costs the same few round trips whether it holds one message or two hundred.
+ */
 final class IngestRepository {
-
-  /** Serializes transactions that touch the same key until they end (commit or abort). */
-  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-
-  /** A volatile function in the select list runs after the sort, so the locks follow the array. */
-  private static final String LOCK_IN_ORDER = """
-      SELECT pg_advisory_xact_lock(hashtextextended(l.key, 0))
-      FROM unnest($1::text[]) WITH ORDINALITY AS l(key, n) ORDER BY l.n""";
-
-  private static final String FIRST_ANSWER = """
-      SELECT ingest_answer::text AS answer FROM message
-      WHERE account_id = $3 AND channel_id = $1 AND external_id = $2""";
 
   private static final String CHANNEL_INFO = """
       SELECT c.settings->>'secret' AS secret, a.reopen_window_days
       FROM channel c JOIN account a ON a.id = c.account_id WHERE c.id = $1 AND c.account_id = $2""";
 
-  private static final String VERIFIED_OWNER = """
-      SELECT contact_id FROM identity
-      WHERE account_id = $1 AND kind = $2 AND value = $3 AND verified AND parsed""";
+  /**
+   * Transaction-scoped advisory locks, taken one after another in the order given (a volatile
+   * function in the select list runs after the sort). Every batch sorts its keys, so none waits in
+   * a circle.
+   */
+  private static final String LOCK_IN_ORDER = """
+      SELECT pg_advisory_xact_lock(hashtextextended(l.key, 0))
+      FROM unnest($1::text[]) WITH ORDINALITY AS l(key, n) ORDER BY l.n""";
 
-  private static final String OTHER_OWNERS = """
-      SELECT DISTINCT contact_id FROM identity
-      WHERE account_id = $1 AND kind = $2 AND value = $3 AND parsed AND contact_id <> $4""";
+  private static final String FIRST_ANSWERS = """
+      SELECT m.channel_id, m.external_id, m.ingest_answer::text AS answer
+      FROM unnest($2::text[], $3::text[]) AS k(channel_id, external_id)
+      JOIN message m ON m.channel_id = k.channel_id AND m.external_id = k.external_id
+      WHERE m.account_id = $1 AND m.external_id IS NOT NULL""";
 
-  private static final String INSERT_CONTACT = "INSERT INTO contact (id, account_id, name) VALUES ($1, $2, $3)";
+  private static final String IDENTITIES = """
+      SELECT i.id, i.contact_id, i.kind, i.value, i.verified, i.parsed
+      FROM unnest($2::text[], $3::text[]) AS k(kind, value)
+      JOIN identity i ON i.account_id = $1 AND i.kind = k.kind AND i.value = k.value
+      ORDER BY i.created_at, i.id""";
 
+  private static final String UNCLAIMED_ATTACHMENTS = """
+      SELECT id, name, content_type, size FROM attachment
+      WHERE account_id = $1 AND id = ANY($2::text[]) AND message_id IS NULL""";
+
+  private static final String THREADS = """
+      SELECT t.channel_id, t.contact_id, t.thread_key, t.conversation_id, c.status, c.resolved_at, c.merged_into
+      FROM unnest($2::text[], $3::text[], $4::text[]) AS k(channel_id, contact_id, thread_key)
+      JOIN conversation_thread t
+        ON t.channel_id = k.channel_id AND t.contact_id = k.contact_id AND t.thread_key = k.thread_key
+      JOIN conversation c ON c.id = t.conversation_id
+      WHERE c.account_id = $1""";
+
+  private static final String LATEST = """
+      SELECT k.contact_id, u.id AS unresolved, a.id AS any
+      FROM unnest($2::text[]) AS k(contact_id)
+      LEFT JOIN LATERAL (
+        SELECT id FROM conversation
+        WHERE account_id = $1 AND contact_id = k.contact_id AND status <> 'resolved' AND merged_into IS NULL
+        ORDER BY last_message_at DESC LIMIT 1) u ON true
+      LEFT JOIN LATERAL (
+        SELECT id FROM conversation WHERE account_id = $1 AND contact_id = k.contact_id AND merged_into IS NULL
+        ORDER BY last_message_at DESC LIMIT 1) a ON true""";
+
+  private static final String INSERT_CONTACTS = """
+      INSERT INTO contact (id, account_id, name)
+      SELECT c.id, $1, c.name FROM unnest($2::text[], $3::text[]) AS c(id, name)""";
+
+  /** Writes only where the contact has no name yet: a name never changes anything else. */
   private static final String NAME_IF_MISSING = """
-      UPDATE contact SET name = $3, updated_at = now() WHERE account_id = $1 AND id = $2 AND name IS NULL""";
+      UPDATE contact c SET name = v.name, updated_at = now()
+      FROM unnest($2::text[], $3::text[]) AS v(id, name)
+      WHERE c.account_id = $1 AND c.id = v.id AND c.name IS NULL""";
 
-  /** Adds the identity to the contact, or upgrades it to verified (the unique index guards races). */
-  private static final String ADD_IDENTITY = """
+  private static final String INSERT_IDENTITIES = """
       INSERT INTO identity (id, account_id, contact_id, kind, value, platform, verified, parsed)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-      ON CONFLICT (contact_id, kind, value) DO UPDATE SET verified = identity.verified OR excluded.verified
-      RETURNING id, (xmax = 0) AS inserted""";
+      SELECT i.id, $1, i.contact_id, i.kind, i.value, i.platform, i.verified, i.parsed
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::bool[])
+             AS i(id, contact_id, kind, value, platform, verified, parsed)
+      ON CONFLICT (contact_id, kind, value) DO NOTHING""";
 
+  private static final String VERIFY_IDENTITIES = """
+      UPDATE identity SET verified = true WHERE account_id = $1 AND id = ANY($2::text[]) AND NOT verified""";
+
+  /** Returns the contacts that gained a suggestion (a repeat of a recorded one changes nothing). */
   private static final String SUGGEST = """
       INSERT INTO suggested_merge (id, account_id, contact_id, other_id, identity_kind, identity_value, reason)
-      VALUES ($1, $2, $3, $4, $5, $6, $7)
-      ON CONFLICT (account_id, contact_id, other_id, identity_kind, identity_value) DO NOTHING""";
+      SELECT s.id, $1, s.contact_id, s.other_id, s.kind, s.value, s.reason
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+             AS s(id, contact_id, other_id, kind, value, reason)
+      ON CONFLICT (account_id, contact_id, other_id, identity_kind, identity_value) DO NOTHING
+      RETURNING contact_id""";
 
-  private static final String THREAD = """
-      SELECT t.conversation_id, c.status, c.resolved_at, c.merged_into
-      FROM conversation_thread t JOIN conversation c ON c.id = t.conversation_id
-      WHERE t.channel_id = $1 AND t.contact_id = $2 AND t.thread_key = $3 AND c.account_id = $4""";
+  /** search_text holds the subject and the contact's name; message text is searched per message (V5). */
+  private static final String INSERT_CONVERSATIONS = """
+      INSERT INTO conversation (id, account_id, contact_id, status, subject, team_id, channels, created_at,
+                                last_message_at, last_inbound_at, resolved_at, search_text)
+      SELECT v.id, $1, v.contact_id, v.status, v.subject, v.team_id, string_to_array(v.kinds, ','), v.created_at,
+             v.last_message_at, v.last_inbound_at, CASE WHEN v.status = 'resolved' THEN v.created_at END,
+             lower(concat_ws(' ', v.subject, ct.name))
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                  $9::timestamptz[], $10::timestamptz[])
+             AS v(id, contact_id, status, subject, team_id, kinds, created_at, last_message_at, last_inbound_at)
+      JOIN contact ct ON ct.id = v.contact_id AND ct.account_id = $1""";
 
-  private static final String REMEMBER_THREAD = """
+  /**
+   * The row locks of the conversations the batch touches, in id order: every writer that locks
+   * several conversations takes them in one order, so none waits in a circle.
+   */
+  private static final String LOCK_CONVERSATIONS = """
+      SELECT id FROM conversation WHERE account_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR NO KEY UPDATE""";
+
+  /** Each conversation's activity in the batch; an inbound message moves it back to open (reopen). */
+  private static final String TOUCH_CONVERSATIONS = """
+      UPDATE conversation c SET
+        last_message_at = greatest(c.last_message_at, v.last_message_at),
+        last_inbound_at = greatest(c.last_inbound_at, v.last_inbound_at),
+        channels = c.channels || ARRAY(SELECT k FROM unnest(string_to_array(v.kinds, ',')) AS k
+                                       WHERE NOT k = ANY(c.channels)),
+        subject = coalesce(c.subject, v.subject),
+        status = CASE WHEN v.reopen THEN 'open' ELSE c.status END,
+        snooze_until = CASE WHEN v.reopen THEN NULL ELSE c.snooze_until END,
+        resolved_at = CASE WHEN v.reopen THEN NULL ELSE c.resolved_at END
+      FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::bool[])
+             AS v(id, last_message_at, last_inbound_at, kinds, subject, reopen)
+      WHERE c.account_id = $1 AND c.id = v.id""";
+
+  private static final String INSERT_MESSAGES = """
+      INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
+                           author_id, author_name, identity_id, from_verified, external_id, thread_key, subject,
+                           text, html, attachments, call, public, auto_submitted, sent_at, ingest_answer, created_at)
+      SELECT m.id, $1, m.conversation_id, m.channel_id, m.channel_kind, 'inbound', 'contact', m.contact_id,
+             m.author_name, m.identity_id, m.from_verified, m.external_id, m.thread_key, m.subject, m.text, m.html,
+             m.attachments::jsonb, m.call::jsonb, m.public, m.auto_submitted, m.sent_at, m.answer::jsonb, m.created_at
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[],
+                  $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                  $17::bool[], $18::bool[], $19::timestamptz[], $20::text[], $21::timestamptz[])
+             WITH ORDINALITY AS m(id, conversation_id, channel_id, channel_kind, contact_id, author_name, identity_id,
+                                  from_verified, external_id, thread_key, subject, text, html, attachments, call,
+                                  public, auto_submitted, sent_at, answer, created_at, ord)
+      ORDER BY m.ord
+      RETURNING\s""" + MessageRepository.COLUMNS;
+
+  private static final String LINK_ATTACHMENTS = """
+      UPDATE attachment a SET message_id = v.message_id
+      FROM unnest($2::text[], $3::text[]) AS v(id, message_id)
+      WHERE a.account_id = $1 AND a.id = v.id AND a.message_id IS NULL""";
+
+  private static final String REMEMBER_THREADS = """
       INSERT INTO conversation_thread (account_id, channel_id, contact_id, thread_key, conversation_id)
-      VALUES ($1, $2, $3, $4, $5)
+      SELECT $1, t.channel_id, t.contact_id, t.thread_key, t.conversation_id
+      FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(channel_id, contact_id, thread_key,
+                                                                       conversation_id)
       ON CONFLICT (channel_id, contact_id, thread_key) DO UPDATE SET conversation_id = excluded.conversation_id""";
 
-  private static final String LATEST_UNRESOLVED = """
-      SELECT id FROM conversation
-      WHERE account_id = $1 AND contact_id = $2 AND status <> 'resolved' AND merged_into IS NULL
-      ORDER BY last_message_at DESC LIMIT 1""";
-
-  private static final String LATEST_ANY = """
-      SELECT id FROM conversation WHERE account_id = $1 AND contact_id = $2 AND merged_into IS NULL
-      ORDER BY last_message_at DESC LIMIT 1""";
-
-  private static final String CLAIM_ATTACHMENTS = """
-      SELECT id, name, content_type, size FROM attachment
-      WHERE account_id = $1 AND id = ANY($2) AND message_id IS NULL""";
-
+  private static final String VIEWS = "SELECT " + ConversationRepository.VIEW_COLUMNS
+      + " FROM conversation c JOIN contact ct ON ct.id = c.contact_id WHERE c.account_id = $1 AND c.id = ANY($2::text[])";
 
   record ChannelInfo(String secret, int reopenWindowDays) {
-  }
-
-  record ThreadHit(String conversationId, String status, Instant resolvedAt, String mergedInto) {
-  }
-
-  record StoredAttachment(String id, String name, String contentType, long size) {
-  }
-
-  Future<Void> lock(SqlClient tx, String key) {
-    return tx.preparedQuery(LOCK).execute(Tuple.of(key)).mapEmpty();
-  }
-
-  /** Takes the locks one after another, in the order given, in one round trip. */
-  Future<Void> lockInOrder(SqlClient tx, List<String> keys) {
-    return tx.preparedQuery(LOCK_IN_ORDER).execute(Tuple.of(keys.toArray(String[]::new))).mapEmpty();
-  }
-
-  Future<Optional<JsonObject>> firstAnswer(SqlClient db, String accountId, String channelId, String externalId) {
-    return db.preparedQuery(FIRST_ANSWER).execute(Tuple.of(channelId, externalId, accountId)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
-      }
-      String answer = rows.iterator().next().getString("answer");
-      return Optional.of(answer == null ? new JsonObject() : new JsonObject(answer));
-    });
   }
 
   Future<ChannelInfo> channelInfo(SqlClient db, String accountId, String channelId) {
@@ -117,104 +195,297 @@ final class IngestRepository {
     });
   }
 
-  /** The contacts that hold any of these verified identities, in the order of the identities. */
-  Future<List<String>> verifiedOwners(SqlClient tx, String accountId, List<Identity> ids) {
-    Set<String> owners = new LinkedHashSet<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (Identity id : ids) {
-      if (id.verified() && id.parsed()) {
-        chain = chain.compose(v -> tx.preparedQuery(VERIFIED_OWNER).execute(Tuple.of(accountId, id.kind(), id.value()))
-            .map(rows -> {
-              rows.forEach(r -> owners.add(r.getString("contact_id")));
-              return null;
-            }));
-      }
+  // ---------------------------------------------------------------- reads
+
+  Future<Void> lockInOrder(SqlClient tx, List<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return chain.map(v -> new ArrayList<>(owners));
+    return tx.preparedQuery(LOCK_IN_ORDER).execute(Tuple.of(keys.toArray(String[]::new))).mapEmpty();
   }
 
-  Future<Optional<String>> verifiedOwner(SqlClient tx, String accountId, Identity id) {
-    return tx.preparedQuery(VERIFIED_OWNER).execute(Tuple.of(accountId, id.kind(), id.value()))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
-  }
-
-  Future<List<String>> otherOwners(SqlClient tx, String accountId, Identity id, String contactId) {
-    return tx.preparedQuery(OTHER_OWNERS).execute(Tuple.of(accountId, id.kind(), id.value(), contactId)).map(rows -> {
-      List<String> out = new ArrayList<>();
-      rows.forEach(r -> out.add(r.getString(0)));
+  Future<Map<DedupeKey, JsonObject>> firstAnswers(SqlClient tx, String accountId, Collection<DedupeKey> keys) {
+    Tuple t = Tuple.of(accountId)
+        .addArrayOfString(keys.stream().map(DedupeKey::channelId).toArray(String[]::new))
+        .addArrayOfString(keys.stream().map(DedupeKey::externalId).toArray(String[]::new));
+    return tx.preparedQuery(FIRST_ANSWERS).execute(t).map(rows -> {
+      Map<DedupeKey, JsonObject> out = new HashMap<>();
+      for (Row r : rows) {
+        String answer = r.getString("answer");
+        out.put(new DedupeKey(r.getString("channel_id"), r.getString("external_id")),
+            answer == null ? new JsonObject() : new JsonObject(answer));
+      }
       return out;
     });
   }
 
-  Future<String> insertContact(SqlClient tx, String accountId, String name) {
-    String id = Ids.next("ct");
-    return tx.preparedQuery(INSERT_CONTACT).execute(Tuple.of(id, accountId, name)).map(id);
-  }
-
-  Future<Void> nameIfMissing(SqlClient tx, String accountId, String contactId, String name) {
-    if (name == null || name.isBlank()) {
-      return Future.succeededFuture();
+  Future<List<IdentityRow>> identities(SqlClient tx, String accountId, Collection<Kv> kvs) {
+    if (kvs.isEmpty()) {
+      return Future.succeededFuture(List.of());
     }
-    return tx.preparedQuery(NAME_IF_MISSING).execute(Tuple.of(accountId, contactId, name.trim())).mapEmpty();
-  }
-
-  /** An identity row of the contact, and whether this call created it. */
-  record StoredIdentity(String id, boolean inserted) {
-  }
-
-  Future<StoredIdentity> addIdentity(SqlClient tx, String accountId, String contactId, Identity id, boolean verified) {
-    return tx.preparedQuery(ADD_IDENTITY)
-        .execute(Tuple.of(Ids.next("idn"), accountId, contactId, id.kind(), id.value(), id.platform())
-            .addBoolean(verified).addBoolean(id.parsed()))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new StoredIdentity(r.getString("id"), r.getBoolean("inserted"));
-        });
-  }
-
-  /** Records a suggested merge; true when it is new. */
-  Future<Boolean> suggest(SqlClient tx, String accountId, String contactId, String otherId, Identity id,
-      String reason) {
-    return tx.preparedQuery(SUGGEST)
-        .execute(Tuple.of(Ids.next("sm"), accountId, contactId, otherId, id.kind(), id.value(), reason))
-        .map(rows -> rows.rowCount() == 1);
-  }
-
-  Future<Optional<ThreadHit>> thread(SqlClient tx, String accountId, String channelId, String contactId, String key) {
-    return tx.preparedQuery(THREAD).execute(Tuple.of(channelId, contactId, key, accountId)).map(rows -> {
-      if (rows.size() == 0) {
-        return Optional.empty();
+    Tuple t = Tuple.of(accountId)
+        .addArrayOfString(kvs.stream().map(Kv::kind).toArray(String[]::new))
+        .addArrayOfString(kvs.stream().map(Kv::value).toArray(String[]::new));
+    return tx.preparedQuery(IDENTITIES).execute(t).map(rows -> {
+      List<IdentityRow> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new IdentityRow(r.getString("id"), r.getString("contact_id"), r.getString("kind"),
+            r.getString("value"), r.getBoolean("verified"), r.getBoolean("parsed")));
       }
-      Row r = rows.iterator().next();
-      var resolved = r.getOffsetDateTime("resolved_at");
-      return Optional.of(new ThreadHit(r.getString("conversation_id"), r.getString("status"),
-          resolved == null ? null : resolved.toInstant(), r.getString("merged_into")));
+      return out;
     });
   }
 
-  Future<Void> rememberThread(SqlClient tx, String accountId, String channelId, String contactId, String key,
-      String conversationId) {
-    return tx.preparedQuery(REMEMBER_THREAD).execute(Tuple.of(accountId, channelId, contactId, key, conversationId))
+  Future<Map<String, AttachmentRef>> unclaimedAttachments(SqlClient tx, String accountId, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return tx.preparedQuery(UNCLAIMED_ATTACHMENTS)
+        .execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, AttachmentRef> out = new HashMap<>();
+          for (Row r : rows) {
+            out.put(r.getString("id"), new AttachmentRef(r.getString("id"), r.getString("name"),
+                r.getString("content_type"), r.getLong("size")));
+          }
+          return out;
+        });
+  }
+
+  Future<Map<ThreadKey, ThreadHit>> threads(SqlClient tx, String accountId, List<ThreadKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Tuple t = Tuple.of(accountId)
+        .addArrayOfString(keys.stream().map(ThreadKey::channelId).toArray(String[]::new))
+        .addArrayOfString(keys.stream().map(ThreadKey::contactId).toArray(String[]::new))
+        .addArrayOfString(keys.stream().map(ThreadKey::key).toArray(String[]::new));
+    return tx.preparedQuery(THREADS).execute(t).map(rows -> {
+      Map<ThreadKey, ThreadHit> out = new HashMap<>();
+      for (Row r : rows) {
+        out.put(new ThreadKey(r.getString("channel_id"), r.getString("contact_id"), r.getString("thread_key")),
+            new ThreadHit(r.getString("conversation_id"), r.getString("status"),
+                Sql.instant(r.getOffsetDateTime("resolved_at")), r.getString("merged_into")));
+      }
+      return out;
+    });
+  }
+
+  Future<Map<String, Latest>> latest(SqlClient tx, String accountId, List<String> contactIds) {
+    if (contactIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return tx.preparedQuery(LATEST)
+        .execute(Tuple.of(accountId).addArrayOfString(contactIds.toArray(String[]::new)))
+        .map(rows -> {
+          Map<String, Latest> out = new HashMap<>();
+          for (Row r : rows) {
+            out.put(r.getString("contact_id"), new Latest(r.getString("unresolved"), r.getString("any")));
+          }
+          return out;
+        });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  Future<Void> insertContacts(SqlClient tx, String accountId, List<NewContact> contacts) {
+    if (contacts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(INSERT_CONTACTS).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(contacts, NewContact::id))
+            .addArrayOfString(strings(contacts, NewContact::name)))
         .mapEmpty();
   }
 
-  Future<Optional<String>> latestUnresolved(SqlClient tx, String accountId, String contactId) {
-    return tx.preparedQuery(LATEST_UNRESOLVED).execute(Tuple.of(accountId, contactId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  Future<Void> nameIfMissing(SqlClient tx, String accountId, Map<String, String> names) {
+    if (names.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(NAME_IF_MISSING).execute(Tuple.of(accountId)
+            .addArrayOfString(names.keySet().toArray(String[]::new))
+            .addArrayOfString(names.values().toArray(String[]::new)))
+        .mapEmpty();
   }
 
-  Future<Optional<String>> latestAny(SqlClient tx, String accountId, String contactId) {
-    return tx.preparedQuery(LATEST_ANY).execute(Tuple.of(accountId, contactId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  Future<Void> insertIdentities(SqlClient tx, String accountId, List<NewIdentity> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Boolean[] verified = ids.stream().map(NewIdentity::verified).toArray(Boolean[]::new);
+    Boolean[] parsed = ids.stream().map(i -> i.identity().parsed()).toArray(Boolean[]::new);
+    return tx.preparedQuery(INSERT_IDENTITIES).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(ids, NewIdentity::id))
+            .addArrayOfString(strings(ids, NewIdentity::contactId))
+            .addArrayOfString(strings(ids, i -> i.identity().kind()))
+            .addArrayOfString(strings(ids, i -> i.identity().value()))
+            .addArrayOfString(strings(ids, i -> i.identity().platform()))
+            .addArrayOfBoolean(verified)
+            .addArrayOfBoolean(parsed))
+        .mapEmpty();
   }
 
-  Future<List<StoredAttachment>> unclaimedAttachments(SqlClient tx, String accountId, List<String> ids) {
-    return tx.preparedQuery(CLAIM_ATTACHMENTS).execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)))
+  Future<Void> verifyIdentities(SqlClient tx, String accountId, List<String> identityIds) {
+    if (identityIds.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(VERIFY_IDENTITIES)
+        .execute(Tuple.of(accountId).addArrayOfString(identityIds.toArray(String[]::new))).mapEmpty();
+  }
+
+  /** Records the suggested merges; returns the contacts that gained one. */
+  Future<Set<String>> suggest(SqlClient tx, String accountId, Collection<Suggestion> suggestions) {
+    if (suggestions.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    List<Suggestion> list = List.copyOf(suggestions);
+    return tx.preparedQuery(SUGGEST).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(list, s -> io.switchboard.http.Ids.next("sm")))
+            .addArrayOfString(strings(list, Suggestion::contactId))
+            .addArrayOfString(strings(list, Suggestion::otherId))
+            .addArrayOfString(strings(list, Suggestion::kind))
+            .addArrayOfString(strings(list, Suggestion::value))
+            .addArrayOfString(strings(list, Suggestion::reason)))
         .map(rows -> {
-          List<StoredAttachment> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new StoredAttachment(r.getString("id"), r.getString("name"),
-              r.getString("content_type"), r.getLong("size"))));
+          Set<String> out = new LinkedHashSet<>();
+          rows.forEach(r -> out.add(r.getString(0)));
           return out;
         });
+  }
+
+  Future<Void> insertConversations(SqlClient tx, String accountId, Collection<NewConversation> created) {
+    if (created.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<NewConversation> list = List.copyOf(created);
+    return tx.preparedQuery(INSERT_CONVERSATIONS).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(list, c -> c.id))
+            .addArrayOfString(strings(list, c -> c.contactId))
+            .addArrayOfString(strings(list, c -> c.status))
+            .addArrayOfString(strings(list, c -> c.activity.subject))
+            .addArrayOfString(strings(list, c -> c.teamId))
+            .addArrayOfString(strings(list, c -> String.join(",", c.activity.channelKinds)))
+            .addArrayOfOffsetDateTime(times(list, c -> c.createdAt))
+            .addArrayOfOffsetDateTime(times(list, c -> c.activity.lastMessageAt))
+            .addArrayOfOffsetDateTime(times(list, c -> c.activity.lastInboundAt)))
+        .mapEmpty();
+  }
+
+  Future<Void> lockConversations(SqlClient tx, String accountId, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(LOCK_CONVERSATIONS)
+        .execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new))).mapEmpty();
+  }
+
+  Future<Void> touchConversations(SqlClient tx, String accountId, Map<String, Activity> touched) {
+    if (touched.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Map.Entry<String, Activity>> list = List.copyOf(touched.entrySet());
+    Boolean[] reopen = list.stream().map(e -> e.getValue().reopen).toArray(Boolean[]::new);
+    return tx.preparedQuery(TOUCH_CONVERSATIONS).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(list, Map.Entry::getKey))
+            .addArrayOfOffsetDateTime(times(list, e -> e.getValue().lastMessageAt))
+            .addArrayOfOffsetDateTime(times(list, e -> e.getValue().lastInboundAt))
+            .addArrayOfString(strings(list, e -> String.join(",", e.getValue().channelKinds)))
+            .addArrayOfString(strings(list, e -> e.getValue().subject))
+            .addArrayOfBoolean(reopen))
+        .mapEmpty();
+  }
+
+  /** Inserts the placed messages; returns their views by id. */
+  Future<Map<String, MessageView>> insertMessages(SqlClient tx, String accountId, List<Placed> placed) {
+    if (placed.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Tuple t = Tuple.of(accountId)
+        .addArrayOfString(strings(placed, p -> p.messageId))
+        .addArrayOfString(strings(placed, p -> p.conversationId))
+        .addArrayOfString(strings(placed, p -> p.in.channel().channelId()))
+        .addArrayOfString(strings(placed, p -> p.in.channel().kind()))
+        .addArrayOfString(strings(placed, p -> p.contactId))
+        .addArrayOfString(strings(placed, p -> BatchPlan.blankToNull(p.in.msg().from().name())))
+        .addArrayOfString(strings(placed, p -> p.replyIdentityId))
+        .addArrayOfBoolean(placed.stream().map(p -> p.replyVerified).toArray(Boolean[]::new))
+        .addArrayOfString(strings(placed, p -> p.in.msg().externalId()))
+        .addArrayOfString(strings(placed, p -> BatchPlan.blankToNull(p.in.msg().threadKey())))
+        .addArrayOfString(strings(placed, p -> BatchPlan.blankToNull(p.in.msg().subject())))
+        .addArrayOfString(strings(placed, p -> p.in.text()))
+        .addArrayOfString(strings(placed, p -> p.in.html()))
+        .addArrayOfString(strings(placed, p -> Json.write(p.attachments)))
+        .addArrayOfString(strings(placed, p -> p.in.msg().call() == null ? null : Json.write(callJson(p.in.msg().call()))))
+        .addArrayOfBoolean(placed.stream().map(p -> p.in.msg().publicComment()).toArray(Boolean[]::new))
+        .addArrayOfBoolean(placed.stream().map(p -> p.in.msg().auto()).toArray(Boolean[]::new))
+        .addArrayOfOffsetDateTime(times(placed, p -> p.in.msg().sentAt()))
+        .addArrayOfString(strings(placed, p -> p.answer().stored().encode()))
+        .addArrayOfOffsetDateTime(times(placed, p -> p.receivedAt));
+    return tx.preparedQuery(INSERT_MESSAGES).execute(t).map(rows -> byId(rows, MessageRepository::map, MessageView::id));
+  }
+
+  Future<Void> linkAttachments(SqlClient tx, String accountId, List<Placed> placed) {
+    List<String> ids = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    for (Placed p : placed) {
+      for (AttachmentRef a : p.attachments) {
+        ids.add(a.id());
+        messages.add(p.messageId);
+      }
+    }
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(LINK_ATTACHMENTS).execute(Tuple.of(accountId)
+            .addArrayOfString(ids.toArray(String[]::new)).addArrayOfString(messages.toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  Future<Void> rememberThreads(SqlClient tx, String accountId, Map<ThreadKey, String> threads) {
+    if (threads.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Map.Entry<ThreadKey, String>> list = List.copyOf(threads.entrySet());
+    return tx.preparedQuery(REMEMBER_THREADS).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(list, e -> e.getKey().channelId()))
+            .addArrayOfString(strings(list, e -> e.getKey().contactId()))
+            .addArrayOfString(strings(list, e -> e.getKey().key()))
+            .addArrayOfString(strings(list, Map.Entry::getValue)))
+        .mapEmpty();
+  }
+
+  Future<Map<String, ConversationView>> views(SqlClient tx, String accountId, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return tx.preparedQuery(VIEWS).execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)))
+        .map(rows -> byId(rows, ConversationRepository::map, ConversationView::id));
+  }
+
+  private static Map<String, Object> callJson(InboundMessage.Call call) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("direction", call.direction());
+    m.put("outcome", call.outcome());
+    m.put("durationSec", call.durationSec());
+    m.put("recordingAttachmentId", call.recordingAttachmentId());
+    m.put("transcript", call.transcript());
+    return m;
+  }
+
+  private static <T> Map<String, T> byId(RowSet<Row> rows, Function<Row, T> map, Function<T, String> id) {
+    Map<String, T> out = new HashMap<>();
+    for (Row r : rows) {
+      T value = map.apply(r);
+      out.put(id.apply(value), value);
+    }
+    return out;
+  }
+
+  private static <T> String[] strings(Collection<T> items, Function<T, String> field) {
+    return items.stream().map(field).toArray(String[]::new);
+  }
+
+  private static <T> OffsetDateTime[] times(Collection<T> items, Function<T, Instant> field) {
+    return items.stream().map(i -> Sql.utc(field.apply(i))).toArray(OffsetDateTime[]::new);
   }
 }

@@ -120,7 +120,7 @@ class UnificationTest {
     assertThat(merges.get(0).getString("other_id")).isEqualTo(real.json().getString("contactId"));
     // agents hear of the suggestion live: the visitor's contact.updated carries it
     List<Row> updates = rows("SELECT data::text FROM event WHERE account_id = $1 AND type = 'contact.updated'"
-        + " AND data->>'id' = $2 ORDER BY id DESC", t.accountId, visitor.json().getString("contactId"));
+        + " AND data->>'id' = $2 ORDER BY seq DESC", t.accountId, visitor.json().getString("contactId"));
     assertThat(updates).isNotEmpty();
     assertThat(updates.get(0).getString(0)).contains(real.json().getString("contactId"));
     // the same visitor comes back in their chat session: same contact, same conversation
@@ -211,11 +211,13 @@ class UnificationTest {
     assertThat(count("SELECT count(*) FROM contact WHERE account_id = $1", t.accountId)).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM conversation WHERE account_id = $1", t.accountId)).isEqualTo(1);
     assertThat(count("SELECT count(*) FROM message WHERE account_id = $1", t.accountId)).isEqualTo(50);
-    assertThat(count("SELECT count(*) FROM event WHERE account_id = $1 AND type IN ('message.created',"
-        + " 'conversation.created', 'conversation.updated')", t.accountId)).isEqualTo(100);
-    // once numbered, seq has no holes and no repeats
-    await(server.app.services().events.numbered(t.accountId));
-    assertThat(count("SELECT count(*) FROM event WHERE account_id = $1 AND seq IS NULL", t.accountId)).isZero();
+    assertThat(count("SELECT count(*) FROM event WHERE account_id = $1 AND type = 'message.created'", t.accountId))
+        .isEqualTo(50);
+    // One conversation: created once. (A batch sends one conversation event per conversation it
+    // touched, so the number of conversation.updated depends on how the messages were batched.)
+    assertThat(count("SELECT count(*) FROM event WHERE account_id = $1 AND type = 'conversation.created'",
+        t.accountId)).isEqualTo(1);
+    // numbered in the writing transactions: seq has no holes and no repeats
     assertThat(count("SELECT max(seq) - min(seq) + 1 FROM event WHERE account_id = $1", t.accountId))
         .isEqualTo(count("SELECT count(*) FROM event WHERE account_id = $1", t.accountId));
   }

@@ -235,7 +235,7 @@ class OutboundDeliveryTest {
     assertThat(deliveryEvents(t, reply.messageId())).containsExactly("sent", "delivered", "read");
     Row event = row("""
         SELECT conversation_id, team_id, data::text AS data FROM event
-        WHERE account_id = $1 AND type = 'message.updated' ORDER BY id DESC LIMIT 1""", t.accountId);
+        WHERE account_id = $1 AND type = 'message.updated' ORDER BY seq DESC LIMIT 1""", t.accountId);
     assertThat(event.getString("conversation_id")).isEqualTo(conv);
     assertThat(event.getString("team_id")).isEqualTo(team);
     JsonObject data = new JsonObject(event.getString("data"));
@@ -536,7 +536,7 @@ class OutboundDeliveryTest {
   private static List<String> deliveryEvents(Tenant t, String messageId) {
     var rows = await(services.db().preparedQuery("""
             SELECT data->>'deliveryStatus' AS status FROM event
-            WHERE account_id = $1 AND type = 'message.updated' AND data->>'id' = $2 ORDER BY id""")
+            WHERE account_id = $1 AND type = 'message.updated' AND data->>'id' = $2 ORDER BY seq""")
         .execute(Tuple.of(t.accountId, messageId)));
     List<String> out = new ArrayList<>();
     rows.forEach(r -> out.add(r.getString("status")));

@@ -106,36 +106,37 @@ class LiveStreamTest {
   }
 
   @Test
-  @DisplayName("an uncommitted event is never streamed and holds no one back; committed, it comes after; aborted, it leaves no gap")
-  void uncommittedEventGetsItsSeqWhenItCommits() throws Exception {
+  @DisplayName("an uncommitted event is never streamed; the next writer of the account waits for its commit and follows it; an abort leaves no gap")
+  void uncommittedEventIsNumberedInItsTransaction() throws Exception {
     var t = server.tenant("Ordering");
     try (var client = StreamClient.open(server.vertx, api, t.admin.token(), null)) {
       client.ready();
       long s0 = await(events.current(db, t.accountId));
       SqlConnection first = await(db.getConnection());
       Transaction tx = await(first.begin());
-      await(events.append(first, t.accountId, draft(1)));
-      // A second writer is not held back by the open transaction: numbered and delivered at once.
-      long second = append(t.accountId, draft(2));
-      assertThat(second).isEqualTo(s0 + 1);
-      List<JsonObject> got = client.events(1, 10);
-      assertThat(seqs(got)).containsExactly(second);
-      assertThat(got.get(0).getJsonObject("data").getInteger("n")).isEqualTo(2);
-      Thread.sleep(2500); // longer than the sequencer's sweep and the stream's safety poll
+      long firstSeq = await(events.append(first, t.accountId, draft(1)));
+      assertThat(firstSeq).isEqualTo(s0 + 1);
+      // A second writer of the account waits on the counter row until the first one ends.
+      Future<Long> second = db.withTransaction(conn -> events.append(conn, t.accountId, draft(2)))
+          .onSuccess(seq -> events.announce(t.accountId, seq));
+      Thread.sleep(1500); // longer than the stream's safety poll: nothing uncommitted may show
+      assertThat(second.isComplete()).isFalse();
       assertThat(client.drain()).noneMatch(f -> f.containsKey("seq"));
 
       await(tx.commit());
-      events.announce(t.accountId, 1);
+      events.announce(t.accountId, firstSeq);
       await(first.close());
-      List<JsonObject> later = client.events(1, 10);
-      assertThat(seqs(later)).containsExactly(second + 1);
-      assertThat(later.get(0).getJsonObject("data").getInteger("n")).isEqualTo(1);
+      assertThat(await(second)).isEqualTo(s0 + 2);
+      List<JsonObject> got = client.events(2, 10);
+      assertThat(seqs(got)).containsExactly(s0 + 1, s0 + 2);
+      assertThat(got.get(0).getJsonObject("data").getInteger("n")).isEqualTo(1);
+      assertThat(got.get(1).getJsonObject("data").getInteger("n")).isEqualTo(2);
 
-      // An aborted append leaves nothing to number: the next event follows without a gap.
+      // An aborted append gives its number back: the next event follows without a gap.
       await(db.withTransaction(conn -> events.append(conn, t.accountId, draft(3))
           .compose(n -> Future.failedFuture("changed my mind"))).recover(err -> Future.succeededFuture()));
       long next = append(t.accountId, draft(4));
-      assertThat(next).isEqualTo(second + 2);
+      assertThat(next).isEqualTo(s0 + 3);
       assertThat(seqs(client.events(1, 10))).containsExactly(next);
     }
   }
@@ -146,7 +147,6 @@ class LiveStreamTest {
     var t = server.tenant("Resume");
     long s0 = await(events.current(db, t.accountId));
     await(concurrentWrites(t.accountId, 100, 8));
-    await(events.numbered(t.accountId));
     long afterHundred = await(events.current(db, t.accountId));
     assertThat(afterHundred - s0).isEqualTo(100);
 
@@ -334,14 +334,13 @@ class LiveStreamTest {
   }
 
   /**
-   * Appends in one transaction, as services do, announces after commit, and waits for the seqs;
-   * returns the account's newest seq, which (tests append one at a time) is the last of these.
+   * Appends in one transaction, as services do, and announces after commit; returns the seq of
+   * the last event appended.
    */
   static long append(String accountId, EventDraft... drafts) {
     long appended = await(db.withTransaction(tx -> events.append(tx, accountId, List.of(drafts))));
     events.announce(accountId, appended);
-    await(events.numbered(accountId));
-    return await(events.current(db, accountId));
+    return appended;
   }
 
   static EventDraft draft(int n) {

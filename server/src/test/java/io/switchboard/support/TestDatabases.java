@@ -40,6 +40,12 @@ public final class TestDatabases {
         st.execute("CREATE DATABASE " + Database.quoteIdent(name) + " TEMPLATE " + Database.quoteIdent(tpl));
         return url(name);
       } catch (java.sql.SQLException e) {
+        if ("3D000".equals(e.getSQLState()) && attempt < 40) {
+          // A run with another set of migrations (another checkout) dropped our template as stale.
+          template = null;
+          tpl = template();
+          continue;
+        }
         if (!"55006".equals(e.getSQLState()) || attempt == 40) {
           throw new IllegalStateException("cannot create test database " + name, e);
         }

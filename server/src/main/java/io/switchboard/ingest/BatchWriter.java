@@ -1,0 +1,172 @@
+package io.switchboard.ingest;
+
+import io.switchboard.contact.ContactMerges.ContactData;
+import io.switchboard.contact.ContactRepository;
+import io.switchboard.conversation.Views.ConversationView;
+import io.switchboard.conversation.Views.MessageView;
+import io.switchboard.events.EventDraft;
+import io.switchboard.events.EventLog;
+import io.switchboard.ingest.BatchPlan.Kv;
+import io.switchboard.ingest.BatchPlan.Placed;
+import io.switchboard.ingest.ValidInbound.DedupeKey;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Writes one batch of one account's messages in one transaction, in four round trips whatever its
+ * size: (1) the advisory locks with the reads rule 1 needs, (2) the contacts' locks with the reads
+ * rule 2 needs, (3) every write, (4) the events, numbered. {@link BatchPlan} decides in between.
+ */
+final class BatchWriter {
+
+  /** What the batch's transaction committed: each message's outcome, and the last seq it numbered. */
+  record Written(List<BatchPlan.Outcome> outcomes, long lastSeq) {
+  }
+
+  private final Pool db;
+  private final EventLog events;
+  private final ContactRepository contacts;
+  private final IngestRepository repo;
+
+  BatchWriter(Pool db, EventLog events, ContactRepository contacts, IngestRepository repo) {
+    this.db = db;
+    this.events = events;
+    this.contacts = contacts;
+    this.repo = repo;
+  }
+
+  /** All messages belong to one account; receivedAt gives each its receipt time. */
+  Future<Written> write(List<ValidInbound> batch, List<Instant> receivedAt) {
+    String account = batch.get(0).accountId();
+    BatchPlan plan = new BatchPlan(Instant.now());
+    return db.withTransaction(tx -> {
+      // Round trip 1. Pipelined: the reads go out with the locks and run once they are held.
+      Future<Void> locked = repo.lockInOrder(tx, messageAndIdentityLocks(batch));
+      var answers = repo.firstAnswers(tx, account, dedupeKeys(batch));
+      var identities = repo.identities(tx, account, identityKeys(batch));
+      var attachments = repo.unclaimedAttachments(tx, account, attachmentIds(batch));
+      return Future.join(locked, answers, identities, attachments).compose(v -> {
+        plan.resolveContacts(batch, receivedAt, answers.result(), identities.result(), attachments.result());
+        // Round trip 2: the contacts' locks (a message that names another identity of the same
+        // contact waits here), then what their conversations and threads look like.
+        List<String> existing = plan.existingContacts();
+        Future<Void> contactsLocked = repo.lockInOrder(tx, existing.stream().map(id -> "contact:" + id).toList());
+        var threads = repo.threads(tx, account, plan.threadKeys());
+        var latest = repo.latest(tx, account, existing);
+        return Future.join(contactsLocked, threads, latest).map(x -> {
+          plan.chooseConversations(threads.result(), latest.result());
+          return plan;
+        });
+      }).compose(p -> store(tx, account, p));
+    });
+  }
+
+  /** Round trips 3 and 4: every write pipelined in one, then the events with their numbers. */
+  private Future<Written> store(SqlConnection tx, String account, BatchPlan plan) {
+    List<Placed> placed = plan.outcomes.stream().filter(o -> o instanceof Placed).map(o -> (Placed) o).toList();
+    if (placed.isEmpty()) {
+      return Future.succeededFuture(new Written(plan.outcomes, 0L));
+    }
+    Set<String> conversationIds = new LinkedHashSet<>();
+    placed.forEach(p -> conversationIds.add(p.conversationId));
+    List<Future<?>> writes = new ArrayList<>();
+    writes.add(repo.insertContacts(tx, account, plan.newContacts));
+    writes.add(repo.nameIfMissing(tx, account, plan.namesIfMissing));
+    writes.add(repo.insertIdentities(tx, account, plan.newIdentities));
+    writes.add(repo.verifyIdentities(tx, account, plan.identitiesToVerify));
+    Future<Set<String>> suggested = repo.suggest(tx, account, plan.suggestions.keySet());
+    writes.add(suggested);
+    writes.add(repo.insertConversations(tx, account, plan.newConversations.values()));
+    // Conversation row locks before anything else of them, as every writer of a conversation does.
+    writes.add(repo.lockConversations(tx, account, new TreeSet<>(plan.touched.keySet())));
+    writes.add(repo.touchConversations(tx, account, plan.touched));
+    Future<Map<String, MessageView>> saved = repo.insertMessages(tx, account, placed);
+    writes.add(saved);
+    writes.add(repo.linkAttachments(tx, account, placed));
+    writes.add(repo.rememberThreads(tx, account, plan.threadsToRemember));
+    Future<Map<String, ConversationView>> views = repo.views(tx, account, conversationIds);
+    writes.add(views);
+    Map<String, Future<ContactData>> cards = new LinkedHashMap<>();
+    for (String contactId : plan.maybeChangedContacts()) {
+      Future<ContactData> card = contacts.data(tx, account, contactId);
+      cards.put(contactId, card);
+      writes.add(card);
+    }
+    // join, not all: a failure must wait until every statement has answered, or one could still
+    // be on its way when the rollback is sent.
+    return Future.join(writes).compose(v -> {
+      Set<String> changed = new HashSet<>(plan.changedContacts);
+      changed.addAll(suggested.result());
+      List<EventDraft> drafts = eventsFor(placed, views.result(), saved.result(), changed, cards);
+      return events.append(tx, account, drafts);
+    }).map(lastSeq -> new Written(plan.outcomes, lastSeq));
+  }
+
+  /**
+   * Per message, in arrival order: contact.updated (the first time a changed contact appears),
+   * the conversation's event (the first time it appears: created or updated, with its state after
+   * the batch), then message.created. An inbound message never moves a conversation between teams
+   * or assignees.
+   */
+  private static List<EventDraft> eventsFor(List<Placed> placed, Map<String, ConversationView> views,
+      Map<String, MessageView> saved, Set<String> changed, Map<String, Future<ContactData>> cards) {
+    List<EventDraft> drafts = new ArrayList<>();
+    Set<String> contactsSent = new HashSet<>();
+    Set<String> conversationsSent = new HashSet<>();
+    for (Placed p : placed) {
+      ConversationView conv = views.get(p.conversationId);
+      if (changed.contains(p.contactId) && contactsSent.add(p.contactId)) {
+        drafts.add(EventDraft.of("contact.updated", conv.id(), conv.teamId(), conv.assigneeId(),
+            cards.get(p.contactId).result()));
+      }
+      if (conversationsSent.add(conv.id())) {
+        String type = p.conversationCreated ? "conversation.created" : "conversation.updated";
+        drafts.add(EventDraft.of(type, conv.id(), conv.teamId(), conv.assigneeId(), conv));
+      }
+      drafts.add(EventDraft.of("message.created", conv.id(), conv.teamId(), conv.assigneeId(),
+          saved.get(p.messageId)));
+    }
+    return drafts;
+  }
+
+  /**
+   * The messages' own keys (a repeat waits for the first answer) and their verified identities'
+   * keys, sorted together: every batch takes them in this order, so none waits in a circle.
+   */
+  private static List<String> messageAndIdentityLocks(List<ValidInbound> batch) {
+    Set<String> keys = new TreeSet<>();
+    for (ValidInbound in : batch) {
+      keys.add("msg:" + in.channel().channelId() + ":" + in.msg().externalId());
+      in.ids().stream().filter(i -> i.verified() && i.parsed()).forEach(i -> keys.add(i.lockKey(in.accountId())));
+    }
+    return List.copyOf(keys);
+  }
+
+  private static Set<DedupeKey> dedupeKeys(List<ValidInbound> batch) {
+    Set<DedupeKey> keys = new LinkedHashSet<>();
+    batch.forEach(in -> keys.add(in.dedupeKey()));
+    return keys;
+  }
+
+  private static Set<Kv> identityKeys(List<ValidInbound> batch) {
+    Set<Kv> keys = new LinkedHashSet<>();
+    batch.forEach(in -> in.ids().forEach(id -> keys.add(Kv.of(id))));
+    return keys;
+  }
+
+  private static Set<String> attachmentIds(List<ValidInbound> batch) {
+    Set<String> ids = new LinkedHashSet<>();
+    batch.forEach(in -> ids.addAll(in.attachmentIds()));
+    return ids;
+  }
+}
