@@ -383,7 +383,8 @@ final class Report {
       line("");
       line("Knee: naive **" + multiple.naive().show() + " msg/s**, Switchboard **" + multiple.switchboard().show()
           + " msg/s**" + (sb.isEmpty() ? " (Switchboard's ramp did not run with this audience)"
-              : ": Switchboard's knee is **" + multiple.kneeMultipleText() + "** the naive one's") + ".").line("");
+              : "; Switchboard's knee as a multiple of the naive one: **" + multiple.kneeMultipleText() + "**") + ".")
+          .line("");
     }
     line("Out-of-order counts of the naive server are its design: it pushes in commit order, not in event-id order.")
         .line("");
