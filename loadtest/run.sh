@@ -5,6 +5,11 @@
 #   loadtest/run.sh --quick    the same shape scaled down (at most 5 minutes)
 #   loadtest/run.sh --smoke    a few seconds at a trickle: checks the set-up, measures nothing
 #
+# Comparisons: --audience team,20 (the ingest ramp with the team crowd and with 20 stream clients),
+# --ws-deflate (stream clients ask for permessage-deflate; the started server gets
+# SWITCHBOARD_WS_COMPRESSION=true), --compare-deflate (idle connections without and with it).
+# The naive baseline (--only naive) runs in the quick and full plans. --help lists every option.
+#
 # Without --url it builds and starts the server itself (fresh database sb_load_<run>, own Redis
 # prefix). Against a running server:
 #   loadtest/run.sh --quick --url http://127.0.0.1:8080 --platform-key KEY \

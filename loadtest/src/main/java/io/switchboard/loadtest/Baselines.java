@@ -21,7 +21,7 @@ record Baselines(List<Step> http, List<Step> ws, List<PgBench.Result> pgbench) {
 
   /** Bare Vert.x HTTP, bare WebSocket fan-out (same shape of crowd), and pgbench. */
   static Baselines run(Plan plan, Bench bench, LoadAccount account, ServerProcess server, Path work,
-      Consumer<String> log) {
+      WsDeflate deflate, Consumer<String> log) {
     // Its own Vert.x, so the baseline server does not share event loops with the tool's clients.
     Vertx bareVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     BareServer bare = new BareServer();
@@ -41,7 +41,7 @@ record Baselines(List<Step> http, List<Step> ws, List<PgBench.Result> pgbench) {
     for (Recipient r : account.supervisors) {
       bareRecipients.add(new Recipient("bare-" + r.name, Window.EVERYONE, true, x -> Future.succeededFuture("bare:all")));
     }
-    Crowd bareCrowd = new Crowd(bench.vertx, bareTarget, 2);
+    Crowd bareCrowd = new Crowd(bench.vertx, bareTarget, 2, deflate);
     Bench.await(bareCrowd.connect(bareRecipients, false), 600);
     List<Integer> wsRates = new ArrayList<>(plan.baselineRates());
     if (plan.rampRates().contains(1000) && !wsRates.contains(1000)) {

@@ -34,17 +34,21 @@ final class Crowd implements StreamClient.Listener {
   final AtomicLong serverCloses = new AtomicLong();
   final AtomicLong reconnectFailures = new AtomicLong();
   final AtomicLong connectFailures = new AtomicLong();
+  /** Sockets opened, and those of them on which the server agreed to permessage-deflate. */
+  final AtomicLong opened = new AtomicLong();
+  final AtomicLong deflated = new AtomicLong();
   volatile String lastFailure;
   final ConcurrentLinkedQueue<String> closeCodes = new ConcurrentLinkedQueue<>();
   volatile LatencyTrack dashboardAge = new LatencyTrack("dashboard age");
 
-  Crowd(Vertx vertx, Target target, int loopbackAddresses) {
+  /** {@code deflate}: whether (and how) every socket of this crowd asks for permessage-deflate. */
+  Crowd(Vertx vertx, Target target, int loopbackAddresses, WsDeflate deflate) {
     this.vertx = vertx;
     this.target = target;
     for (int i = 0; i < Math.max(1, loopbackAddresses); i++) {
-      clients.add(vertx.createWebSocketClient(new WebSocketClientOptions()
+      clients.add(vertx.createWebSocketClient(deflate.applyTo(new WebSocketClientOptions()
           .setMaxConnections(100_000).setConnectTimeout(30_000).setLocalAddress("127.0.0." + (1 + i))
-          .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20)));
+          .setMaxFrameSize(1 << 20).setMaxMessageSize(16 << 20))));
     }
     pinger = vertx.setPeriodic(PING_EVERY_MS, t -> {
       for (Recipient r : everyone()) {
@@ -115,6 +119,19 @@ final class Crowd implements StreamClient.Listener {
     if (ageNanos >= 0) {
       dashboardAge.recordNanos(ageNanos);
     }
+  }
+
+  @Override
+  public void opened(boolean deflate) {
+    opened.incrementAndGet();
+    if (deflate) {
+      deflated.incrementAndGet();
+    }
+  }
+
+  /** "permessage-deflate on 12 of 12 sockets". */
+  String deflateSummary() {
+    return "permessage-deflate agreed on " + deflated.get() + " of " + opened.get() + " sockets";
   }
 
   /** A tab the server closed (4408 slow consumer, 4012 draining) comes back from its last seq. */

@@ -35,9 +35,9 @@ final class DashboardFanout {
   }
 
   static Result run(Bench bench, Target target, List<Recipient> fastTabs, List<Recipient> slowTabs, int rate, int seconds,
-      DbCheck db, String accountId) {
-    Crowd fastCrowd = new Crowd(bench.vertx, target, 2);
-    Crowd slowCrowd = new Crowd(bench.vertx, target, 1);
+      DbCheck db, String accountId, WsDeflate deflate) {
+    Crowd fastCrowd = new Crowd(bench.vertx, target, 2, deflate);
+    Crowd slowCrowd = new Crowd(bench.vertx, target, 1, deflate);
     try {
       Bench.await(fastCrowd.connect(fastTabs, true), 600);
       Bench.await(slowCrowd.connect(slowTabs, true), 600);

@@ -12,9 +12,25 @@ import java.util.List;
  */
 final class IdleConnections {
 
+  /**
+   * @param deflate           what the idle tabs asked for; {@code deflated}: sockets the server agreed to it on
+   * @param connectCpu        the server's cores while the tabs connected ({@code connectSeconds} long)
+   * @param idleCpu           the server's cores while they sat idle for {@link #IDLE_HOLD_MS}
+   */
   record Result(int connections, int connected, double connectSeconds, long rssBeforeKib, long rssAfterKib,
       long heapBeforeKib, long heapAfterKib, double directBeforeKib, double directAfterKib,
-      double serverConnections, Bench.Measured withTraffic) {
+      double serverConnections, Bench.Measured withTraffic, WsDeflate deflate, long deflated,
+      CpuMeter.Usage connectCpu, CpuMeter.Usage idleCpu) {
+
+    /** Server CPU time spent per connection while connecting (ticket, handshake, auth, ready), in ms. */
+    double connectCpuMillisPerConnection() {
+      return connectCpu.server() * connectSeconds * 1000 / Math.max(1, connected);
+    }
+
+    /** Server cores per 1,000 idle connections while they sit idle. */
+    double idleCoresPerThousand() {
+      return idleCpu.server() * 1000 / Math.max(1, connected);
+    }
 
     double directPerConnectionKib() {
       return (directAfterKib - directBeforeKib) / Math.max(1, connected);
@@ -29,6 +45,9 @@ final class IdleConnections {
           : (heapAfterKib - heapBeforeKib) / (double) Math.max(1, connected);
     }
   }
+
+  /** How long the tabs sit idle before memory is read (and their idle CPU measured). */
+  static final long IDLE_HOLD_MS = 3000;
 
   private IdleConnections() {
   }
@@ -55,17 +74,23 @@ final class IdleConnections {
   }
 
   static Result run(Bench bench, Target target, ServerProcess server, SwitchboardApi api, List<Recipient> idle,
-      List<Recipient> watchers, int rate, int seconds, DbCheck db, String accountId) {
+      List<Recipient> watchers, int rate, int seconds, DbCheck db, String accountId, WsDeflate deflate) {
     long heapBefore = server.heapAfterGcKib();
     long rssBefore = server.rssKib();
     double directBefore = ServerMetrics.directKib(Bench.await(api.metrics(), 30));
-    Crowd idleCrowd = new Crowd(bench.vertx, target, 4);
+    Crowd idleCrowd = new Crowd(bench.vertx, target, 4, deflate);
     try {
       long start = System.nanoTime();
+      CpuMeter connectCpu = new CpuMeter(server.pid);
+      connectCpu.start();
       Bench.await(idleCrowd.connect(idle, false), 1800);
+      CpuMeter.Usage connectUsage = connectCpu.stop();
       double connectSeconds = (System.nanoTime() - start) / 1e9;
       int connected = idle.size() - (int) idleCrowd.connectFailures.get();
-      Bench.sleep(3000);
+      CpuMeter idleCpu = new CpuMeter(server.pid);
+      idleCpu.start();
+      Bench.sleep(IDLE_HOLD_MS);
+      CpuMeter.Usage idleUsage = idleCpu.stop();
       long heapAfter = server.heapAfterGcKib();
       long rssAfter = server.rssKib();
       String metrics = Bench.await(api.metrics(), 30);
@@ -76,7 +101,7 @@ final class IdleConnections {
           accountId);
       Bench.await(sender.close(), 30);
       return new Result(idle.size(), connected, connectSeconds, rssBefore, rssAfter, heapBefore, heapAfter, directBefore,
-          directAfter, serverConnections, m);
+          directAfter, serverConnections, m, deflate, idleCrowd.deflated.get(), connectUsage, idleUsage);
     } finally {
       Bench.await(idleCrowd.close(), 300);
     }

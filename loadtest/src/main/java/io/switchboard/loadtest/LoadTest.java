@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The load test: sets up its own account (or starts a server for it), runs the scenarios of the
@@ -78,7 +80,7 @@ public final class LoadTest {
     if (options.url() == null) {
       int port = freePort();
       log("starting " + options.serverJar() + " on port " + port + " (log: " + work.resolve("server.log") + ")");
-      server = ServerProcess.start(options.serverJar(), port, runId, serverJvmOptions(),
+      server = ServerProcess.start(options.serverJar(), port, runId, serverJvmOptions(), options.serverCompression(),
           work.resolve("server.log"));
     } else {
       URI u = URI.create(options.url());
@@ -106,31 +108,60 @@ public final class LoadTest {
       // Baselines first, while Switchboard is idle: the same machine, the same crowd shape.
       Baselines baselines = null;
       try {
-        baselines = wanted("baselines") ? Baselines.run(plan, bench, account, server, work, LoadTest::log) : null;
+        baselines = wanted("baselines") ? Baselines.run(plan, bench, account, server, work, options.deflate(),
+            LoadTest::log) : null;
       } catch (RuntimeException e) {
         failed(report, "baselines", e);
       }
+      NaiveBaseline naive = null;
+      try {
+        naive = wanted("naive") ? NaiveBaseline.run(plan, bench, account, options.audiences(), server.pgUrl, runId,
+            options.deflate(), options.keepData(), LoadTest::log) : null;
+      } catch (RuntimeException e) {
+        failed(report, "naive baseline", e);
+      }
+
+      // Ingest ramps with a fixed audience run before the team crowd connects: nobody else listens.
+      Map<Audience, List<Step>> ramps = new HashMap<>();
+      boolean ingestWanted = wanted("ingest");
+      if (ingestWanted) {
+        for (Audience audience : options.audiences()) {
+          if (!audience.crowd()) {
+            ramps.put(audience, rampWith(audience, bench, account, db));
+          }
+        }
+      }
 
       t0 = System.nanoTime();
-      Crowd crowd = new Crowd(vertx, account.target, 2);
+      Crowd crowd = new Crowd(vertx, account.target, 2, options.deflate());
       Bench.await(crowd.connect(account.agents, false), 1800);
       Bench.await(crowd.connect(account.supervisors, true), 600);
       List<Recipient> watchers = new ArrayList<>(account.agents);
       watchers.addAll(account.supervisors);
-      log(String.format("connected %d streams (tickets first) in %.1f s (%d failed%s)", watchers.size(),
+      log(String.format("connected %d streams (tickets first) in %.1f s (%d failed%s)%s", watchers.size(),
           (System.nanoTime() - t0) / 1e9, crowd.connectFailures.get(),
-          crowd.lastFailure == null ? "" : ", e.g. " + crowd.lastFailure));
+          crowd.lastFailure == null ? "" : ", e.g. " + crowd.lastFailure,
+          options.deflate().on() ? "; " + crowd.deflateSummary() : ""));
 
-      List<Step> ingest = List.of();
-      if (wanted("ingest")) {
+      if (ingestWanted && options.audiences().contains(Audience.CROWD)) {
         log("scenario 1: ingest ramp " + plan.rampRates() + " msg/s, " + plan.stepSeconds() + " s per step, "
-            + plan.repeats() + " repeats");
-        ingest = IngestRamp.run(bench, account.target, plan.rampRates(), plan.stepSeconds(), plan.warmupSeconds(),
-            plan.repeats(), watchers, db, account.accountId, LoadTest::log);
-        report.ingest(ingest, plan.repeats());
+            + plan.repeats() + " repeats; audience: " + Audience.CROWD.label() + " (" + watchers.size() + " sockets)");
+        ramps.put(Audience.CROWD, IngestRamp.run(bench, account.target, plan.rampRates(), plan.stepSeconds(),
+            plan.warmupSeconds(), plan.repeats(), watchers, db, account.accountId, LoadTest::log));
       }
+      // The first audience asked for is the one the targets, the baselines and scenario 5 compare with.
+      Audience primary = options.audiences().get(0);
+      for (Audience audience : options.audiences()) {
+        if (ramps.containsKey(audience)) {
+          report.ingest(ramps.get(audience), plan.repeats(), audience, audience.equals(primary));
+        }
+      }
+      List<Step> ingest = ramps.getOrDefault(primary, List.of());
       if (baselines != null) {
         report.baselines(baselines.http(), baselines.ws(), baselines.pgbench(), ingest);
+      }
+      if (naive != null) {
+        report.naive(naive, ramps, options.audiences());
       }
       try {
         if (wanted("reconnect")) {
@@ -158,7 +189,7 @@ public final class LoadTest {
             DashboardFanout.Result r = DashboardFanout.run(bench, account.target,
                 account.supervisorTabs("fast" + count + "-", count - slow),
                 account.supervisorTabs("slow" + count + "-", slow),
-                plan.fanoutRate(), plan.fanoutSeconds(), db, account.accountId);
+                plan.fanoutRate(), plan.fanoutSeconds(), db, account.accountId, options.deflate());
             log(String.format("  dashboard age p99 %.1f ms all reading, %.1f ms with %d stalled; stalled lost %d",
                 r.allReading().dashboardAge().p99(), r.withSlowReaders().dashboardAge().p99(), slow, r.slowTally().lost())
                 + (r.notConnected() > 0 ? "; " + r.notConnected() + " tabs never got ready (left out)" : ""));
@@ -172,12 +203,21 @@ public final class LoadTest {
       try {
         if (wanted("connections")) {
           int idle = IdleConnections.howMany(plan.idleConnections(), server, watchers.size());
-          log("scenario 2: " + idle + " idle connections, then " + plan.idleRate() + " msg/s");
-          IdleConnections.Result r = IdleConnections.run(bench, account.target, server, api, account.idleTabs(idle),
-              watchers, plan.idleRate(), plan.idleSeconds(), db, account.accountId);
-          log(String.format("  %d connected in %.1f s; %.1f KiB RSS and %.1f KiB heap per connection", r.connected(),
-              r.connectSeconds(), r.rssPerConnectionKib(), r.heapPerConnectionKib()));
-          report.connections(r);
+          List<WsDeflate> ways = options.compareDeflate()
+              ? List.of(options.deflate().withOn(false), options.deflate().withOn(true)) : List.of(options.deflate());
+          List<IdleConnections.Result> results = new ArrayList<>();
+          for (WsDeflate deflate : ways) {
+            log("scenario 2: " + idle + " idle connections (permessage-deflate " + deflate.label() + "), then "
+                + plan.idleRate() + " msg/s");
+            IdleConnections.Result r = IdleConnections.run(bench, account.target, server, api, account.idleTabs(idle),
+                watchers, plan.idleRate(), plan.idleSeconds(), db, account.accountId, deflate);
+            log(String.format("  %d connected in %.1f s (deflate agreed on %d); %.1f KiB RSS and %.1f KiB heap per "
+                    + "connection; server CPU %.2f ms per connection to connect, %.3f cores per 1,000 idle",
+                r.connected(), r.connectSeconds(), r.deflated(), r.rssPerConnectionKib(), r.heapPerConnectionKib(),
+                r.connectCpuMillisPerConnection(), r.idleCoresPerThousand()));
+            results.add(r);
+          }
+          report.connections(results);
         }
       } catch (RuntimeException e) {
         failed(report, "scenario 2", e);
@@ -227,6 +267,25 @@ public final class LoadTest {
     }
   }
 
+  /**
+   * Scenario 1 with a fixed audience: that many supervisor tabs, each seeing every message, and
+   * nobody else connected; they hang up afterwards.
+   */
+  private List<Step> rampWith(Audience audience, Bench bench, LoadAccount account, DbCheck db) {
+    List<Recipient> tabs = account.supervisorTabs("audience" + audience.clients() + "-", audience.clients());
+    Crowd crowd = new Crowd(bench.vertx, account.target, 2, options.deflate());
+    try {
+      Bench.await(crowd.connect(tabs, false), 600);
+      log("scenario 1: ingest ramp " + plan.rampRates() + " msg/s, " + plan.stepSeconds() + " s per step, "
+          + plan.repeats() + " repeats; audience: " + audience.label() + " (" + crowd.connectFailures.get()
+          + " failed to connect" + (options.deflate().on() ? "; " + crowd.deflateSummary() : "") + ")");
+      return IngestRamp.run(bench, account.target, plan.rampRates(), plan.stepSeconds(), plan.warmupSeconds(),
+          plan.repeats(), tabs, db, account.accountId, LoadTest::log);
+    } finally {
+      Bench.await(crowd.close(), 300);
+    }
+  }
+
   /** A scenario that failed is reported as such; the others still run. */
   private static void failed(Report report, String scenario, RuntimeException e) {
     log(scenario + " failed: " + e.getMessage());
@@ -248,7 +307,17 @@ public final class LoadTest {
         + "- Load account: " + plan.teams() + " teams of " + plan.agentsPerTeam() + " agents, " + plan.supervisors()
             + " supervisors on the dashboard; one channel per team (email, chat, phone, social in turn) and a store "
             + "channel; customers drawn with a Zipf spread (s = 1.1 over 20,000 per channel).\n"
-        + "- Command: `loadtest/run.sh" + (options.quick() ? " --quick" : options.smoke() ? " --smoke" : "") + "`\n\n"
+        + "- Stream clients: permessage-deflate " + options.deflate().label()
+            + (options.compareDeflate() ? ", and scenario 2 measured both without and with it" : "")
+            + (options.url() == null ? "; the server was started with SWITCHBOARD_WS_COMPRESSION="
+                + options.serverCompression() : "") + ".\n"
+        + "- Ingest audience: " + String.join(", ", options.audiences().stream().map(Audience::label).toList())
+            + ".\n"
+        + "- Command: `loadtest/run.sh" + (options.quick() ? " --quick" : options.smoke() ? " --smoke" : "")
+            + (options.audiences().equals(List.of(Audience.CROWD)) ? "" : " --audience "
+                + String.join(",", options.audiences().stream().map(Audience::key).toList()))
+            + (options.deflate().on() ? " --ws-deflate" : "") + (options.compareDeflate() ? " --compare-deflate" : "")
+            + "`\n\n"
         + "### Method\n\n"
         + "Open-loop load: inbound messages are sent at Poisson arrival times and every latency is measured from the "
         + "message's *intended* send time, so a stall shows in the numbers instead of slowing the sender (no "

@@ -3,6 +3,7 @@ package io.switchboard.loadtest;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -11,9 +12,17 @@ import java.util.Set;
  * {@code --server-pid} for memory figures).
  */
 record Options(boolean quick, boolean smoke, boolean keepData, String url, String platformKey, String pgUrl, long serverPid, Path serverJar,
-    Path out, Set<String> scenarios) {
+    Path out, Set<String> scenarios, List<Audience> audiences, WsDeflate deflate, boolean compareDeflate) {
 
-  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines");
+  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines", "naive");
+
+  /**
+   * Whether the server the tool starts gets {@code SWITCHBOARD_WS_COMPRESSION=true}: when stream
+   * clients ask for permessage-deflate, or the idle connections are measured both ways.
+   */
+  boolean serverCompression() {
+    return deflate.on() || compareDeflate;
+  }
 
   static Options parse(String[] args) {
     boolean quick = false;
@@ -26,19 +35,29 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     Path jar = Path.of("server/target/switchboard-server.jar");
     Path out = Path.of("docs/benchmarks");
     Set<String> scenarios = new LinkedHashSet<>(ALL);
+    List<Audience> audiences = List.of(Audience.CROWD);
+    boolean deflate = false;
+    int deflateLevel = WsDeflate.OFF.level();
+    boolean noContext = false;
+    boolean compareDeflate = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--quick" -> quick = true;
         case "--smoke" -> smoke = true;
         case "--keep-data" -> keepData = true;
-        case "--url" -> url = args[++i];
-        case "--platform-key" -> platformKey = args[++i];
-        case "--pg-url" -> pgUrl = args[++i];
-        case "--server-pid" -> pid = Long.parseLong(args[++i]);
-        case "--server-jar" -> jar = Path.of(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
-        case "--only" -> scenarios = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+        case "--url" -> url = value(args, ++i, a);
+        case "--platform-key" -> platformKey = value(args, ++i, a);
+        case "--pg-url" -> pgUrl = value(args, ++i, a);
+        case "--server-pid" -> pid = number(value(args, ++i, a), a);
+        case "--server-jar" -> jar = Path.of(value(args, ++i, a));
+        case "--out" -> out = Path.of(value(args, ++i, a));
+        case "--only" -> scenarios = new LinkedHashSet<>(Arrays.asList(value(args, ++i, a).split(",")));
+        case "--audience" -> audiences = Audience.parseList(value(args, ++i, a));
+        case "--ws-deflate" -> deflate = true;
+        case "--ws-deflate-level" -> deflateLevel = number(value(args, ++i, a), a);
+        case "--ws-deflate-no-context" -> noContext = true;
+        case "--compare-deflate" -> compareDeflate = true;
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
@@ -49,12 +68,34 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     if (url != null && (platformKey == null || pgUrl == null)) {
       throw new IllegalArgumentException("--url needs --platform-key and --pg-url\n" + usage());
     }
-    return new Options(quick, smoke, keepData, url, platformKey, pgUrl, pid, jar, out, scenarios);
+    if ((deflateLevel != WsDeflate.OFF.level() || noContext) && !deflate && !compareDeflate) {
+      throw new IllegalArgumentException("--ws-deflate-level and --ws-deflate-no-context go with --ws-deflate or --compare-deflate");
+    }
+    return new Options(quick, smoke, keepData, url, platformKey, pgUrl, pid, jar, out, scenarios, audiences,
+        new WsDeflate(deflate, deflateLevel, noContext), compareDeflate);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value\n" + usage());
+    }
+    return args[i];
+  }
+
+  private static int number(String text, String option) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " takes a number: " + text);
+    }
   }
 
   static String usage() {
     return """
-        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,baselines] [--out docs/benchmarks]
+        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,baselines,naive] [--out docs/benchmarks]
+                               [--audience team|N[,...]]   ingest ramp audience: the team crowd (default), or N stream clients seeing every message
+                               [--ws-deflate [--ws-deflate-level 1-9] [--ws-deflate-no-context]]   stream clients ask for permessage-deflate
+                               [--compare-deflate]         idle connections measured without and with permessage-deflate
                                [--server-jar server/target/switchboard-server.jar]
                                [--url http://127.0.0.1:8080 --platform-key KEY --pg-url postgresql://... [--server-pid PID]]""";
   }

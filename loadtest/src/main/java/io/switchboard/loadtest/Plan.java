@@ -7,7 +7,9 @@ import java.util.List;
  * hour); {@link #quick()} is the same shape scaled down to about five minutes. A scenario that
  * would start after {@code budgetSeconds} is skipped (and the report says so), so a slow machine
  * cannot stretch a run past its limit by more than one scenario. The ramps start at 50 msg/s
- * (below the issue's 250) so that a knee under 250 is still found.
+ * (below the issue's 250) so that a knee under 250 is still found. The naive baseline runs
+ * Switchboard's ramp {@code naiveRepeats} times: three in the quick plan (its steps are short),
+ * once in the full plan (its 60 s steps are steadier, and three would not fit the hour).
  */
 record Plan(
     String name,
@@ -16,7 +18,7 @@ record Plan(
     int reconnectRate, int reconnectSeconds, double reconnectDropShare, int reconnectJitterMs,
     List<Integer> fanoutSupervisors, double slowReaderShare, int fanoutRate, int fanoutSeconds,
     int idleConnections, int idleRate, int idleSeconds,
-    List<Integer> baselineRates, int baselineSeconds, int pgbenchSeconds,
+    List<Integer> baselineRates, int baselineSeconds, int pgbenchSeconds, int naiveRepeats,
     long historyMessages, List<Integer> historyRates,
     int budgetSeconds) {
 
@@ -26,7 +28,7 @@ record Plan(
         500, 60, 0.5, 10_000,
         List.of(100, 1000), 0.1, 20, 60,
         18_000, 1000, 60,
-        List.of(1000, 4000, 8000, 16000), 20, 60,
+        List.of(1000, 4000, 8000, 16000), 20, 60, 1,
         5_000_000, List.of(100, 1000),
         55 * 60);
   }
@@ -38,7 +40,7 @@ record Plan(
         10, 4, 0.5, 500,
         List.of(4), 0.25, 5, 3,
         20, 10, 3,
-        List.of(20), 2, 2,
+        List.of(20), 2, 2, 1,
         2_000, List.of(10),
         120);
   }
@@ -49,7 +51,7 @@ record Plan(
         100, 8, 0.5, 3_000,
         List.of(100), 0.1, 10, 6,
         1000, 200, 5,
-        List.of(1000, 2000), 4, 5,
+        List.of(1000, 2000), 4, 5, 3,
         50_000, List.of(100),
         240);
   }

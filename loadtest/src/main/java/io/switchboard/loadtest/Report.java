@@ -39,10 +39,14 @@ final class Report {
 
   // ---- scenario 1 -------------------------------------------------------------------------------
 
-  void ingest(List<Step> steps, int repeats) throws IOException {
-    line("## 1. Ingest ramp").line("");
-    line("Inbound messages at Poisson arrivals (all message channel kinds, Zipf-spread customers); every agent of the "
-        + "channel's team and every supervisor should receive each `message.created`. Latency is measured from the "
+  /** {@code primary}: the audience the targets are read from (the first one asked for). */
+  void ingest(List<Step> steps, int repeats, Audience audience, boolean primary) throws IOException {
+    line("## 1. Ingest ramp" + (audience.crowd() ? "" : ": " + audience.label())).line("");
+    line("Inbound messages at Poisson arrivals (all message channel kinds, Zipf-spread customers); "
+        + (audience.crowd() ? "every agent of the channel's team and every supervisor should receive"
+            : "each of " + audience.clients() + " stream clients (supervisor tabs, nobody else connected) should "
+                + "receive")
+        + " each `message.created`. Latency is measured from the "
         + "intended send time. A repeat stops at the first step not kept up with (see Method).").line("");
     line("| offered msg/s | acked msg/s | ack p99 ms | delivery p50 ms | p99 ms | p99.9 ms | max ms | lost | dup | "
         + "out of order | DB exact | cores server / pg / tool / other | repeats |");
@@ -69,6 +73,14 @@ final class Report {
     String kneeText = knee.n() > 0 && knee.max() == 0 ? "< " + bottom : atLeast + knee.show();
     line("").line("Knee (highest offered rate kept up with, per repeat " + knees + "): **" + kneeText
         + " msg/s**" + (atLeast.isEmpty() ? "." : " (never fell behind: the knee is above the ramp's top step).")).line("");
+    String charts = runId + (audience.crowd() ? "" : "-audience" + audience.key());
+    if (primary) {
+      targets(kneeText, knee, byRate);
+    }
+    charts(steps, byRate, charts);
+  }
+
+  private void targets(String kneeText, Stats knee, Map<Integer, List<Step>> byRate) {
     target("durable ingest >= 5,000 msg/s", kneeText + " msg/s", knee.median() >= 5000);
     Stats p99At5000 = deliveryAt(byRate, 5000, m -> m.delivery().p99());
     Stats p999At5000 = deliveryAt(byRate, 5000, m -> m.delivery().p999());
@@ -79,7 +91,9 @@ final class Report {
     Stats p99At1000 = deliveryAt(byRate, 1000, m -> m.delivery().p99());
     target("inbound -> agent p99 <= 10 ms at 1,000 msg/s", p99At1000.n() == 0 ? "rate not reached" : p99At1000.show() + " ms",
         p99At1000.n() == 0 ? Boolean.FALSE : p99At1000.median() <= 10);
+  }
 
+  private void charts(List<Step> steps, Map<Integer, List<Step>> byRate, String prefix) throws IOException {
     // Charts: latency against rate (medians over repeats), latency over time (first repeat).
     Charts.Lines vsRate = new Charts.Lines();
     for (var e : byRate.entrySet()) {
@@ -89,7 +103,7 @@ final class Report {
       vsRate.get("delivery p99.9").add(e.getKey(), Stats.of(values(s, m -> m.delivery().p999())).median());
       vsRate.get("ack p99").add(e.getKey(), Stats.of(values(s, m -> m.ack().p99())).median());
     }
-    String rateChart = runId + "-latency-vs-rate.png";
+    String rateChart = prefix + "-latency-vs-rate.png";
     Charts.write(dir.resolve(rateChart), "Ingest: latency against offered rate (median of repeats)", "offered msg/s",
         "ms (log)", vsRate.all(), true);
     Charts.Lines overTime = new Charts.Lines();
@@ -109,7 +123,7 @@ final class Report {
       }
       offset += last + 1;
     }
-    String timeChart = runId + "-latency-over-time.png";
+    String timeChart = prefix + "-latency-over-time.png";
     Charts.write(dir.resolve(timeChart), "Ingest ramp, repeat 1: delivery latency per second (steps back to back)",
         "seconds of measurement", "ms (log)", overTime.all(), false, stepStarts);
     line("![latency against rate](" + rateChart + ")").line("").line("![latency over time](" + timeChart + ")").line("");
@@ -179,24 +193,44 @@ final class Report {
 
   // ---- scenario 2 -------------------------------------------------------------------------------
 
-  void connections(IdleConnections.Result r) {
+  void connections(List<IdleConnections.Result> results) {
     line("## 2. Idle connections").line("");
     line("Idle agent tabs (a team no channel routes to) opened on top of the active crowd, up to the file-descriptor "
         + "limit less 1,000, over several loopback source addresses. Memory is the server's: RSS from /proc, heap "
         + "after a full GC (jcmd), JVM direct buffers from /metrics (Netty's pooled arenas may not all show there).")
         .line("");
-    line("| idle tabs | connected | server HTTP connections | connect time s | RSS before MiB | RSS after MiB "
-        + "| RSS per connection KiB | heap per connection KiB | direct per connection KiB |");
-    line("|---|---|---|---|---|---|---|---|---|");
-    line("| " + r.connections() + " | " + r.connected() + " | " + Stats.fmt(r.serverConnections()) + " | "
-        + Stats.fmt(r.connectSeconds()) + " | " + Stats.fmt(r.rssBeforeKib() / 1024.0) + " | "
-        + Stats.fmt(r.rssAfterKib() / 1024.0) + " | " + Stats.fmt(r.rssPerConnectionKib()) + " | "
-        + Stats.fmt(r.heapPerConnectionKib()) + " | " + Stats.fmt(r.directPerConnectionKib()) + " |");
-    Measured m = r.withTraffic();
-    line("").line("With " + (int) m.sent().offeredPerSecond() + " msg/s on top: delivery p50 " + Stats.fmt(m.delivery().p50())
-        + " ms, p99 " + Stats.fmt(m.delivery().p99()) + " ms, p99.9 " + Stats.fmt(m.delivery().p999()) + " ms; lost "
-        + m.tally().lost() + ", dup " + m.tally().duplicates() + ", out of order " + m.tally().orderViolations()
-        + ", DB " + exact(m) + ".").line("");
+    line("CPU is the server's (from /proc): while the tabs connected (ticket, handshake, auth, `ready`), per "
+        + "connection; while they sat idle for " + IdleConnections.IDLE_HOLD_MS / 1000 + " s, per 1,000 connections; "
+        + "and while the traffic below ran. With permessage-deflate the server keeps a compressor (and a "
+        + "decompressor) per connection: that is what the memory columns show.").line("");
+    line("| permessage-deflate asked | agreed on | idle tabs | connected | server HTTP connections | connect time s "
+        + "| RSS before MiB | RSS after MiB | RSS per connection KiB | heap per connection KiB "
+        + "| direct per connection KiB | server CPU ms per connection to connect | server cores per 1,000 idle "
+        + "| server cores with traffic |");
+    line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (IdleConnections.Result r : results) {
+      line("| " + r.deflate().label() + " | " + r.deflated() + " | " + r.connections() + " | " + r.connected() + " | "
+          + Stats.fmt(r.serverConnections()) + " | " + Stats.fmt(r.connectSeconds()) + " | "
+          + Stats.fmt(r.rssBeforeKib() / 1024.0) + " | " + Stats.fmt(r.rssAfterKib() / 1024.0) + " | "
+          + Stats.fmt(r.rssPerConnectionKib()) + " | " + Stats.fmt(r.heapPerConnectionKib()) + " | "
+          + Stats.fmt(r.directPerConnectionKib()) + " | " + Stats.fmt(r.connectCpuMillisPerConnection()) + " | "
+          + String.format("%.3f", r.idleCoresPerThousand()) + " | " + Stats.fmt(r.withTraffic().cpu().server()) + " |");
+    }
+    line("");
+    if (results.size() > 1) {
+      line("The cases ran one after the other against one server (started with SWITCHBOARD_WS_COMPRESSION=true; a "
+          + "client that does not ask gets no compression). The JVM seldom hands memory back, so the later case's "
+          + "RSS delta can read low: compare the heap columns first.").line("");
+    }
+    for (IdleConnections.Result r : results) {
+      Measured m = r.withTraffic();
+      line("With " + (int) m.sent().offeredPerSecond() + " msg/s on top (idle tabs' deflate " + r.deflate().label()
+          + "): delivery p50 " + Stats.fmt(m.delivery().p50()) + " ms, p99 " + Stats.fmt(m.delivery().p99())
+          + " ms, p99.9 " + Stats.fmt(m.delivery().p999()) + " ms; lost " + m.tally().lost() + ", dup "
+          + m.tally().duplicates() + ", out of order " + m.tally().orderViolations() + ", DB " + exact(m) + ".")
+          .line("");
+    }
+    IdleConnections.Result r = results.get(0);
     // One node holds what its file-descriptor limit allows; larger crowds are nodes x per node.
     int perNode = Math.max(1, r.connected());
     for (int total : List.of(50_000, 100_000, 250_000)) {
@@ -208,7 +242,8 @@ final class Report {
     line("");
     target("<= 15 KB server memory per idle agent connection", Stats.fmt(r.rssPerConnectionKib()) + " KiB RSS, "
         + Stats.fmt(r.heapPerConnectionKib()) + " KiB heap, " + Stats.fmt(r.directPerConnectionKib()) + " KiB direct "
-        + "(" + r.connected() + " connections)", r.rssPerConnectionKib() <= 15);
+        + "(" + r.connected() + " connections" + (results.size() > 1 || r.deflate().on()
+            ? ", permessage-deflate " + r.deflate().label() : "") + ")", r.rssPerConnectionKib() <= 15);
   }
 
   // ---- scenario 5 -------------------------------------------------------------------------------
@@ -300,6 +335,63 @@ final class Report {
       }
     }
     line("");
+  }
+
+  // ---- the naive baseline ----------------------------------------------------------------------
+
+  /** The naive server's ramps against Switchboard's with the same audience, and Switchboard as a multiple. */
+  void naive(NaiveBaseline naive, Map<Audience, List<Step>> switchboard, List<Audience> order) throws IOException {
+    line("## Baseline: a naive server (same machine, same run)").line("");
+    line("What the straightforward build of the same path does: a Vert.x HTTP server (one verticle) with a pool of "
+        + NaiveServer.POOL_SIZE + " PostgreSQL connections and its own four-table database; per inbound message BEGIN, "
+        + "upsert the contact (`ON CONFLICT (account, email) DO UPDATE`), `SELECT` its open conversation `FOR UPDATE` "
+        + "(insert one if none), insert the message, insert the event, COMMIT, then the event as JSON to every socket "
+        + "of the account. Driven by the same ramp as Switchboard (open-loop sender, bodies, Zipf customers, markers, "
+        + "stream clients, kept-up rule); a load team is an account there, so each message reaches the same sockets. "
+        + "The naive server runs inside the tool, so its CPU shows as the tool's; there is no database check.")
+        .line("");
+    Charts.Lines lines = new Charts.Lines();
+    for (Audience audience : order) {
+      List<Step> nv = naive.ramps().get(audience);
+      if (nv == null) {
+        continue;
+      }
+      List<Step> sb = switchboard.getOrDefault(audience, List.of());
+      Multiple multiple = Multiple.of(sb, nv);
+      line("### " + audience.label()).line("");
+      line("| offered msg/s | naive acked msg/s | naive ack p99 ms | naive delivery p50 ms | naive delivery p99 ms "
+          + "| naive lost / dup / out of order | Switchboard delivery p50 ms | Switchboard delivery p99 ms "
+          + "| Switchboard p50 as × naive | Switchboard p99 as × naive |");
+      line("|---|---|---|---|---|---|---|---|---|---|");
+      Map<Integer, List<Step>> sbByRate = byRate(sb);
+      for (var e : byRate(nv).entrySet()) {
+        List<Step> n = e.getValue();
+        List<Step> s = sbByRate.getOrDefault(e.getKey(), List.of());
+        Multiple.AtRate at = multiple.rates().stream().filter(a -> a.rate() == e.getKey()).findFirst().orElse(null);
+        line("| " + e.getKey() + " | " + stat(n, m -> m.sent().acknowledgedPerSecond()) + " | "
+            + stat(n, m -> m.ack().p99()) + " | " + stat(n, m -> m.delivery().p50()) + " | "
+            + stat(n, m -> m.delivery().p99()) + kept(n) + " | " + sum(n, m -> m.tally().lost()) + " / "
+            + sum(n, m -> m.tally().duplicates()) + " / " + sum(n, m -> m.tally().orderViolations()) + " | "
+            + stat(s, m -> m.delivery().p50()) + " | " + stat(s, m -> m.delivery().p99()) + " | "
+            + (at == null ? "–" : Multiple.times(at.p50Multiple())) + " | "
+            + (at == null ? "–" : Multiple.times(at.p99Multiple())) + " |");
+        lines.get("naive delivery p99, " + audience.label()).add(e.getKey(),
+            Stats.of(values(n, m -> m.delivery().p99())).median());
+      }
+      sbByRate.forEach((rate, s) -> lines.get("Switchboard delivery p99, " + audience.label()).add(rate,
+          Stats.of(values(s, m -> m.delivery().p99())).median()));
+      line("");
+      line("Knee: naive **" + multiple.naive().show() + " msg/s**, Switchboard **" + multiple.switchboard().show()
+          + " msg/s**" + (sb.isEmpty() ? " (Switchboard's ramp did not run with this audience)"
+              : "; Switchboard's knee as a multiple of the naive one: **" + multiple.kneeMultipleText() + "**") + ".")
+          .line("");
+    }
+    line("Out-of-order counts of the naive server are its design: it pushes in commit order, not in event-id order.")
+        .line("");
+    String chart = runId + "-naive.png";
+    Charts.write(dir.resolve(chart), "Switchboard against the naive server: delivery p99", "offered msg/s", "ms (log)",
+        lines.all(), true);
+    line("![Switchboard against the naive server](" + chart + ")").line("");
   }
 
   // ---- writing ----------------------------------------------------------------------------------

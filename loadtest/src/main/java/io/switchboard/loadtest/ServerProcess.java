@@ -47,8 +47,12 @@ final class ServerProcess implements AutoCloseable {
     return new ServerProcess(host, port, pgUrl, platformKey, pid, null, null);
   }
 
-  static ServerProcess start(Path jar, int port, String runId, List<String> jvmOptions, Path logFile)
-      throws IOException, InterruptedException {
+  /**
+   * {@code wsCompression}: the node's {@code SWITCHBOARD_WS_COMPRESSION}, whether it accepts
+   * permessage-deflate on the stream (clients still have to ask for it).
+   */
+  static ServerProcess start(Path jar, int port, String runId, List<String> jvmOptions, boolean wsCompression,
+      Path logFile) throws IOException, InterruptedException {
     SecureRandom random = new SecureRandom();
     String database = "sb_load_" + runId;
     String pgUrl = "postgresql://postgres@127.0.0.1:5432/" + database;
@@ -69,6 +73,7 @@ final class ServerProcess implements AutoCloseable {
     env.put("SWITCHBOARD_JWT_SECRET", hex(random, 24));
     // Load runs create thousands of users; the production KDF cost would dominate setup.
     env.put("SWITCHBOARD_PASSWORD_ITERATIONS", "1000");
+    env.put("SWITCHBOARD_WS_COMPRESSION", Boolean.toString(wsCompression));
     Process process = pb.start();
     ServerProcess server = new ServerProcess("127.0.0.1", port, pgUrl, platformKey, process.pid(), process, database);
     server.redisPrefix = redisPrefix;

@@ -23,6 +23,10 @@ final class StreamClient {
     void dashboard(long ageNanos);
 
     void closedByServer(Recipient who, short code);
+
+    /** A socket opened; {@code deflate}: the server agreed to permessage-deflate on it. */
+    default void opened(boolean deflate) {
+    }
   }
 
   private final Vertx vertx;
@@ -66,6 +70,7 @@ final class StreamClient {
             .setAllowOriginHeader(false))
         .map(socket -> {
           ws = socket;
+          listener.opened(deflateAgreed(socket));
           if (closing) {
             socket.close(); // the attempt was given up while it connected
             return socket;
@@ -79,6 +84,13 @@ final class StreamClient {
         }))
         .onFailure(ready::tryFail);
     return ready.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** Whether the handshake's answer accepted permessage-deflate (RFC 7692). */
+  private static boolean deflateAgreed(WebSocket socket) {
+    io.vertx.core.MultiMap headers = socket.headers();
+    String extensions = headers == null ? null : headers.get("Sec-WebSocket-Extensions");
+    return extensions != null && extensions.contains("permessage-deflate");
   }
 
   private static final java.util.concurrent.atomic.AtomicInteger TRACE =
