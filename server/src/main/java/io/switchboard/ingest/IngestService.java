@@ -64,6 +64,14 @@ public final class IngestService {
     return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
   }
 
+  InboundValidator validator() {
+    return validator;
+  }
+
+  IngestBatcher batcher() {
+    return batcher;
+  }
+
   public Future<Accepted> accept(Caller.Channel channel, InboundMessage msg) {
     return validator.validate(channel, msg).compose(batcher::submit);
   }
