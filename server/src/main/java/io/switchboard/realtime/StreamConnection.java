@@ -65,6 +65,11 @@ final class StreamConnection {
         () -> hub.onStreamContext(() -> close(SLOW, "slow consumer: resume from your last seq")));
   }
 
+  /** The event-loop thread serving the socket. */
+  Thread loop() {
+    return outbox.loop();
+  }
+
   Caller.User user() {
     return viewer == null ? null : viewer.user();
   }

@@ -180,6 +180,13 @@ final class StreamHub extends VerticleBase {
         .put("exceptUserId", from.userId()).put("frame", frame.encode()));
   }
 
+  /** How many event loops serve this node's sockets, for tests (read on the stream context). */
+  Future<Integer> socketLoops() {
+    io.vertx.core.Promise<Integer> count = io.vertx.core.Promise.promise();
+    onStreamContext(() -> count.complete((int) connections.stream().map(StreamConnection::loop).distinct().count()));
+    return count.future();
+  }
+
   /** How many connections this node serves (all states), for tests and metrics. */
   int connectionCount() {
     return connections.size();
