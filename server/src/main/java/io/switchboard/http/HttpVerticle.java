@@ -28,7 +28,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer(options(wsCompression));
-    // Port 0 would give each instance its own random port; a negative port shares one among them.
+    // Port 0 would give each instance its own random port; a negative port shares one random port
+    // among the servers of this Vertx that use it (one application per Vertx, as in tests).
     return server.requestHandler(router).listen(port == 0 ? -1 : port);
   }
 

@@ -45,9 +45,4 @@ final class FanOut {
     }
     byLoop.clear();
   }
-
-  /** How many event loops the delivery touches (one task each), for tests. */
-  int loops() {
-    return byLoop.size();
-  }
 }
