@@ -39,6 +39,7 @@ public final class Main {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setPreferNativeTransport(true)
+            .setEventLoopPoolSize(config.tuning().eventLoops())
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(metrics))
         .build();

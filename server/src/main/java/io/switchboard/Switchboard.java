@@ -80,7 +80,8 @@ public final class Switchboard {
     new JvmGcMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
-    return Database.start(vertx, config.pgUrl(), 16).compose(pool -> {
+    var tuning = config.tuning();
+    return Database.start(vertx, config.pgUrl(), tuning.pgPoolSize(), tuning.pgWaitQueue()).compose(pool -> {
       Redis redis = Redis.createClient(vertx, new RedisOptions()
           .setConnectionString(config.redisUrl())
           .setMaxPoolSize(16)
@@ -90,13 +91,22 @@ public final class Switchboard {
     });
   }
 
+  /** One HTTP verticle per event loop, all serving the one router built here. */
   private Future<Void> deploy() {
-    HttpVerticle http = new HttpVerticle(config.httpPort(), this::router);
+    List<HttpVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
     return services.start()
-        .compose(v -> vertx.deployVerticle(http))
+        .compose(v -> services.auth.start(vertx))
+        .compose(v -> {
+          Router router = router();
+          return vertx.deployVerticle(() -> {
+            HttpVerticle http = new HttpVerticle(config.httpPort(), router, config.tuning().wsCompression());
+            instances.add(http);
+            return http;
+          }, new io.vertx.core.DeploymentOptions().setInstances(config.tuning().eventLoops()));
+        })
         .onSuccess(id -> {
           deployments.add(id);
-          port = http.actualPort();
+          port = instances.get(0).actualPort();
           services.actualPort = port;
         })
         .mapEmpty();
@@ -123,7 +133,8 @@ public final class Switchboard {
    * once, possibly to another node), then the HTTP server, then the clients.
    */
   public Future<Void> close() {
-    Future<Void> stopped = services.stop().recover(err -> Future.succeededFuture());
+    Future<Void> stopped = services.stop().recover(err -> Future.succeededFuture())
+        .eventually(services.auth::stop);
     for (String id : deployments) {
       stopped = stopped.compose(v -> vertx.undeploy(id));
     }

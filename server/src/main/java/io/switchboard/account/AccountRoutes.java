@@ -111,6 +111,7 @@ public final class AccountRoutes {
     PatchAccount normalized = new PatchAccount(body.name(), body.timezone(), upper(body.defaultRegion()),
         body.reopenWindowDays(), body.notifications());
     return accounts.update(db, caller.accountId(), normalized)
+        .onSuccess(v -> auth.accountChanged(caller.accountId())) // channels carry region and reopen window
         .compose(v -> accounts.get(db, caller.accountId()))
         .map(a -> Reply.ok(a.orElseThrow()));
   }

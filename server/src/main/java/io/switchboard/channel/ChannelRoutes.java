@@ -96,6 +96,7 @@ public final class ChannelRoutes {
     return channels.get(db, caller.accountId(), id)
         .compose(ch -> ch.isEmpty() ? Future.failedFuture(Problem.notFound("channel"))
             : channels.insertKey(db, caller.accountId(), id, keyId, Hashes.sha256(key)).map(ch.get()))
+        .onSuccess(ch -> auth.channelChanged(ch.id()))
         .map(ch -> Reply.created(new KeyIssued(ch.id(), ch.kind(), ch.name(), key, keyId, null)));
   }
 
@@ -106,6 +107,8 @@ public final class ChannelRoutes {
           if (!found) {
             throw Problem.notFound("key");
           }
+          // Before the answer: once the admin sees 204, no request here may pass with the old key.
+          auth.channelChanged(ctx.pathParam("id"));
           return Reply.noContent();
         });
   }

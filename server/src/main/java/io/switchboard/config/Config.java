@@ -21,7 +21,8 @@ public record Config(
     String clusterMembers,
     int clusterPort,
     String nodeId,
-    int passwordIterations) {
+    int passwordIterations,
+    Tuning tuning) {
 
   public Config {
     if (jwtSecret == null || jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
@@ -49,20 +50,21 @@ public record Config(
         env.getOrDefault("SWITCHBOARD_CLUSTER_MEMBERS", ""),
         intVar(env, "SWITCHBOARD_CLUSTER_PORT", 5701),
         env.getOrDefault("SWITCHBOARD_NODE_ID", hostName() + ":" + port),
-        intVar(env, "SWITCHBOARD_PASSWORD_ITERATIONS", 600_000));
+        intVar(env, "SWITCHBOARD_PASSWORD_ITERATIONS", 600_000),
+        Tuning.fromEnv(env));
   }
 
   public Config withHttpPort(int port) {
     return new Config(port, publicUrl, pgUrl, redisUrl, redisPrefix, platformKey, jwtSecret, demo,
-        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations);
+        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning);
   }
 
   public Config withPublicUrl(String url) {
     return new Config(httpPort, stripSlash(url), pgUrl, redisUrl, redisPrefix, platformKey, jwtSecret, demo,
-        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations);
+        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning);
   }
 
-  private static int intVar(Map<String, String> env, String name, int fallback) {
+  static int intVar(Map<String, String> env, String name, int fallback) {
     String v = blankToNull(env.get(name));
     if (v == null) {
       return fallback;

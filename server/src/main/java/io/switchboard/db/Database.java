@@ -20,14 +20,19 @@ public final class Database {
   private Database() {
   }
 
-  public static Future<Pool> start(Vertx vertx, String url, int poolSize) {
+  /**
+   * Prepares the database and returns the node's pool. At most {@code waitQueue} requests wait for
+   * a connection; the next one fails at once (ConnectionPoolTooBusyException, answered 503), so an
+   * overload sheds work instead of piling up requests that time out anyway.
+   */
+  public static Future<Pool> start(Vertx vertx, String url, int poolSize, int waitQueue) {
     PgUrl pg = PgUrl.parse(url);
     return vertx.executeBlocking(() -> {
       createIfMissing(pg);
       migrate(pg);
       return null;
     }, false).map(v -> PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(poolSize).setShared(false))
+        .with(new PoolOptions().setMaxSize(poolSize).setMaxWaitQueueSize(waitQueue).setShared(false))
         .connectingTo(pg.options().setPipeliningLimit(256).setCachePreparedStatements(true))
         .using(vertx)
         .build());

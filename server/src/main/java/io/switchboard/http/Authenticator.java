@@ -20,6 +20,7 @@ import java.util.List;
 public final class Authenticator {
 
   private static final String CALLER = "caller";
+  private static final String CHAT_SECRET = "chatSecret";
 
   private static final String USER = """
       SELECT u.id, u.account_id, u.role, u.name, u.disabled, u.token_version,
@@ -30,18 +31,42 @@ public final class Authenticator {
 
   private static final String CHANNEL = """
       SELECT c.id, c.account_id, c.kind, c.team_id,
-             coalesce(nullif(c.settings->>'defaultRegion', ''), a.default_region) AS region
+             coalesce(nullif(c.settings->>'defaultRegion', ''), a.default_region) AS region,
+             a.reopen_window_days, c.settings->>'secret' AS secret
       FROM channel_key k JOIN channel c ON c.id = k.channel_id JOIN account a ON a.id = c.account_id
       WHERE k.key_hash = $1 AND k.revoked_at IS NULL""";
 
   private final Pool db;
   private final Tokens tokens;
   private final EventLog events;
+  private final ChannelKeyCache channelKeys = new ChannelKeyCache();
 
   public Authenticator(Pool db, Tokens tokens, EventLog events) {
     this.db = db;
     this.tokens = tokens;
     this.events = events;
+  }
+
+  /** Hears channel changes made on other nodes (see {@link ChannelKeyCache}). */
+  public Future<Void> start(io.vertx.core.Vertx vertx) {
+    return channelKeys.listen(vertx);
+  }
+
+  public Future<Void> stop() {
+    return channelKeys.stop();
+  }
+
+  /**
+   * A channel's keys or settings changed (a key revoked or added): call before answering, so the
+   * old key is refused at once on this node; other nodes hear it on the event bus.
+   */
+  public void channelChanged(String channelId) {
+    channelKeys.channelChanged(channelId);
+  }
+
+  /** The account's region or reopen window changed: channels carry them, so they are re-read. */
+  public void accountChanged(String accountId) {
+    channelKeys.accountChanged(accountId);
   }
 
   /** Any signed-in person whose role is at least {@code minimumRole}. */
@@ -62,9 +87,10 @@ public final class Authenticator {
   public Handler<RoutingContext> channel() {
     return ctx -> bearer(ctx)
         .compose(this::channelFromKey)
-        .onSuccess(ch -> {
-          ctx.put(CALLER, ch);
-          proceed(ctx, ch);
+        .onSuccess(key -> {
+          ctx.put(CALLER, key.channel());
+          ctx.put(CHAT_SECRET, key.secret());
+          proceed(ctx, key.channel());
         })
         .onFailure(ctx::fail);
   }
@@ -72,7 +98,7 @@ public final class Authenticator {
   /** Either credential (attachment upload is used by adapters and by agents). */
   public Handler<RoutingContext> userOrChannel() {
     return ctx -> bearer(ctx)
-        .compose(token -> token.startsWith("sbk_") ? channelFromKey(token).map(c -> (Caller) c)
+        .compose(token -> token.startsWith("sbk_") ? channelFromKey(token).map(k -> (Caller) k.channel())
             : userFromToken(token).map(u -> (Caller) u))
         .onSuccess(caller -> {
           ctx.put(CALLER, caller);
@@ -108,6 +134,12 @@ public final class Authenticator {
     return ctx.get(CALLER);
   }
 
+  /** The calling chat channel's signing secret, or null (no secret, or not a channel guard). */
+  public static String chatSecret(RoutingContext ctx) {
+    ChatSecret secret = ctx.get(CHAT_SECRET);
+    return secret == null ? null : secret.value();
+  }
+
   public Future<Caller.User> userFromToken(String token) {
     return tokens.verify(token)
         .recover(err -> Future.failedFuture(Problem.unauthorized("the token is invalid or expired")))
@@ -135,17 +167,28 @@ public final class Authenticator {
     });
   }
 
-  private Future<Caller.Channel> channelFromKey(String key) {
+  /** The key's channel, from the cache when it was looked up in the last seconds. */
+  private Future<ChannelKeyCache.Holder> channelFromKey(String key) {
     if (!key.startsWith("sbk_")) {
       return Future.failedFuture(Problem.unauthorized("a channel key is required"));
     }
-    return db.preparedQuery(CHANNEL).execute(Tuple.of(Hashes.sha256(key))).compose(rows -> {
+    String hash = Hashes.sha256(key);
+    ChannelKeyCache.Holder cached = channelKeys.get(hash);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    long generation = channelKeys.generation();
+    return db.preparedQuery(CHANNEL).execute(Tuple.of(hash)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(Problem.unauthorized("the channel key is invalid or revoked"));
       }
       Row r = rows.iterator().next();
-      return Future.succeededFuture(new Caller.Channel(r.getString("id"), r.getString("account_id"),
-          r.getString("kind"), r.getString("team_id"), r.getString("region")));
+      Caller.Channel channel = new Caller.Channel(r.getString("id"), r.getString("account_id"), r.getString("kind"),
+          r.getString("team_id"), r.getString("region"), r.getInteger("reopen_window_days"));
+      ChatSecret secret = r.getString("secret") == null ? null : new ChatSecret(r.getString("secret"));
+      ChannelKeyCache.Holder holder = new ChannelKeyCache.Holder(channel, secret);
+      channelKeys.put(hash, holder, generation);
+      return Future.succeededFuture(holder);
     });
   }
 

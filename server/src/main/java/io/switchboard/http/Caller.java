@@ -32,7 +32,11 @@ public sealed interface Caller {
     }
   }
 
-  /** A channel adapter; a key acts only on its own channel. */
-  record Channel(String channelId, String accountId, String kind, String teamId, String defaultRegion) implements Caller {
+  /**
+   * A channel adapter; a key acts only on its own channel. It carries what ingest needs about the
+   * channel and its account (the chat secret is kept apart: see {@link ChatSecret}).
+   */
+  record Channel(String channelId, String accountId, String kind, String teamId, String defaultRegion,
+      int reopenWindowDays) implements Caller {
   }
 }

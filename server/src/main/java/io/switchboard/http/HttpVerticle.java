@@ -5,28 +5,47 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.util.function.Supplier;
 
-/** Serves the router built by the application on the configured port. */
+/**
+ * Serves the application's router on the configured port. The application deploys one instance per
+ * event loop; Vert.x binds the port once and spreads the connections over the instances, so every
+ * loop serves requests. The router (and every service behind it) is shared by all instances, so
+ * its handlers must be safe to call from any loop.
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private final int port;
-  private final Supplier<Router> router;
+  private final Router router;
+  private final boolean wsCompression;
   private HttpServer server;
 
-  public HttpVerticle(int port, Supplier<Router> router) {
+  public HttpVerticle(int port, Router router, boolean wsCompression) {
     this.port = port;
     this.router = router;
+    this.wsCompression = wsCompression;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(new HttpServerOptions()
+    server = vertx.createHttpServer(options(wsCompression));
+    // Port 0 would give each instance its own random port; a negative port shares one random port
+    // among the servers of this Vertx that use it (one application per Vertx, as in tests).
+    return server.requestHandler(router).listen(port == 0 ? -1 : port);
+  }
+
+  /**
+   * WebSocket compression is off unless asked for: Vert.x 5.0 cannot cap how large a
+   * permessage-deflate message inflates to, so a small compressed frame could expand to many
+   * megabytes and stall the event loop that inflates it.
+   */
+  static HttpServerOptions options(boolean wsCompression) {
+    return new HttpServerOptions()
         .setCompressionSupported(true)
         .setAcceptBacklog(8192)
         .setMaxWebSocketFrameSize(65536)
-        .setRegisterWebSocketWriteHandlers(false));
-    return server.requestHandler(router.get()).listen(port);
+        .setPerMessageWebSocketCompressionSupported(wsCompression)
+        .setPerFrameWebSocketCompressionSupported(wsCompression)
+        .setRegisterWebSocketWriteHandlers(false);
   }
 
   public int actualPort() {

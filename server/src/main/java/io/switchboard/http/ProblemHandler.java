@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -18,7 +19,10 @@ public final class ProblemHandler {
 
   public static void handle(RoutingContext ctx) {
     Problem problem = toProblem(ctx.failure(), ctx.statusCode());
-    if (problem.status() >= 500) {
+    if (ctx.failure() instanceof ConnectionPoolTooBusyException) {
+      // Shedding load is working as meant; an error with a stack per request would flood the log.
+      LOG.debug("{} {} shed: the database pool's wait queue is full", ctx.request().method(), ctx.request().path());
+    } else if (problem.status() >= 500) {
       LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), problem.status(),
           ctx.failure());
     }
@@ -58,6 +62,10 @@ public final class ProblemHandler {
     }
     if (failure instanceof HttpException he) {
       return fromStatus(he.getStatusCode());
+    }
+    if (failure instanceof ConnectionPoolTooBusyException) {
+      // The pool's wait queue is full: shed this request, the client retries shortly.
+      return Problem.unavailable("the server is busy; retry shortly", 1);
     }
     if (failure instanceof PgException pg && isUnavailable(pg.getSqlState())) {
       return Problem.unavailable("the database is unavailable", 5);

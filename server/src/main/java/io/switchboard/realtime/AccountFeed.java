@@ -111,13 +111,15 @@ final class AccountFeed {
       List<StreamEvent> page = ar.result();
       // One copy per page, not per event: a connection may close (and leave the set) while offered.
       List<StreamConnection> receivers = connections();
+      FanOut out = new FanOut(); // one task per event loop for the whole page
       for (StreamEvent event : page) {
         position = event.seq();
         remember(event);
         for (StreamConnection c : receivers) {
-          c.offer(event);
+          c.offer(event, out);
         }
       }
+      out.flush();
       if (page.size() == EventReader.PAGE || wokenWhileReading) {
         wokenWhileReading = false;
         readAfter(position);

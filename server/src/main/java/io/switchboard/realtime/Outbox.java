@@ -17,6 +17,8 @@ import java.util.function.Supplier;
 final class Outbox {
 
   private final Context socketContext;
+  /** The socket's event-loop thread: sockets sharing it are written by one task (see FanOut). */
+  private final Thread loop = Thread.currentThread();
   private final ServerWebSocket ws;
   private final Supplier<StreamSettings> settings;
   private final Runnable onSlow;
@@ -44,6 +46,14 @@ final class Outbox {
     socketContext.runOnContext(v -> write(frame));
   }
 
+  Context context() {
+    return socketContext;
+  }
+
+  Thread loop() {
+    return loop;
+  }
+
   void close(short code, String reason) {
     socketContext.runOnContext(v -> ws.close(code, reason));
   }
@@ -68,7 +78,8 @@ final class Outbox {
     });
   }
 
-  private void write(String frame) {
+  /** Writes now; on the socket's event-loop thread only. */
+  void write(String frame) {
     if (slow) {
       return;
     }

@@ -65,6 +65,11 @@ final class StreamConnection {
         () -> hub.onStreamContext(() -> close(SLOW, "slow consumer: resume from your last seq")));
   }
 
+  /** The event-loop thread serving the socket. */
+  Thread loop() {
+    return outbox.loop();
+  }
+
   Caller.User user() {
     return viewer == null ? null : viewer.user();
   }
@@ -154,8 +159,8 @@ final class StreamConnection {
     onClosed();
   }
 
-  /** A durable event from the account's feed, in seq order. */
-  void offer(StreamEvent event) {
+  /** A durable event from the account's feed, in seq order; its frame joins the feed's batch. */
+  void offer(StreamEvent event, FanOut out) {
     if (viewer == null || !event.visibleTo(viewer.user())) {
       return;
     }
@@ -166,14 +171,14 @@ final class StreamConnection {
       }
     } else if (state == State.LIVE && event.seq() > cursor) {
       cursor = event.seq();
-      send(event.frame());
+      out.add(outbox, event.frame());
     }
   }
 
   /** An ephemeral frame (presence, typing, dashboard): live connections only, never replayed. */
-  void offerEphemeral(String frame) {
+  void offerEphemeral(String frame, FanOut out) {
     if (state == State.LIVE) {
-      send(frame);
+      out.add(outbox, frame);
     }
   }
 
@@ -287,9 +292,11 @@ final class StreamConnection {
           // "users" repeats "agents" for the console, which reads that name.
           send(new JsonObject().put("type", "presence.snapshot").put("agents", agents).put("users", agents.copy()).encode());
           state = State.LIVE;
+          FanOut out = new FanOut();
           while (!heldBack.isEmpty()) {
-            offer(heldBack.poll());
+            offer(heldBack.poll(), out);
           }
+          out.flush();
           return null;
         });
   }

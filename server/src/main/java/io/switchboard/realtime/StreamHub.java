@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The live stream of this node: its connections, one {@link AccountFeed} per account with
  * connections here, presence, the dashboard ticker and event retention.
  *
- * <p>All of its state lives on this verticle's context; socket callbacks (which run on the HTTP
- * server's context) hop here first, so no state is shared between threads.
+ * <p>All of its state lives on this verticle's context. Sockets are served by every HTTP event
+ * loop; their callbacks hop here first, so no state is shared between threads, and frames go back
+ * to each socket's own loop (batched per loop, see {@link FanOut}).
  */
 final class StreamHub extends VerticleBase {
 
@@ -179,6 +180,13 @@ final class StreamHub extends VerticleBase {
         .put("exceptUserId", from.userId()).put("frame", frame.encode()));
   }
 
+  /** How many event loops serve this node's sockets, for tests (read on the stream context). */
+  Future<Integer> socketLoops() {
+    io.vertx.core.Promise<Integer> count = io.vertx.core.Promise.promise();
+    onStreamContext(() -> count.complete((int) connections.stream().map(StreamConnection::loop).distinct().count()));
+    return count.future();
+  }
+
   /** How many connections this node serves (all states), for tests and metrics. */
   int connectionCount() {
     return connections.size();
@@ -230,12 +238,14 @@ final class StreamHub extends VerticleBase {
     String team = msg.getString("teamId");
     String assignee = msg.getString("assigneeId");
     String frame = msg.getString("frame");
+    FanOut out = new FanOut();
     for (StreamConnection c : feed.connections()) {
       Caller.User user = c.user();
       if (user != null && !user.userId().equals(except) && (!scoped || user.sees(team, assignee))) {
-        c.offerEphemeral(frame);
+        c.offerEphemeral(frame, out);
       }
     }
+    out.flush();
   }
 
   private void checkTimers() {
@@ -257,11 +267,13 @@ final class StreamHub extends VerticleBase {
           LOG.debug("dashboard of {} failed: {}", feed.accountId, ar.cause().getMessage());
           return;
         }
+        FanOut out = new FanOut();
         for (StreamConnection c : feed.connections()) {
           if (c.watchesDashboard()) {
-            c.offerEphemeral(ar.result());
+            c.offerEphemeral(ar.result(), out);
           }
         }
+        out.flush();
       });
     }
   }

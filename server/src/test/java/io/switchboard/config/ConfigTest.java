@@ -37,4 +37,20 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_HTTP_PORT", "eighty")))
         .hasMessageContaining("SWITCHBOARD_HTTP_PORT");
   }
+
+  @Test
+  @DisplayName("tuning: one event loop per HTTP instance, a bounded pool queue, WebSocket compression off")
+  void tuning() {
+    String secret = "0123456789abcdef0123456789abcdef";
+    var defaults = Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret)).tuning();
+    assertThat(defaults.eventLoops()).isEqualTo(io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    assertThat(defaults.pgPoolSize()).isEqualTo(16);
+    assertThat(defaults.pgWaitQueue()).isEqualTo(1024);
+    assertThat(defaults.wsCompression()).isFalse();
+    var custom = Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_EVENT_LOOPS", "3",
+        "SWITCHBOARD_PG_POOL_SIZE", "4", "SWITCHBOARD_PG_WAIT_QUEUE", "0", "SWITCHBOARD_WS_COMPRESSION", "true")).tuning();
+    assertThat(custom).isEqualTo(new io.switchboard.config.Tuning(3, 4, 0, true));
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_PG_WAIT_QUEUE", "-1")))
+        .hasMessageContaining("SWITCHBOARD_PG_WAIT_QUEUE");
+  }
 }

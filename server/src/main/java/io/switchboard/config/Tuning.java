@@ -1,0 +1,40 @@
+package io.switchboard.config;
+
+import io.vertx.core.VertxOptions;
+import java.util.Map;
+
+/**
+ * How much of the machine a node uses and what it accepts from the network; read once with
+ * {@link Config}.
+ *
+ * @param eventLoops    Vert.x event loops, and as many HTTP verticle instances (one per loop)
+ * @param pgPoolSize    PostgreSQL connections of the node
+ * @param pgWaitQueue   requests that may wait for a connection; beyond that they answer 503 at once
+ * @param wsCompression offer permessage-deflate on the live stream (experimental, see README)
+ */
+public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean wsCompression) {
+
+  /** Enough for bursts (a few hundred ms of work for 16 connections), small enough to fail fast. */
+  public static final int DEFAULT_PG_WAIT_QUEUE = 1024;
+  public static final int DEFAULT_PG_POOL_SIZE = 16;
+
+  public Tuning {
+    if (eventLoops < 1) {
+      throw new IllegalStateException("SWITCHBOARD_EVENT_LOOPS must be at least 1");
+    }
+    if (pgPoolSize < 1) {
+      throw new IllegalStateException("SWITCHBOARD_PG_POOL_SIZE must be at least 1");
+    }
+    if (pgWaitQueue < 0) {
+      throw new IllegalStateException("SWITCHBOARD_PG_WAIT_QUEUE must be 0 or more (it is always bounded)");
+    }
+  }
+
+  static Tuning fromEnv(Map<String, String> env) {
+    return new Tuning(
+        Config.intVar(env, "SWITCHBOARD_EVENT_LOOPS", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE),
+        Config.intVar(env, "SWITCHBOARD_PG_POOL_SIZE", DEFAULT_PG_POOL_SIZE),
+        Config.intVar(env, "SWITCHBOARD_PG_WAIT_QUEUE", DEFAULT_PG_WAIT_QUEUE),
+        Boolean.parseBoolean(env.getOrDefault("SWITCHBOARD_WS_COMPRESSION", "false").trim()));
+  }
+}
