@@ -207,7 +207,8 @@ public final class Switchboard {
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
-      this.ingest = new IngestService(vertx, db, events, contacts);
+      this.ingest = new IngestService(vertx, db, events, contacts, config.tuning().ingestBatch(),
+          config.tuning().ingestQueue());
     }
 
     Future<Void> start() {

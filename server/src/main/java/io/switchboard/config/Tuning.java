@@ -11,12 +11,19 @@ import java.util.Map;
  * @param pgPoolSize    PostgreSQL connections of the node
  * @param pgWaitQueue   requests that may wait for a connection; beyond that they answer 503 at once
  * @param wsCompression offer permessage-deflate on the live stream (experimental, see README)
+ * @param ingestBatch   the most inbound messages one group-commit transaction writes
+ * @param ingestQueue   the most inbound messages of one account waiting for their batch; beyond
+ *                      that they answer 503 at once
  */
-public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean wsCompression) {
+public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean wsCompression, int ingestBatch,
+    int ingestQueue) {
 
   /** Enough for bursts (a few hundred ms of work for 16 connections), small enough to fail fast. */
   public static final int DEFAULT_PG_WAIT_QUEUE = 1024;
   public static final int DEFAULT_PG_POOL_SIZE = 16;
+  public static final int DEFAULT_INGEST_BATCH = 256;
+  /** About two seconds of the measured ingest rate: a backlog beyond that is better refused. */
+  public static final int DEFAULT_INGEST_QUEUE = 4096;
 
   public Tuning {
     if (eventLoops < 1) {
@@ -28,6 +35,12 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
     if (pgWaitQueue < 0) {
       throw new IllegalStateException("SWITCHBOARD_PG_WAIT_QUEUE must be 0 or more (it is always bounded)");
     }
+    if (ingestBatch < 1 || ingestBatch > 10_000) {
+      throw new IllegalStateException("SWITCHBOARD_INGEST_BATCH must be between 1 and 10000");
+    }
+    if (ingestQueue < 1) {
+      throw new IllegalStateException("SWITCHBOARD_INGEST_QUEUE must be at least 1 (it is always bounded)");
+    }
   }
 
   static Tuning fromEnv(Map<String, String> env) {
@@ -35,6 +48,8 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
         Config.intVar(env, "SWITCHBOARD_EVENT_LOOPS", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE),
         Config.intVar(env, "SWITCHBOARD_PG_POOL_SIZE", DEFAULT_PG_POOL_SIZE),
         Config.intVar(env, "SWITCHBOARD_PG_WAIT_QUEUE", DEFAULT_PG_WAIT_QUEUE),
-        Boolean.parseBoolean(env.getOrDefault("SWITCHBOARD_WS_COMPRESSION", "false").trim()));
+        Boolean.parseBoolean(env.getOrDefault("SWITCHBOARD_WS_COMPRESSION", "false").trim()),
+        Config.intVar(env, "SWITCHBOARD_INGEST_BATCH", DEFAULT_INGEST_BATCH),
+        Config.intVar(env, "SWITCHBOARD_INGEST_QUEUE", DEFAULT_INGEST_QUEUE));
   }
 }

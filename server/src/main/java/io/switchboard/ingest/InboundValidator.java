@@ -5,7 +5,6 @@ import io.switchboard.http.Check;
 import io.switchboard.ingest.Identities.Identity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,21 +22,23 @@ final class InboundValidator {
   private static final int SANITIZE_INLINE_LIMIT = 16 * 1024;
 
   private final Vertx vertx;
-  private final Pool db;
-  private final IngestRepository repo;
 
-  InboundValidator(Vertx vertx, Pool db, IngestRepository repo) {
+  InboundValidator(Vertx vertx) {
     this.vertx = vertx;
-    this.db = db;
-    this.repo = repo;
   }
 
-  Future<ValidInbound> validate(Caller.Channel channel, InboundMessage msg) {
-    return repo.channelInfo(db, channel.accountId(), channel.channelId()).compose(info -> {
-      List<Identity> ids = check(channel, msg, info.secret());
+  /**
+   * @param chatSecret the chat channel's secret (from the channel-key cache, with the channel), or
+   *                   null: no database read is needed here
+   */
+  Future<ValidInbound> validate(Caller.Channel channel, String chatSecret, InboundMessage msg) {
+    try {
+      List<Identity> ids = check(channel, msg, chatSecret);
       return sanitize(msg).map(body -> new ValidInbound(channel, msg, ids, body.html(), body.text(),
-          attachmentIds(msg), info.reopenWindowDays()));
-    });
+          attachmentIds(msg), channel.reopenWindowDays()));
+    } catch (RuntimeException invalid) {
+      return Future.failedFuture(invalid);
+    }
   }
 
   private record Body(String html, String text) {

@@ -43,10 +43,6 @@ import java.util.function.Function;
  */
 final class IngestRepository {
 
-  private static final String CHANNEL_INFO = """
-      SELECT c.settings->>'secret' AS secret, a.reopen_window_days
-      FROM channel c JOIN account a ON a.id = c.account_id WHERE c.id = $1 AND c.account_id = $2""";
-
   /**
    * Transaction-scoped advisory locks, taken one after another in the order given (a volatile
    * function in the select list runs after the sort). Every batch sorts its keys, so none waits in
@@ -184,16 +180,6 @@ final class IngestRepository {
 
   private static final String VIEWS = "SELECT " + ConversationRepository.VIEW_COLUMNS
       + " FROM conversation c JOIN contact ct ON ct.id = c.contact_id WHERE c.account_id = $1 AND c.id = ANY($2::text[])";
-
-  record ChannelInfo(String secret, int reopenWindowDays) {
-  }
-
-  Future<ChannelInfo> channelInfo(SqlClient db, String accountId, String channelId) {
-    return db.preparedQuery(CHANNEL_INFO).execute(Tuple.of(channelId, accountId)).map(rows -> {
-      Row r = rows.iterator().next();
-      return new ChannelInfo(r.getString("secret"), r.getInteger("reopen_window_days"));
-    });
-  }
 
   // ---------------------------------------------------------------- reads
 

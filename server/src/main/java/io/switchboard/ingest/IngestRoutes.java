@@ -51,7 +51,7 @@ public final class IngestRoutes {
       return Future.failedFuture(Problem.of(403, "Forbidden", "a store channel posts orders, not messages"));
     }
     InboundMessage msg = Json.read(ctx.body().buffer(), InboundMessage.class);
-    return ingest.accept(channel, msg)
+    return ingest.accept(channel, Authenticator.chatSecret(ctx), msg)
         .map(a -> a.duplicate() ? Reply.ok(a) : Reply.accepted(a));
   }
 

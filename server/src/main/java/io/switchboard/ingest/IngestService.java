@@ -17,11 +17,6 @@ import io.vertx.sqlclient.Pool;
  */
 public final class IngestService {
 
-  /** The most messages one transaction writes. */
-  public static final int MAX_BATCH = 256;
-  /** The most messages of one account that may wait for their batch; more are a 503. */
-  public static final int MAX_QUEUED = 4096;
-
   /** The answer to the adapter. */
   public record Accepted(String messageId, String conversationId, String contactId, boolean duplicate) {
 
@@ -45,11 +40,16 @@ public final class IngestService {
   private final IngestBatcher batcher;
   private String deployment;
 
-  public IngestService(Vertx vertx, Pool db, EventLog events, ContactRepository contacts) {
+  /**
+   * @param maxBatch  the most messages one transaction writes
+   * @param maxQueued the most messages of one account that may wait for their batch; more are a 503
+   */
+  public IngestService(Vertx vertx, Pool db, EventLog events, ContactRepository contacts, int maxBatch,
+      int maxQueued) {
     IngestRepository repo = new IngestRepository();
     this.vertx = vertx;
-    this.validator = new InboundValidator(vertx, db, repo);
-    this.batcher = new IngestBatcher(new BatchWriter(db, events, contacts, repo), events, MAX_BATCH, MAX_QUEUED);
+    this.validator = new InboundValidator(vertx);
+    this.batcher = new IngestBatcher(new BatchWriter(db, events, contacts, repo), events, maxBatch, maxQueued);
   }
 
   public Future<Void> start() {
@@ -72,7 +72,8 @@ public final class IngestService {
     return batcher;
   }
 
-  public Future<Accepted> accept(Caller.Channel channel, InboundMessage msg) {
-    return validator.validate(channel, msg).compose(batcher::submit);
+  /** @param chatSecret the chat channel's signing secret (for from.signature), or null */
+  public Future<Accepted> accept(Caller.Channel channel, String chatSecret, InboundMessage msg) {
+    return validator.validate(channel, chatSecret, msg).compose(batcher::submit);
   }
 }

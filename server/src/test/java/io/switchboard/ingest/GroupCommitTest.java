@@ -177,7 +177,7 @@ class GroupCommitTest {
     // A message the validator cannot know is broken: its channel vanished (a foreign key fails),
     // which fails the whole batch's transaction.
     ValidInbound ok = batch.get(3);
-    Caller.Channel gone = new Caller.Channel("ch_vanished", caller.accountId(), caller.kind(), null, null);
+    Caller.Channel gone = new Caller.Channel("ch_vanished", caller.accountId(), caller.kind(), null, null, 7);
     batch.set(3, new ValidInbound(gone, ok.msg(), ok.ids(), ok.html(), ok.text(), ok.attachmentIds(),
         ok.reopenWindowDays()));
     List<Future<Accepted>> answers = whileHeld(caller, batch.get(0), () -> batch.stream()
@@ -216,12 +216,12 @@ class GroupCommitTest {
   }
 
   static Caller.Channel caller(Tenant t, Channel channel) {
-    return new Caller.Channel(channel.id(), t.accountId, channel.kind(), null, null);
+    return new Caller.Channel(channel.id(), t.accountId, channel.kind(), null, null, 7);
   }
 
   static ValidInbound valid(Caller.Channel caller, JsonObject body) {
     InboundMessage msg = io.switchboard.http.Json.read(body.toBuffer(), InboundMessage.class);
-    return await(server.app.services().ingest.validator().validate(caller, msg));
+    return await(server.app.services().ingest.validator().validate(caller, null, msg));
   }
 
   static JsonObject mail(String from, String text) {

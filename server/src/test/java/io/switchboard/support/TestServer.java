@@ -25,8 +25,12 @@ public final class TestServer implements AutoCloseable {
   public final String redisPrefix;
   public final String pgUrl;
   public final Api api;
+  /** False for a second node on another server's database: that one drops it. */
+  private final boolean ownsDatabase;
 
-  private TestServer(Vertx vertx, Switchboard app, String platformKey, String redisPrefix, String pgUrl) {
+  private TestServer(Vertx vertx, Switchboard app, String platformKey, String redisPrefix, String pgUrl,
+      boolean ownsDatabase) {
+    this.ownsDatabase = ownsDatabase;
     this.vertx = vertx;
     this.app = app;
     this.platformKey = platformKey;
@@ -41,8 +45,19 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(String testName, Map<String, String> extraEnv) {
+    return start(TestDatabases.create(testName), true, extraEnv);
+  }
+
+  /**
+   * Blocking: a second, independent server (own Vert.x, own port) on this server's database, with
+   * the same JWT secret, so a session of one works on the other as it would on any node.
+   */
+  public TestServer secondNode() {
+    return start(pgUrl, false, Map.of("SWITCHBOARD_JWT_SECRET", app.config().jwtSecret()));
+  }
+
+  private static TestServer start(String pgUrl, boolean ownsDatabase, Map<String, String> extraEnv) {
     Vertx vertx = Vertx.vertx();
-    String pgUrl = TestDatabases.create(testName);
     String platformKey = "pk_" + Ids.random(32);
     String prefix = "sbtest:" + Ids.random(8) + ":";
     Map<String, String> env = new HashMap<>();
@@ -54,7 +69,7 @@ public final class TestServer implements AutoCloseable {
     env.put("SWITCHBOARD_PASSWORD_ITERATIONS", "1000");
     env.putAll(extraEnv);
     Switchboard app = await(Switchboard.start(vertx, Config.fromEnv(env)), 120);
-    return new TestServer(vertx, app, platformKey, prefix, pgUrl);
+    return new TestServer(vertx, app, platformKey, prefix, pgUrl, ownsDatabase);
   }
 
   public int port() {
@@ -74,7 +89,9 @@ public final class TestServer implements AutoCloseable {
     }
     deleteRedisKeys();
     await(vertx.close(), 30);
-    TestDatabases.drop(pgUrl);
+    if (ownsDatabase) {
+      TestDatabases.drop(pgUrl);
+    }
   }
 
   private void deleteRedisKeys() {
