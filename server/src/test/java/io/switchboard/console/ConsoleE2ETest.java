@@ -42,7 +42,12 @@ class ConsoleE2ETest {
 
   static final String XSS_IMG = "<img src=x onerror=alert(1)>";
   static final String XSS_SVG = "<svg onload=alert(1)>";
-  static final Path SCREENSHOTS = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/screenshots");
+  /**
+   * Where the screenshots go: the build's own folder, so a test run changes no tracked file.
+   * SWITCHBOARD_SCREENSHOTS=docs/screenshots (from the repository root) refreshes the README's.
+   */
+  static final Path SCREENSHOTS = Path.of(System.getProperty("user.dir")).getParent()
+      .resolve(System.getenv().getOrDefault("SWITCHBOARD_SCREENSHOTS", "server/target/screenshots"));
 
   static Vertx proxyVertx;
   static CuttableProxy proxy;
