@@ -51,11 +51,12 @@ final class BatchWriter {
     BatchPlan plan = new BatchPlan(Instant.now());
     return db.withTransaction(tx -> {
       // Round trip 1. Pipelined: the reads go out with the locks and run once they are held.
+      Future<Void> planned = repo.planForThisBatch(tx);
       Future<Void> locked = repo.lockInOrder(tx, messageAndIdentityLocks(batch));
       var answers = repo.firstAnswers(tx, account, dedupeKeys(batch));
       var identities = repo.identities(tx, account, identityKeys(batch));
       var attachments = repo.unclaimedAttachments(tx, account, attachmentIds(batch));
-      return Future.join(locked, answers, identities, attachments).compose(v -> {
+      return Future.join(List.of(planned, locked, answers, identities, attachments)).compose(v -> {
         plan.resolveContacts(batch, receivedAt, answers.result(), identities.result(), attachments.result());
         // Round trip 2: the contacts' locks (a message that names another identity of the same
         // contact waits here), then what their conversations and threads look like.
@@ -87,8 +88,6 @@ final class BatchWriter {
     Future<Set<String>> suggested = repo.suggest(tx, account, plan.suggestions.keySet());
     writes.add(suggested);
     writes.add(repo.insertConversations(tx, account, plan.newConversations.values()));
-    // Conversation row locks before anything else of them, as every writer of a conversation does.
-    writes.add(repo.lockConversations(tx, account, new TreeSet<>(plan.touched.keySet())));
     writes.add(repo.touchConversations(tx, account, plan.touched));
     Future<Map<String, MessageView>> saved = repo.insertMessages(tx, account, placed);
     writes.add(saved);

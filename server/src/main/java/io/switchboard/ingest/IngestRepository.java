@@ -44,6 +44,15 @@ import java.util.function.Function;
 final class IngestRepository {
 
   /**
+   * Plans made for this batch's arrays and today's table sizes. A cached generic plan is made once
+   * and kept until the table is analyzed again, which never happens where autovacuum is off (CI and
+   * demo machines): a plan chosen while a table was nearly empty (a sequential scan, or the
+   * account's list index) then reads the whole table for every batch, ever more slowly (seen: 0.2
+   * to 0.7 s a statement). Planning costs about 0.1 ms a statement, once per batch.
+   */
+  private static final String CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan";
+
+  /**
    * Transaction-scoped advisory locks, taken one after another in the order given (a volatile
    * function in the select list runs after the sort). Every batch sorts its keys, so none waits in
    * a circle.
@@ -52,40 +61,60 @@ final class IngestRepository {
       SELECT pg_advisory_xact_lock(hashtextextended(l.key, 0))
       FROM unnest($1::text[]) WITH ORDINALITY AS l(key, n) ORDER BY l.n""";
 
+  /*
+   * Look-ups by several keys walk the keys (unnest) and look each one up in its index (LATERAL
+   * ... LIMIT keeps the planner from turning them into one join). Planned as a join, or as
+   * "= ANY" arrays, PostgreSQL picked hash joins over whole tables or the trigram index whenever
+   * its statistics were stale: 4 to 11 ms a batch, growing with the table, against 0.1 ms.
+   */
+  /**
+   * The account is checked outside the LIMIT on purpose: inside, a plan made while the table was
+   * small chose the (account_id, ...) index and read every message of the account per key
+   * (seen: 0.5 s). Without it only message_channel_external fits.
+   */
   private static final String FIRST_ANSWERS = """
-      SELECT m.channel_id, m.external_id, m.ingest_answer::text AS answer
+      SELECT k.channel_id, k.external_id, m.answer
       FROM unnest($2::text[], $3::text[]) AS k(channel_id, external_id)
-      JOIN message m ON m.channel_id = k.channel_id AND m.external_id = k.external_id
-      WHERE m.account_id = $1 AND m.external_id IS NOT NULL""";
+      CROSS JOIN LATERAL (
+        SELECT account_id, ingest_answer::text AS answer FROM message
+        WHERE channel_id = k.channel_id AND external_id = k.external_id AND external_id IS NOT NULL
+        LIMIT 1) m
+      WHERE m.account_id = $1""";
 
   private static final String IDENTITIES = """
       SELECT i.id, i.contact_id, i.kind, i.value, i.verified, i.parsed
       FROM unnest($2::text[], $3::text[]) AS k(kind, value)
-      JOIN identity i ON i.account_id = $1 AND i.kind = k.kind AND i.value = k.value
-      ORDER BY i.created_at, i.id""";
+      CROSS JOIN LATERAL (
+        SELECT id, contact_id, kind, value, verified, parsed, created_at FROM identity
+        WHERE account_id = $1 AND kind = k.kind AND value = k.value
+        ORDER BY created_at, id LIMIT 1000) i""";
 
   private static final String UNCLAIMED_ATTACHMENTS = """
       SELECT id, name, content_type, size FROM attachment
       WHERE account_id = $1 AND id = ANY($2::text[]) AND message_id IS NULL""";
 
+  /** Each key looked up alone, then its conversation by id; the account is checked on the rows. */
   private static final String THREADS = """
-      SELECT t.channel_id, t.contact_id, t.thread_key, t.conversation_id, c.status, c.resolved_at, c.merged_into
+      SELECT k.channel_id, k.contact_id, k.thread_key, t.conversation_id, c.status, c.resolved_at, c.merged_into
       FROM unnest($2::text[], $3::text[], $4::text[]) AS k(channel_id, contact_id, thread_key)
-      JOIN conversation_thread t
-        ON t.channel_id = k.channel_id AND t.contact_id = k.contact_id AND t.thread_key = k.thread_key
-      JOIN conversation c ON c.id = t.conversation_id
-      WHERE c.account_id = $1""";
+      CROSS JOIN LATERAL (
+        SELECT account_id, conversation_id FROM conversation_thread
+        WHERE channel_id = k.channel_id AND contact_id = k.contact_id AND thread_key = k.thread_key LIMIT 1) t
+      CROSS JOIN LATERAL (
+        SELECT account_id, status, resolved_at, merged_into FROM conversation WHERE id = t.conversation_id LIMIT 1) c
+      WHERE t.account_id = $1 AND c.account_id = $1""";
 
+  /** Per contact (by the conversation_contact index alone), then the account checked on the rows. */
   private static final String LATEST = """
       SELECT k.contact_id, u.id AS unresolved, a.id AS any
       FROM unnest($2::text[]) AS k(contact_id)
       LEFT JOIN LATERAL (
-        SELECT id FROM conversation
-        WHERE account_id = $1 AND contact_id = k.contact_id AND status <> 'resolved' AND merged_into IS NULL
-        ORDER BY last_message_at DESC LIMIT 1) u ON true
+        SELECT id, account_id FROM conversation
+        WHERE contact_id = k.contact_id AND status <> 'resolved' AND merged_into IS NULL
+        ORDER BY last_message_at DESC LIMIT 1) u ON u.account_id = $1
       LEFT JOIN LATERAL (
-        SELECT id FROM conversation WHERE account_id = $1 AND contact_id = k.contact_id AND merged_into IS NULL
-        ORDER BY last_message_at DESC LIMIT 1) a ON true""";
+        SELECT id, account_id FROM conversation WHERE contact_id = k.contact_id AND merged_into IS NULL
+        ORDER BY last_message_at DESC LIMIT 1) a ON a.account_id = $1""";
 
   private static final String INSERT_CONTACTS = """
       INSERT INTO contact (id, account_id, name)
@@ -127,13 +156,6 @@ final class IngestRepository {
                   $9::timestamptz[], $10::timestamptz[])
              AS v(id, contact_id, status, subject, team_id, kinds, created_at, last_message_at, last_inbound_at)
       JOIN contact ct ON ct.id = v.contact_id AND ct.account_id = $1""";
-
-  /**
-   * The row locks of the conversations the batch touches, in id order: every writer that locks
-   * several conversations takes them in one order, so none waits in a circle.
-   */
-  private static final String LOCK_CONVERSATIONS = """
-      SELECT id FROM conversation WHERE account_id = $1 AND id = ANY($2::text[]) ORDER BY id FOR NO KEY UPDATE""";
 
   /** Each conversation's activity in the batch; an inbound message moves it back to open (reopen). */
   private static final String TOUCH_CONVERSATIONS = """
@@ -183,6 +205,11 @@ final class IngestRepository {
 
   // ---------------------------------------------------------------- reads
 
+  /** For the rest of the transaction, see {@link #CUSTOM_PLANS}. */
+  Future<Void> planForThisBatch(SqlClient tx) {
+    return tx.query(CUSTOM_PLANS).execute().mapEmpty();
+  }
+
   Future<Void> lockInOrder(SqlClient tx, List<String> keys) {
     if (keys.isEmpty()) {
       return Future.succeededFuture();
@@ -191,15 +218,18 @@ final class IngestRepository {
   }
 
   Future<Map<DedupeKey, JsonObject>> firstAnswers(SqlClient tx, String accountId, Collection<DedupeKey> keys) {
+    Set<DedupeKey> wanted = Set.copyOf(keys);
     Tuple t = Tuple.of(accountId)
         .addArrayOfString(keys.stream().map(DedupeKey::channelId).toArray(String[]::new))
         .addArrayOfString(keys.stream().map(DedupeKey::externalId).toArray(String[]::new));
     return tx.preparedQuery(FIRST_ANSWERS).execute(t).map(rows -> {
       Map<DedupeKey, JsonObject> out = new HashMap<>();
       for (Row r : rows) {
+        DedupeKey key = new DedupeKey(r.getString("channel_id"), r.getString("external_id"));
         String answer = r.getString("answer");
-        out.put(new DedupeKey(r.getString("channel_id"), r.getString("external_id")),
-            answer == null ? new JsonObject() : new JsonObject(answer));
+        if (wanted.contains(key)) {
+          out.put(key, answer == null ? new JsonObject() : new JsonObject(answer));
+        }
       }
       return out;
     });
@@ -209,12 +239,16 @@ final class IngestRepository {
     if (kvs.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
+    Set<Kv> wanted = Set.copyOf(kvs);
     Tuple t = Tuple.of(accountId)
         .addArrayOfString(kvs.stream().map(Kv::kind).toArray(String[]::new))
         .addArrayOfString(kvs.stream().map(Kv::value).toArray(String[]::new));
     return tx.preparedQuery(IDENTITIES).execute(t).map(rows -> {
       List<IdentityRow> out = new ArrayList<>();
       for (Row r : rows) {
+        if (!wanted.contains(new Kv(r.getString("kind"), r.getString("value")))) {
+          continue;
+        }
         out.add(new IdentityRow(r.getString("id"), r.getString("contact_id"), r.getString("kind"),
             r.getString("value"), r.getBoolean("verified"), r.getBoolean("parsed")));
       }
@@ -242,6 +276,7 @@ final class IngestRepository {
     if (keys.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
+    Set<ThreadKey> wanted = Set.copyOf(keys);
     Tuple t = Tuple.of(accountId)
         .addArrayOfString(keys.stream().map(ThreadKey::channelId).toArray(String[]::new))
         .addArrayOfString(keys.stream().map(ThreadKey::contactId).toArray(String[]::new))
@@ -249,8 +284,11 @@ final class IngestRepository {
     return tx.preparedQuery(THREADS).execute(t).map(rows -> {
       Map<ThreadKey, ThreadHit> out = new HashMap<>();
       for (Row r : rows) {
-        out.put(new ThreadKey(r.getString("channel_id"), r.getString("contact_id"), r.getString("thread_key")),
-            new ThreadHit(r.getString("conversation_id"), r.getString("status"),
+        ThreadKey key = new ThreadKey(r.getString("channel_id"), r.getString("contact_id"), r.getString("thread_key"));
+        if (!wanted.contains(key)) {
+          continue;
+        }
+        out.put(key, new ThreadHit(r.getString("conversation_id"), r.getString("status"),
                 Sql.instant(r.getOffsetDateTime("resolved_at")), r.getString("merged_into")));
       }
       return out;
@@ -357,19 +395,12 @@ final class IngestRepository {
         .mapEmpty();
   }
 
-  Future<Void> lockConversations(SqlClient tx, String accountId, Collection<String> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return tx.preparedQuery(LOCK_CONVERSATIONS)
-        .execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new))).mapEmpty();
-  }
-
   Future<Void> touchConversations(SqlClient tx, String accountId, Map<String, Activity> touched) {
     if (touched.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Map.Entry<String, Activity>> list = List.copyOf(touched.entrySet());
+    // In id order: the update locks the rows as it goes, and every batch goes in one order.
+    List<Map.Entry<String, Activity>> list = touched.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList();
     Boolean[] reopen = list.stream().map(e -> e.getValue().reopen).toArray(Boolean[]::new);
     return tx.preparedQuery(TOUCH_CONVERSATIONS).execute(Tuple.of(accountId)
             .addArrayOfString(strings(list, Map.Entry::getKey))
