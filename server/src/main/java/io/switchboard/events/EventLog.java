@@ -4,10 +4,13 @@ import io.switchboard.http.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The append-only, per-account event log the live stream is served from.
@@ -38,25 +41,37 @@ public final class EventLog {
                e.prev_team_id, e.prev_assignee_id, e.data::jsonb
         FROM bumped, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
                WITH ORDINALITY AS e(type, conversation_id, team_id, assignee_id, prev_team_id, prev_assignee_id, data, ord)
-        RETURNING seq)
-      SELECT max(seq) AS last FROM inserted""";
+        RETURNING seq, at)
+      SELECT seq, at FROM inserted ORDER BY seq""";
 
   private static final String CURRENT = "SELECT last_seq FROM account_seq WHERE account_id = $1";
 
   private final Vertx vertx;
+  /** This node's live streams, told of every committed append that was announced with its events. */
+  private volatile Consumer<Appended> localStreams = appended -> { };
 
   public EventLog(Vertx vertx) {
     this.vertx = vertx;
   }
 
+  /** The stream hub of this node registers here at start. */
+  public void onCommitted(Consumer<Appended> streams) {
+    this.localStreams = streams;
+  }
+
   /**
    * Appends the events in the caller's transaction, in order, as its last statement (after every
    * row lock it takes, so the order is causal); returns the seq of the last one (0 when none), for
-   * {@link #announce} after the commit.
+   * {@link #announce(String, long)} after the commit.
    */
   public Future<Long> append(SqlConnection tx, String accountId, List<EventDraft> drafts) {
+    return appendAll(tx, accountId, drafts).map(Appended::lastSeq);
+  }
+
+  /** As {@link #append}, returning the events themselves, for {@link #announce(Appended)}. */
+  public Future<Appended> appendAll(SqlConnection tx, String accountId, List<EventDraft> drafts) {
     if (drafts.isEmpty()) {
-      return Future.succeededFuture(0L);
+      return Future.succeededFuture(new Appended(accountId, List.of()));
     }
     int n = drafts.size();
     String[][] columns = new String[7][n];
@@ -76,10 +91,17 @@ public final class EventLog {
     }
     params.addLong((long) n);
     return tx.preparedQuery(APPEND).execute(params).compose(rows -> {
-      Long last = rows.iterator().next().getLong("last");
-      return last == null
-          ? Future.failedFuture(new IllegalStateException("account " + accountId + " has no event counter"))
-          : Future.succeededFuture(last);
+      if (rows.size() != n) {
+        return Future.failedFuture(new IllegalStateException("account " + accountId + " has no event counter"));
+      }
+      List<CommittedEvent> events = new ArrayList<>(n);
+      int i = 0;
+      for (Row r : rows) {
+        events.add(new CommittedEvent(r.getLong("seq"), r.getOffsetDateTime("at").toInstant(), columns[0][i],
+            columns[1][i], columns[2][i], columns[3][i], columns[4][i], columns[5][i], columns[6][i]));
+        i++;
+      }
+      return Future.succeededFuture(new Appended(accountId, events));
     });
   }
 
@@ -100,6 +122,17 @@ public final class EventLog {
   public void announce(String accountId, long lastSeq) {
     if (lastSeq > 0) {
       vertx.eventBus().publish(APPENDED, new JsonObject().put("accountId", accountId).put("seq", lastSeq));
+    }
+  }
+
+  /**
+   * After the commit: this node's streams get the events themselves (no read of the log when they
+   * are next in line), and every node the usual wake-up.
+   */
+  public void announce(Appended appended) {
+    if (!appended.events().isEmpty()) {
+      localStreams.accept(appended);
+      announce(appended.accountId(), appended.lastSeq());
     }
   }
 }

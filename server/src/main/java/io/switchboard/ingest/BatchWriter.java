@@ -4,6 +4,7 @@ import io.switchboard.contact.ContactMerges.ContactData;
 import io.switchboard.contact.ContactRepository;
 import io.switchboard.conversation.Views.ConversationView;
 import io.switchboard.conversation.Views.MessageView;
+import io.switchboard.events.Appended;
 import io.switchboard.events.EventDraft;
 import io.switchboard.events.EventLog;
 import io.switchboard.ingest.BatchPlan.Kv;
@@ -15,7 +16,6 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ import java.util.TreeSet;
  */
 final class BatchWriter {
 
-  /** What the batch's transaction committed: each message's outcome, and the last seq it numbered. */
-  record Written(List<BatchPlan.Outcome> outcomes, long lastSeq) {
+  /** What the batch's transaction committed: each message's outcome, and the events it appended. */
+  record Written(List<BatchPlan.Outcome> outcomes, Appended appended) {
   }
 
   private final Pool db;
@@ -76,7 +76,7 @@ final class BatchWriter {
   private Future<Written> store(SqlConnection tx, String account, BatchPlan plan) {
     List<Placed> placed = plan.outcomes.stream().filter(o -> o instanceof Placed).map(o -> (Placed) o).toList();
     if (placed.isEmpty()) {
-      return Future.succeededFuture(new Written(plan.outcomes, 0L));
+      return Future.succeededFuture(new Written(plan.outcomes, new Appended(account, List.of())));
     }
     Set<String> conversationIds = new LinkedHashSet<>();
     placed.forEach(p -> conversationIds.add(p.conversationId));
@@ -95,20 +95,16 @@ final class BatchWriter {
     writes.add(repo.rememberThreads(tx, account, plan.threadsToRemember));
     Future<Map<String, ConversationView>> views = repo.views(tx, account, conversationIds);
     writes.add(views);
-    Map<String, Future<ContactData>> cards = new LinkedHashMap<>();
-    for (String contactId : plan.maybeChangedContacts()) {
-      Future<ContactData> card = contacts.data(tx, account, contactId);
-      cards.put(contactId, card);
-      writes.add(card);
-    }
+    Future<Map<String, ContactData>> cards = contacts.dataOf(tx, account, plan.maybeChangedContacts());
+    writes.add(cards);
     // join, not all: a failure must wait until every statement has answered, or one could still
     // be on its way when the rollback is sent.
     return Future.join(writes).compose(v -> {
       Set<String> changed = new HashSet<>(plan.changedContacts);
       changed.addAll(suggested.result());
-      List<EventDraft> drafts = eventsFor(placed, views.result(), saved.result(), changed, cards);
-      return events.append(tx, account, drafts);
-    }).map(lastSeq -> new Written(plan.outcomes, lastSeq));
+      List<EventDraft> drafts = eventsFor(placed, views.result(), saved.result(), changed, cards.result());
+      return events.appendAll(tx, account, drafts);
+    }).map(appended -> new Written(plan.outcomes, appended));
   }
 
   /**
@@ -118,7 +114,7 @@ final class BatchWriter {
    * or assignees.
    */
   private static List<EventDraft> eventsFor(List<Placed> placed, Map<String, ConversationView> views,
-      Map<String, MessageView> saved, Set<String> changed, Map<String, Future<ContactData>> cards) {
+      Map<String, MessageView> saved, Set<String> changed, Map<String, ContactData> cards) {
     List<EventDraft> drafts = new ArrayList<>();
     Set<String> contactsSent = new HashSet<>();
     Set<String> conversationsSent = new HashSet<>();
@@ -126,7 +122,7 @@ final class BatchWriter {
       ConversationView conv = views.get(p.conversationId);
       if (changed.contains(p.contactId) && contactsSent.add(p.contactId)) {
         drafts.add(EventDraft.of("contact.updated", conv.id(), conv.teamId(), conv.assigneeId(),
-            cards.get(p.contactId).result()));
+            cards.get(p.contactId)));
       }
       if (conversationsSent.add(conv.id())) {
         String type = p.conversationCreated ? "conversation.created" : "conversation.updated";

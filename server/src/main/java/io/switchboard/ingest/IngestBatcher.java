@@ -148,7 +148,7 @@ public final class IngestBatcher extends VerticleBase {
   }
 
   private void answer(List<Waiting> batch, BatchWriter.Written written) {
-    events.announce(batch.get(0).in().accountId(), written.lastSeq());
+    events.announce(written.appended());
     for (int i = 0; i < batch.size(); i++) {
       Outcome outcome = written.outcomes().get(i);
       Promise<Accepted> answer = batch.get(i).answer();

@@ -109,17 +109,7 @@ final class AccountFeed {
         return;
       }
       List<StreamEvent> page = ar.result();
-      // One copy per page, not per event: a connection may close (and leave the set) while offered.
-      List<StreamConnection> receivers = connections();
-      FanOut out = new FanOut(); // one task per event loop for the whole page
-      for (StreamEvent event : page) {
-        position = event.seq();
-        remember(event);
-        for (StreamConnection c : receivers) {
-          c.offer(event, out);
-        }
-      }
-      out.flush();
+      hand(page);
       if (page.size() == EventReader.PAGE || wokenWhileReading) {
         wokenWhileReading = false;
         readAfter(position);
@@ -127,6 +117,37 @@ final class AccountFeed {
         reading = false;
       }
     });
+  }
+
+  /**
+   * Events a transaction of this node just committed, handed over directly: when they are the next
+   * ones, they go out without a read of the log; otherwise (a gap, or a read running) a read
+   * fetches everything in order.
+   */
+  void committed(List<StreamEvent> events) {
+    if (events.isEmpty() || events.get(events.size() - 1).seq() <= position) {
+      return;
+    }
+    if (position < 0 || reading || events.get(0).seq() != position + 1) {
+      wake();
+      return;
+    }
+    hand(events);
+  }
+
+  /** Gives each event, in order, to the account's connections. */
+  private void hand(List<StreamEvent> page) {
+    // One copy per page, not per event: a connection may close (and leave the set) while offered.
+    List<StreamConnection> receivers = connections();
+    FanOut out = new FanOut(); // one task per event loop for the whole page
+    for (StreamEvent event : page) {
+      position = event.seq();
+      remember(event);
+      for (StreamConnection c : receivers) {
+        c.offer(event, out);
+      }
+    }
+    out.flush();
   }
 
   private void remember(StreamEvent event) {

@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
+import io.switchboard.events.CommittedEvent;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,17 +68,27 @@ final class EventReader {
   }
 
   private static StreamEvent toEvent(Row r) {
-    long seq = r.getLong("seq");
-    OffsetDateTime at = r.getOffsetDateTime("at");
+    return event(r.getLong("seq"), r.getOffsetDateTime("at").toInstant(), r.getString("type"),
+        r.getString("conversation_id"), r.getString("team_id"), r.getString("assignee_id"),
+        r.getString("prev_team_id"), r.getString("prev_assignee_id"), r.getString("data"));
+  }
+
+  /** The same event handed over by the transaction that wrote it (see EventLog#announce(Appended)). */
+  static StreamEvent toEvent(CommittedEvent e) {
+    return event(e.seq(), e.at(), e.type(), e.conversationId(), e.teamId(), e.assigneeId(), e.prevTeamId(),
+        e.prevAssigneeId(), e.data());
+  }
+
+  private static StreamEvent event(long seq, Instant at, String type, String conversationId, String teamId,
+      String assigneeId, String prevTeamId, String prevAssigneeId, String data) {
     JsonObject head = new JsonObject()
         .put("seq", seq)
-        .put("type", r.getString("type"))
-        .put("at", at.toInstant().truncatedTo(ChronoUnit.MILLIS).toString())
-        .put("conversationId", r.getString("conversation_id"));
-    // data is already JSON text from PostgreSQL: splice it in instead of parsing and re-encoding.
+        .put("type", type)
+        .put("at", at.truncatedTo(ChronoUnit.MILLIS).toString())
+        .put("conversationId", conversationId);
+    // data is already JSON text: splice it in instead of parsing and re-encoding.
     String encoded = head.encode();
-    String frame = encoded.substring(0, encoded.length() - 1) + ",\"data\":" + r.getString("data") + "}";
-    return new StreamEvent(seq, r.getString("team_id"), r.getString("assignee_id"), r.getString("prev_team_id"),
-        r.getString("prev_assignee_id"), frame);
+    String frame = encoded.substring(0, encoded.length() - 1) + ",\"data\":" + data + "}";
+    return new StreamEvent(seq, teamId, assigneeId, prevTeamId, prevAssigneeId, frame);
   }
 }

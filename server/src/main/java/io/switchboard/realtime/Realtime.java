@@ -30,13 +30,17 @@ public final class Realtime {
     hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings);
     hub.onAgentTyping((account, conversation) -> services.chatTyping.agentTyping(account, conversation));
     routes = new StreamRoutes(services.auth, hub.tickets, hub, services::publicUrl);
-    return services.vertx().deployVerticle(hub).onSuccess(id -> deployment = id).mapEmpty();
+    return services.vertx().deployVerticle(hub).onSuccess(id -> {
+      deployment = id;
+      services.events.onCommitted(hub::committed);
+    }).mapEmpty();
   }
 
   /** Closes every stream with 4012 (draining) and stops the timers. */
   public Future<Void> stop() {
     String id = deployment;
     deployment = null;
+    services.events.onCommitted(appended -> { });
     return id == null ? Future.succeededFuture() : services.vertx().undeploy(id);
   }
 

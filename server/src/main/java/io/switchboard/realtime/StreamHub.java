@@ -1,5 +1,6 @@
 package io.switchboard.realtime;
 
+import io.switchboard.events.Appended;
 import io.switchboard.events.EventLog;
 import io.switchboard.http.Caller;
 import io.switchboard.realtime.StreamConnection.Scope;
@@ -190,6 +191,16 @@ final class StreamHub extends VerticleBase {
   /** How many connections this node serves (all states), for tests and metrics. */
   int connectionCount() {
     return connections.size();
+  }
+
+  /** Called on any thread by the writer after its commit (see EventLog#announce(Appended)). */
+  void committed(Appended appended) {
+    onStreamContext(() -> {
+      AccountFeed feed = feeds.get(appended.accountId());
+      if (feed != null) {
+        feed.committed(appended.events().stream().map(EventReader::toEvent).toList());
+      }
+    });
   }
 
   void announced(String accountId, long seq) {
