@@ -35,6 +35,8 @@ final class StreamConnection {
 
   private static final Set<String> TOPICS = Set.of("dashboard");
   private static final long PRESENCE_WAIT_MS = 2000;
+  /** A typing or viewing signal per conversation shows for seconds: one a second is plenty. */
+  static final long SIGNAL_EVERY_MS = 1000;
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, REPLAYING, LIVE, CLOSED }
 
@@ -53,6 +55,7 @@ final class StreamConnection {
   private boolean watchesDashboard;
   private Scope viewing;
   private boolean cleanedUp;
+  private final SignalThrottle signals = new SignalThrottle(SIGNAL_EVERY_MS);
 
   /** A conversation's visibility, for typing and viewing signals. */
   record Scope(String conversationId, String teamId, String assigneeId) {
@@ -330,6 +333,9 @@ final class StreamConnection {
     if (!(conversationId instanceof String conversation) || conversation.isBlank()) {
       error("conversationId is required");
       return;
+    }
+    if (!signals.admit(type, conversation, System.currentTimeMillis())) {
+      return; // the same signal a moment ago still shows: no query, nothing sent
     }
     hub.scope(viewer.user().accountId(), conversation).onComplete(ar -> {
       if (state == State.CLOSED || viewer == null) {

@@ -54,6 +54,13 @@ final class StreamHub extends VerticleBase {
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private boolean draining;
 
+  /** What a browser sends: pings, presence, typing and viewing; a person types far fewer. */
+  static final double FRAMES_PER_SECOND = 20;
+  static final int FRAME_BURST = 60;
+  /** About ten seconds' worth of frames over the budget, without a pause, closes the connection. */
+  static final int CLOSE_AFTER_DROPPED = 200;
+  static final short POLICY_VIOLATION = 1008;
+
   StreamHub(Pool db, RedisAPI redis, String redisPrefix, StreamSettings settings) {
     this.db = db;
     this.settings = settings;
@@ -103,8 +110,16 @@ final class StreamHub extends VerticleBase {
   void accept(ServerWebSocket ws) {
     StreamConnection connection = new StreamConnection(this, ws);
     ws.setWriteQueueMaxSize(settings.writeQueueBytes());
-    // Handlers are set at once so no frame is lost; they run here only after the hop.
-    ws.textMessageHandler(text -> onStreamContext(() -> connection.onText(text)));
+    // Handlers are set at once so no frame is lost; they run here only after the hop. The budget is
+    // checked before the hop, on the socket's loop: a flood never reaches the stream context.
+    FrameBudget budget = new FrameBudget(FRAMES_PER_SECOND, FRAME_BURST, CLOSE_AFTER_DROPPED, System.nanoTime());
+    ws.textMessageHandler(text -> {
+      switch (budget.take(System.nanoTime())) {
+        case ACCEPT -> onStreamContext(() -> connection.onText(text));
+        case DROP -> { }
+        case CLOSE -> ws.close(POLICY_VIOLATION, "too many frames; at most " + (int) FRAMES_PER_SECOND + " a second");
+      }
+    });
     ws.closeHandler(v -> onStreamContext(connection::onClosed));
     ws.exceptionHandler(err -> LOG.debug("stream socket failed: {}", err.getMessage()));
     // The HTTP server is shutting down (it may stop before this verticle): say so with 4012.

@@ -71,6 +71,16 @@ final class StreamClient implements AutoCloseable {
     await(ws.writeTextMessage(frame.encode()));
   }
 
+  /** Writes the frame many times as fast as the socket takes them (no waiting for each); returns when all are written. */
+  void blast(JsonObject frame, int times) {
+    String text = frame.encode();
+    java.util.List<io.vertx.core.Future<Void>> writes = new java.util.ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      writes.add(ws.writeTextMessage(text));
+    }
+    await(io.vertx.core.Future.join(writes).otherwiseEmpty(), 60);
+  }
+
   /** The next frame, or an AssertionError when none comes in time. */
   JsonObject next(int seconds) {
     try {
