@@ -155,6 +155,13 @@ public final class Switchboard {
     services.mountRoot(root);
 
     Router api = Router.router(vertx);
+    // The credential of an upload is checked before its body is read: an anonymous 25 MiB costs nothing.
+    // Paused first: the body handler that follows the (asynchronous) guard starts reading it.
+    var uploadGuard = services.auth.userOrChannel();
+    api.post("/attachments").handler(ctx -> {
+      ctx.request().pause();
+      uploadGuard.handle(ctx);
+    });
     api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(services.attachmentLimit()));
     api.route().handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));

@@ -40,7 +40,8 @@ public final class IngestRoutes {
 
   public void mount(Router api) {
     api.post("/inbound").handler(auth.channel()).handler(handle(this::inbound));
-    api.post("/attachments").handler(auth.userOrChannel()).handler(handle(this::upload));
+    // Guarded before its body is read (Switchboard.router mounts auth.userOrChannel() ahead of the body handler).
+    api.post("/attachments").handler(handle(this::upload));
     api.get("/attachments/:id").handler(auth.userOrChannel()).handler(this::download);
   }
 
