@@ -99,7 +99,8 @@ public final class Switchboard {
         .compose(v -> {
           Router router = router();
           return vertx.deployVerticle(() -> {
-            HttpVerticle http = new HttpVerticle(config.httpPort(), router, config.tuning().wsCompression());
+            HttpVerticle http = new HttpVerticle(config.httpPort(), router, config.tuning().wsCompression(),
+                config.tuning().httpIdleSeconds());
             instances.add(http);
             return http;
           }, new io.vertx.core.DeploymentOptions().setInstances(config.tuning().eventLoops()));

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param ingestBatch   the most inbound messages one group-commit transaction writes
  * @param ingestQueue   the most inbound messages of one account waiting for their batch; beyond
  *                      that they answer 503 at once
+ * @param httpIdleSeconds a connection that neither sends nor receives anything this long is closed
+ *                      (long polls wait at most 25 s, live streams beat every 5 s)
  */
 public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean wsCompression, int ingestBatch,
-    int ingestQueue) {
+    int ingestQueue, int httpIdleSeconds) {
 
   /** Enough for bursts (a few hundred ms of work for 16 connections), small enough to fail fast. */
   public static final int DEFAULT_PG_WAIT_QUEUE = 1024;
@@ -24,6 +26,7 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
   public static final int DEFAULT_INGEST_BATCH = 256;
   /** About two seconds of the measured ingest rate: a backlog beyond that is better refused. */
   public static final int DEFAULT_INGEST_QUEUE = 4096;
+  public static final int DEFAULT_HTTP_IDLE_SECONDS = 60;
 
   public Tuning {
     if (eventLoops < 1) {
@@ -41,6 +44,9 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
     if (ingestQueue < 1) {
       throw new IllegalStateException("SWITCHBOARD_INGEST_QUEUE must be at least 1 (it is always bounded)");
     }
+    if (httpIdleSeconds < 1) {
+      throw new IllegalStateException("SWITCHBOARD_HTTP_IDLE_SECONDS must be at least 1 (idle sockets are always closed)");
+    }
   }
 
   static Tuning fromEnv(Map<String, String> env) {
@@ -50,6 +56,7 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
         Config.intVar(env, "SWITCHBOARD_PG_WAIT_QUEUE", DEFAULT_PG_WAIT_QUEUE),
         Boolean.parseBoolean(env.getOrDefault("SWITCHBOARD_WS_COMPRESSION", "false").trim()),
         Config.intVar(env, "SWITCHBOARD_INGEST_BATCH", DEFAULT_INGEST_BATCH),
-        Config.intVar(env, "SWITCHBOARD_INGEST_QUEUE", DEFAULT_INGEST_QUEUE));
+        Config.intVar(env, "SWITCHBOARD_INGEST_QUEUE", DEFAULT_INGEST_QUEUE),
+        Config.intVar(env, "SWITCHBOARD_HTTP_IDLE_SECONDS", DEFAULT_HTTP_IDLE_SECONDS));
   }
 }

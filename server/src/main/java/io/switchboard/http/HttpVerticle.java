@@ -17,17 +17,19 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private final Router router;
   private final boolean wsCompression;
+  private final int idleSeconds;
   private HttpServer server;
 
-  public HttpVerticle(int port, Router router, boolean wsCompression) {
+  public HttpVerticle(int port, Router router, boolean wsCompression, int idleSeconds) {
     this.port = port;
     this.router = router;
     this.wsCompression = wsCompression;
+    this.idleSeconds = idleSeconds;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(options(wsCompression));
+    server = vertx.createHttpServer(options(wsCompression, idleSeconds));
     // Port 0 would give each instance its own random port; a negative port shares one random port
     // among the servers of this Vertx that use it (one application per Vertx, as in tests).
     return server.requestHandler(router).listen(port == 0 ? -1 : port);
@@ -38,8 +40,11 @@ public final class HttpVerticle extends VerticleBase {
    * permessage-deflate message inflates to, so a small compressed frame could expand to many
    * megabytes and stall the event loop that inflates it.
    */
-  static HttpServerOptions options(boolean wsCompression) {
+  static HttpServerOptions options(boolean wsCompression, int idleSeconds) {
     return new HttpServerOptions()
+        // A socket that says nothing is closed, so silent connections cannot use up the file limit.
+        .setIdleTimeout(idleSeconds)
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         .setCompressionSupported(true)
         .setAcceptBacklog(8192)
         .setMaxWebSocketFrameSize(65536)
