@@ -161,6 +161,13 @@ public final class Switchboard {
     var uploadGuard = services.auth.userOrChannel();
     api.post("/attachments").handler(ctx -> {
       ctx.request().pause();
+      // Refused before its body was read (401, 413): close the connection after the answer instead
+      // of reading the rest, or the next request on it would wait behind the unread bytes.
+      ctx.addEndHandler(ended -> {
+        if (!ctx.request().isEnded()) {
+          ctx.request().connection().close();
+        }
+      });
       uploadGuard.handle(ctx);
     });
     api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST)
