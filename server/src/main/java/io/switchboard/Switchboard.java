@@ -194,6 +194,8 @@ public final class Switchboard {
     public final Tokens tokens;
     public final Passwords passwords;
     public final Authenticator auth;
+    /** Rate limits in Redis, shared by every node (see http/RateLimiter). */
+    public final io.switchboard.http.RateLimiter limits;
     public final AccountRepository accounts = new AccountRepository();
     public final UserRepository users = new UserRepository();
     public final ChannelRepository channels = new ChannelRepository();
@@ -218,6 +220,7 @@ public final class Switchboard {
       this.events = new EventLog(vertx);
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
+      this.limits = new io.switchboard.http.RateLimiter(redis, config.redisPrefix(), System::currentTimeMillis);
       this.auth = new Authenticator(db, tokens, events);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
@@ -248,7 +251,7 @@ public final class Switchboard {
 
     void mountApi(Router api) {
       openApi.mount(api);
-      new AuthRoutes(db, users, passwords, tokens, auth).mount(api);
+      new AuthRoutes(db, users, passwords, tokens, auth, limits).mount(api);
       new AccountRoutes(db, accounts, users, passwords, auth, config.platformKey()).mount(api);
       new ChannelRoutes(db, channels, auth).mount(api);
       realtime.mountApi(api);

@@ -10,13 +10,17 @@ import io.switchboard.http.Hashes;
 import io.switchboard.http.Ids;
 import io.switchboard.http.Json;
 import io.switchboard.http.Problem;
+import io.switchboard.http.RateLimiter;
 import io.switchboard.http.Responses.Reply;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
 
 import static io.switchboard.http.Responses.handle;
 
@@ -31,7 +35,17 @@ public final class AuthRoutes {
   private final Tokens tokens;
   private final Authenticator auth;
 
-  public AuthRoutes(Pool db, UserRepository users, Passwords passwords, Tokens tokens, Authenticator auth) {
+  /** Failed sign-ins for one email, from anywhere: then it is locked for the rest of the window. */
+  static final RateLimiter.Limit LOGIN_PER_EMAIL = new RateLimiter.Limit("login-email", 10, Duration.ofMinutes(5));
+  /** Failed sign-ins from one address, whatever the email (an office may share one address). */
+  static final RateLimiter.Limit LOGIN_PER_ADDRESS = new RateLimiter.Limit("login-address", 50, Duration.ofMinutes(5));
+  static final RateLimiter.Limit REFRESH_PER_ADDRESS = new RateLimiter.Limit("refresh-address", 120, Duration.ofMinutes(1));
+
+  private final RateLimiter limits;
+
+  public AuthRoutes(Pool db, UserRepository users, Passwords passwords, Tokens tokens, Authenticator auth,
+      RateLimiter limits) {
+    this.limits = limits;
     this.db = db;
     this.users = users;
     this.passwords = passwords;
@@ -50,22 +64,29 @@ public final class AuthRoutes {
     Login body = Json.read(ctx.body().buffer(), Login.class);
     new Check().required("email", body.email()).required("password", body.password()).done();
     String email = body.email().trim().toLowerCase();
-    return users.byEmail(db, email).compose(found -> {
-      // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
-      String hash = found.map(UserRepository.Stored::passwordHash).orElse(DUMMY_HASH);
-      return passwords.verify(body.password(), hash).compose(ok -> {
-        if (!ok || found.isEmpty() || found.get().view().disabled()) {
-          return Future.failedFuture(Problem.unauthorized("wrong email or password"));
-        }
-        return session(found.get());
-      });
-    }).map(Reply::ok);
+    String address = address(ctx);
+    return throttled(List.of(limits.check(LOGIN_PER_ADDRESS, address), limits.check(LOGIN_PER_EMAIL, email)))
+        .compose(v -> Future.all(users.byEmail(db, email), passwords.decoy()))
+        .compose(both -> {
+          Optional<UserRepository.Stored> found = both.resultAt(0);
+          // An unknown email is checked against a decoy of the same cost: the answer takes as long.
+          String hash = found.map(UserRepository.Stored::passwordHash).orElse(both.resultAt(1));
+          return passwords.verify(body.password(), hash).compose(ok -> {
+            if (!ok || found.isEmpty() || found.get().view().disabled()) {
+              // Only failures count: colleagues signing in from one office do not lock each other out.
+              return Future.all(limits.hit(LOGIN_PER_ADDRESS, address), limits.hit(LOGIN_PER_EMAIL, email))
+                  .transform(counted -> Future.failedFuture(Problem.unauthorized("wrong email or password")));
+            }
+            return session(found.get());
+          });
+        }).map(Reply::ok);
   }
 
   private Future<Reply> refresh(RoutingContext ctx) {
     Refresh body = Json.read(ctx.body().buffer(), Refresh.class);
     new Check().required("refreshToken", body.refreshToken()).done();
-    return users.useRefresh(db, Hashes.sha256(body.refreshToken()))
+    return throttled(List.of(limits.hit(REFRESH_PER_ADDRESS, address(ctx))))
+        .compose(v -> users.useRefresh(db, Hashes.sha256(body.refreshToken())))
         .compose(claim -> claim.isEmpty()
             ? Future.failedFuture(Problem.unauthorized("the refresh token is invalid, used or expired"))
             : users.byId(db, claim.get().accountId(), claim.get().userId()).compose(user -> {
@@ -109,5 +130,19 @@ public final class AuthRoutes {
         .map(v -> new Session(access.token(), access.expiresAt(), refresh, view));
   }
 
-  private static final String DUMMY_HASH = "pbkdf2-sha256$1000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+  /** 429 with the longest wait any of the limits asks for, when one says no. */
+  private static Future<Void> throttled(List<Future<Integer>> verdicts) {
+    return Future.all(verdicts).compose(all -> {
+      int wait = 0;
+      for (int i = 0; i < all.size(); i++) {
+        wait = Math.max(wait, all.<Integer>resultAt(i));
+      }
+      return wait == 0 ? Future.succeededFuture() : Future.failedFuture(Problem.tooMany(wait));
+    });
+  }
+
+  private static String address(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    return remote == null ? "unknown" : remote.hostAddress();
+  }
 }

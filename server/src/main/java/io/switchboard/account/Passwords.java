@@ -35,6 +35,24 @@ public final class Passwords {
     }, false);
   }
 
+  /**
+   * A hash of a random password at today's cost, made once: verifying against it takes as long as
+   * verifying a real password, so a login for an unknown email answers in the same time.
+   */
+  public synchronized Future<String> decoy() {
+    if (decoy == null) {
+      decoy = hash(java.util.UUID.randomUUID().toString());
+    }
+    return decoy;
+  }
+
+  private Future<String> decoy;
+
+  /** The cost a stored hash was made with. */
+  public static int iterationsOf(String stored) {
+    return Integer.parseInt(stored.split("\\$")[1]);
+  }
+
   public Future<Boolean> verify(String password, String stored) {
     return vertx.executeBlocking(() -> {
       String[] parts = stored.split("\\$");
