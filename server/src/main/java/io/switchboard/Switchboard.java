@@ -161,13 +161,9 @@ public final class Switchboard {
     var uploadGuard = services.auth.userOrChannel();
     api.post("/attachments").handler(ctx -> {
       ctx.request().pause();
-      // Refused before its body was read (401, 413): close the connection after the answer instead
-      // of reading the rest, or the next request on it would wait behind the unread bytes.
-      ctx.addEndHandler(ended -> {
-        if (!ctx.request().isEnded()) {
-          ctx.request().connection().close();
-        }
-      });
+      // Refused before its body was read (401, 413): the rest is read and dropped, so the answer
+      // reaches the client and the connection stays usable; past the upload limit it is closed.
+      ctx.addEndHandler(ended -> io.switchboard.http.UnreadBody.discard(ctx.request(), 2 * services.attachmentLimit()));
       uploadGuard.handle(ctx);
     });
     api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST)

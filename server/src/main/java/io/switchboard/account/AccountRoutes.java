@@ -161,6 +161,7 @@ public final class AccountRoutes {
               ? Future.succeededFuture()
               : Future.failedFuture(Problem.invalid("teamIds", "contains an unknown team")));
         }))
+        .onSuccess(v -> auth.userChanged(caller.accountId(), id))
         .compose(v -> users.byId(db, caller.accountId(), id))
         .map(u -> Reply.ok(u.orElseThrow().view()));
   }

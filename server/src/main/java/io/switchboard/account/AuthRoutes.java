@@ -110,6 +110,7 @@ public final class AuthRoutes {
         .compose(ok -> ok ? passwords.hash(body.next())
             : Future.failedFuture(Problem.invalid("current", "is not your current password")))
         .compose(hash -> users.setPassword(db, caller.accountId(), caller.userId(), hash))
+        .onSuccess(v -> auth.userChanged(caller.accountId(), caller.userId()))
         .compose(v -> users.byId(db, caller.accountId(), caller.userId()))
         .compose(user -> session(user.orElseThrow()))
         .map(Reply::ok);

@@ -47,9 +47,27 @@ public final class Authenticator {
     this.events = events;
   }
 
+  /** Event bus address: {"accountId","userId"} was disabled, changed password, role or teams. */
+  public static final String USERS_CHANGED = "sb.users.changed";
+
+  private volatile io.vertx.core.Vertx bus;
+
   /** Hears channel changes made on other nodes (see {@link ChannelKeyCache}). */
   public Future<Void> start(io.vertx.core.Vertx vertx) {
+    this.bus = vertx;
     return channelKeys.listen(vertx);
+  }
+
+  /**
+   * A person's credentials or rights changed (disabled, new password, role or teams): every node
+   * re-reads that person's open streams now, and closes them if the credentials no longer hold.
+   */
+  public void userChanged(String accountId, String userId) {
+    io.vertx.core.Vertx vertx = bus;
+    if (vertx != null) {
+      vertx.eventBus().publish(USERS_CHANGED,
+          new io.vertx.core.json.JsonObject().put("accountId", accountId).put("userId", userId));
+    }
   }
 
   public Future<Void> stop() {

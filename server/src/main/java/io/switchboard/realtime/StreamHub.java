@@ -76,6 +76,8 @@ final class StreamHub extends VerticleBase {
     consumers.add(vertx.eventBus().<JsonObject>consumer(EventLog.APPENDED, msg ->
         announced(msg.body().getString("accountId"), msg.body().getLong("seq", 0L))));
     consumers.add(vertx.eventBus().<JsonObject>consumer(EPHEMERAL, msg -> deliverEphemeral(msg.body())));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(io.switchboard.http.Authenticator.USERS_CHANGED, msg ->
+        recheckUser(msg.body().getString("accountId"), msg.body().getString("userId"))));
     every(settings.safetyPollMs(), () -> feeds.values().forEach(AccountFeed::wake));
     every(Math.min(1000, settings.authTimeoutMs()), this::checkTimers);
     every(settings.presenceSweepMs(), presence::sweep);
@@ -222,6 +224,18 @@ final class StreamHub extends VerticleBase {
     AccountFeed feed = accountId == null ? null : feeds.get(accountId);
     if (feed != null) {
       feed.announced(seq);
+    }
+  }
+
+  /** Re-reads one person's connections now: their credentials or rights just changed. */
+  void recheckUser(String accountId, String userId) {
+    for (StreamConnection c : new ArrayList<>(connections)) {
+      Caller.User user = c.user();
+      if (user != null && user.userId().equals(userId) && user.accountId().equals(accountId)) {
+        tickets.reload(accountId, userId, c.tokenVersion())
+            .onSuccess(c::recheck)
+            .onFailure(err -> LOG.debug("re-reading {} failed: {}", userId, err.getMessage()));
+      }
     }
   }
 
