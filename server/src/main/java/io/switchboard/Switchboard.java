@@ -169,6 +169,7 @@ public final class Switchboard {
     api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(services.attachmentLimit()));
     api.route().handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));
+    api.route().handler(io.switchboard.http.JsonBodies::require);
     services.mountApi(api);
     api.route().last().handler(ctx -> ctx.fail(404));
     api.route().failureHandler(ProblemHandler::handle);

@@ -105,6 +105,7 @@ final class SwitchboardApi {
     if (bearer != null) {
       request.putHeader("Authorization", "Bearer " + bearer);
     }
+    request.putHeader("Content-Type", "application/json");
     return request.sendBuffer(Buffer.buffer(body.encode())).compose(resp -> {
       for (int status : expected) {
         if (resp.statusCode() == status) {

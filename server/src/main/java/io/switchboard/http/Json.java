@@ -27,7 +27,9 @@ public final class Json {
       .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .setSerializationInclusion(JsonInclude.Include.ALWAYS);
+      .setSerializationInclusion(JsonInclude.Include.ALWAYS)
+      // {"role":"agent","role":"admin"} means two different things to two parsers: refuse it.
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   static {
     // "name": 42 is a wrong type, not the string "42": refuse silent coercions between scalars.
@@ -65,14 +67,26 @@ public final class Json {
     }
   }
 
-  /** Parses a request body: 400 when it is not JSON (or not UTF-8), 422 for NUL characters. */
+  /**
+   * Parses a request body: 400 when it is not JSON, not strict UTF-8 (overlong forms, encoded
+   * surrogates), has a key twice or a lone surrogate escape; 422 for NUL characters.
+   */
   public static JsonNode tree(Buffer body) {
     if (body == null || body.length() == 0) {
       throw Problem.badJson("the request body is empty; send a JSON object");
     }
+    byte[] bytes = body.getBytes();
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw Problem.badJson("the body is not valid UTF-8");
+    }
     JsonNode node;
     try {
-      node = MAPPER.readTree(body.getBytes());
+      node = MAPPER.readTree(bytes);
     } catch (IOException e) {
       throw Problem.badJson("the body is not valid UTF-8 JSON: " + firstLine(e.getMessage()));
     }
@@ -136,6 +150,9 @@ public final class Json {
       if (node.textValue().indexOf('\0') >= 0) {
         throw Problem.invalid(path.isEmpty() ? "body" : path, "must not contain NUL characters");
       }
+      if (hasLoneSurrogate(node.textValue())) {
+        throw Problem.badJson((path.isEmpty() ? "body" : path) + " has a lone surrogate (\\ud800-\\udfff), which is not text");
+      }
     } else if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> it = node.fields();
       while (it.hasNext()) {
@@ -150,6 +167,21 @@ public final class Json {
         rejectNul(node.get(i), path + "[" + i + "]");
       }
     }
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return true;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String firstLine(String s) {
