@@ -1,5 +1,6 @@
 package io.switchboard.ingest;
 
+import io.switchboard.http.BidiControls;
 import io.switchboard.http.Caller;
 import io.switchboard.http.Check;
 import io.switchboard.ingest.Identities.Identity;
@@ -31,8 +32,9 @@ final class InboundValidator {
    * @param chatSecret the chat channel's secret (from the channel-key cache, with the channel), or
    *                   null: no database read is needed here
    */
-  Future<ValidInbound> validate(Caller.Channel channel, String chatSecret, InboundMessage msg) {
+  Future<ValidInbound> validate(Caller.Channel channel, String chatSecret, InboundMessage raw) {
     try {
+      InboundMessage msg = labelsCleaned(raw);
       List<Identity> ids = check(channel, msg, chatSecret);
       return sanitize(msg).map(body -> new ValidInbound(channel, msg, ids, body.html(), body.text(),
           attachmentIds(msg), channel.reopenWindowDays()));
@@ -42,6 +44,15 @@ final class InboundValidator {
   }
 
   private record Body(String html, String text) {
+  }
+
+  /** The sender's name and the subject are shown as labels: no reordering controls in them. */
+  private static InboundMessage labelsCleaned(InboundMessage m) {
+    InboundMessage.From f = m.from();
+    InboundMessage.From from = f == null ? null : new InboundMessage.From(BidiControls.strip(f.name()), f.email(),
+        f.phone(), f.handle(), f.platform(), f.verified(), f.signature());
+    return new InboundMessage(m.externalId(), from, m.threadKey(), BidiControls.strip(m.subject()), m.text(), m.html(),
+        m.sentAt(), m.attachments(), m.call(), m.autoSubmitted(), m.isPublic());
   }
 
   private Future<Body> sanitize(InboundMessage msg) {

@@ -103,7 +103,7 @@ public final class IngestRoutes {
     }
     String name = java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-    name = name.replaceAll("\\p{Cntrl}", "").strip();
+    name = io.switchboard.http.BidiControls.strip(name.replaceAll("\\p{Cntrl}", "")).strip();
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
       return "attachment";
     }

@@ -102,4 +102,24 @@ class StrictInputTest {
     assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
     assertThat(messages()).isEqualTo(before + 1);
   }
+
+  @Test
+  @DisplayName("reordering controls (U+202E and kin) are stripped from file names, sender names and subjects")
+  void bidiControlsStripped() {
+    Api api = server.api;
+    Api.Resp file = api.upload(email.key(), "evil%E2%80%AEgnp.exe", "application/octet-stream",
+        Buffer.buffer("MZ"));
+    assertThat(file.status()).isEqualTo(201);
+    assertThat(file.json().getString("name")).isEqualTo("evilgnp.exe");
+    HttpResponse<Buffer> r = post("application/json", utf8("""
+        {"externalId":"b-1","from":{"email":"bidi@example.com","name":"Ann \u202eyaP"},
+         "subject":"Refund \u2066now\u2069","text":"hello"}"""));
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(202);
+    var row = await(server.app.db().preparedQuery("""
+        SELECT m.subject, m.author_name, c.name FROM message m JOIN contact c ON c.id = m.author_id
+        WHERE m.account_id = $1 AND m.external_id = 'b-1'""").execute(Tuple.of(tenant.accountId))).iterator().next();
+    assertThat(row.getString(0)).isEqualTo("Refund now");
+    assertThat(row.getString(1)).isEqualTo("Ann yaP");
+    assertThat(row.getString(2)).isEqualTo("Ann yaP");
+  }
 }
