@@ -78,8 +78,9 @@ public final class IngestRoutes {
   private void download(RoutingContext ctx) {
     Caller caller = Authenticator.caller(ctx);
     attachments.read(db, caller.accountId(), ctx.pathParam("id")).onSuccess(found -> {
-      var visible = found.filter(c -> !(caller instanceof Caller.User u)
-          || c.conversationId() == null || u.sees(c.teamId(), c.assigneeId()));
+      var visible = found.filter(c -> caller instanceof Caller.User u
+          ? c.conversationId() == null || u.sees(c.teamId(), c.assigneeId())
+          : channelMayRead((Caller.Channel) caller, c));
       if (visible.isEmpty()) {
         ctx.fail(Problem.notFound("attachment"));
         return;
@@ -94,6 +95,14 @@ public final class IngestRoutes {
           .putHeader("Cache-Control", "private, max-age=3600")
           .end(content.data());
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * An adapter reads only the files of messages on its own channel that it posted or must deliver:
+   * never an internal note's, another channel's, or an upload no message uses yet.
+   */
+  private static boolean channelMayRead(Caller.Channel channel, AttachmentStore.Content c) {
+    return c.conversationId() != null && channel.channelId().equals(c.channelId()) && !"note".equals(c.direction());
   }
 
   /** Keeps the last path segment, drops control characters, and bounds the length. */
