@@ -34,20 +34,27 @@ public final class RateLimiter {
     this.clockMs = clockMs;
   }
 
-  /** Counts one hit; completes with 0 when it is allowed, else the seconds to wait before the next. */
-  public Future<Integer> hit(Limit limit, String key) {
+  /** The counters one hit or check looks at: this window's and the previous one's. */
+  private record Window(Limit limit, long now, long windowMs, String current, String previous) {
+  }
+
+  private Window window(Limit limit, String key) {
     long now = clockMs.getAsLong();
     long windowMs = limit.window().toMillis();
-    long window = now / windowMs;
-    String current = prefix + "rl:" + limit.name() + ":" + key + ":" + window;
-    String previous = prefix + "rl:" + limit.name() + ":" + key + ":" + (window - 1);
-    Future<Response> counted = redis.incr(current);
-    Future<Response> expiring = redis.pexpire(List.of(current, Long.toString(2 * windowMs)));
-    Future<Response> before = redis.get(previous);
+    long index = now / windowMs;
+    String base = prefix + "rl:" + limit.name() + ":" + key + ":";
+    return new Window(limit, now, windowMs, base + index, base + (index - 1));
+  }
+
+  /** Counts one hit; completes with 0 when it is allowed, else the seconds to wait before the next. */
+  public Future<Integer> hit(Limit limit, String key) {
+    Window w = window(limit, key);
+    Future<Response> counted = redis.incr(w.current());
+    Future<Response> expiring = redis.pexpire(List.of(w.current(), Long.toString(2 * w.windowMs())));
+    Future<Response> before = redis.get(w.previous());
     return Future.all(counted, expiring, before)
-        .map(v -> verdict(limit, now, windowMs, counted.result().toLong(),
-            before.result() == null ? 0 : before.result().toLong()))
-        .recover(redisDown -> Future.succeededFuture(localHit(limit, now, windowMs, current, previous)));
+        .map(v -> verdict(w, count(counted.result()), count(before.result())))
+        .recover(redisDown -> Future.succeededFuture(localHit(w)));
   }
 
   /**
@@ -55,44 +62,40 @@ public final class RateLimiter {
    * failures (count them with {@link #hit} once they failed). Completes with 0 or the seconds to wait.
    */
   public Future<Integer> check(Limit limit, String key) {
-    long now = clockMs.getAsLong();
-    long windowMs = limit.window().toMillis();
-    long window = now / windowMs;
-    String current = prefix + "rl:" + limit.name() + ":" + key + ":" + window;
-    String previous = prefix + "rl:" + limit.name() + ":" + key + ":" + (window - 1);
-    Future<Response> counted = redis.get(current);
-    Future<Response> before = redis.get(previous);
+    Window w = window(limit, key);
+    Future<Response> counted = redis.get(w.current());
+    Future<Response> before = redis.get(w.previous());
     return Future.all(counted, before)
-        .map(v -> verdict(limit, now, windowMs, 1 + count(counted.result()), count(before.result())))
-        .recover(redisDown -> {
-          AtomicLong c = local.get(current);
-          AtomicLong b = local.get(previous);
-          return Future.succeededFuture(verdict(limit, now, windowMs, 1 + (c == null ? 0 : c.get()),
-              b == null ? 0 : b.get()));
-        });
+        .map(v -> verdict(w, 1 + count(counted.result()), count(before.result())))
+        .recover(redisDown -> Future.succeededFuture(verdict(w, 1 + localCount(w.current()),
+            localCount(w.previous()))));
   }
 
   private static long count(Response r) {
     return r == null ? 0 : r.toLong();
   }
 
-  private int localHit(Limit limit, long now, long windowMs, String current, String previous) {
+  private int localHit(Window w) {
     if (local.size() > LOCAL_KEYS) {
       local.clear(); // a crude bound: forgetting counts only ever lets more through, never less
     }
-    long count = local.computeIfAbsent(current, k -> new AtomicLong()).incrementAndGet();
-    AtomicLong before = local.get(previous);
-    return verdict(limit, now, windowMs, count, before == null ? 0 : before.get());
+    long count = local.computeIfAbsent(w.current(), k -> new AtomicLong()).incrementAndGet();
+    return verdict(w, count, localCount(w.previous()));
   }
 
-  private static int verdict(Limit limit, long now, long windowMs, long count, long previousCount) {
-    double overlap = 1.0 - (double) (now % windowMs) / windowMs;
+  private long localCount(String key) {
+    AtomicLong c = local.get(key);
+    return c == null ? 0 : c.get();
+  }
+
+  private static int verdict(Window w, long count, long previousCount) {
+    double overlap = 1.0 - (double) (w.now() % w.windowMs()) / w.windowMs();
     double estimate = previousCount * overlap + count;
-    if (estimate <= limit.max()) {
+    if (estimate <= w.limit().max()) {
       return 0;
     }
     // Wait until the previous window's share has faded enough, at most until this window ends.
-    long untilWindowEnds = windowMs - now % windowMs;
+    long untilWindowEnds = w.windowMs() - w.now() % w.windowMs();
     return (int) Math.max(1, Math.ceil(untilWindowEnds / 1000.0));
   }
 }

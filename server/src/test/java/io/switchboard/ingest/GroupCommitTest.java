@@ -55,17 +55,12 @@ class GroupCommitTest {
     Tenant t = server.tenant("Order");
     Channel email = t.channel("email", null);
     Caller.Channel caller = caller(t, email);
-    IngestService ingest = server.app.services().ingest;
 
     List<ValidInbound> messages = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       messages.add(valid(caller, mail("customer" + (i % 20) + "@example.com", "message " + i)));
     }
-    List<Future<Accepted>> answers = whileHeld(caller, messages.get(0), () -> {
-      List<Future<Accepted>> sent = new ArrayList<>();
-      messages.forEach(m -> sent.add(ingest.batcher().submit(m)));
-      return sent;
-    });
+    List<Future<Accepted>> answers = submitBehindTheFirst(caller, messages);
     List<Accepted> accepted = await(Future.all(answers)).list();
     assertThat(accepted).allMatch(a -> !a.duplicate());
 
@@ -105,14 +100,12 @@ class GroupCommitTest {
     Tenant t = server.tenant("Dupes");
     Channel email = t.channel("email", null);
     Caller.Channel caller = caller(t, email);
-    IngestService ingest = server.app.services().ingest;
     JsonObject a = mail("ann@example.com", "first");
     JsonObject b = mail("bob@example.com", "second");
 
     List<ValidInbound> batch = List.of(valid(caller, mail("zed@example.com", "opens")), valid(caller, a),
         valid(caller, b), valid(caller, a.copy().put("text", "the adapter retried")));
-    List<Future<Accepted>> answers = whileHeld(caller, batch.get(0), () -> batch.stream()
-        .map(m -> ingest.batcher().submit(m)).toList());
+    List<Future<Accepted>> answers = submitBehindTheFirst(caller, batch);
     List<Accepted> got = await(Future.all(answers)).list();
     assertThat(got.get(1).duplicate()).isFalse();
     assertThat(got.get(3)).isEqualTo(new Accepted(got.get(1).messageId(), got.get(1).conversationId(),
@@ -136,7 +129,6 @@ class GroupCommitTest {
     Tenant t = server.tenant("Bad");
     Channel email = t.channel("email", null);
     Caller.Channel caller = caller(t, email);
-    IngestService ingest = server.app.services().ingest;
 
     List<ValidInbound> batch = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -146,8 +138,7 @@ class GroupCommitTest {
       }
       batch.add(valid(caller, body));
     }
-    List<Future<Accepted>> answers = whileHeld(caller, batch.get(0), () -> batch.stream()
-        .map(m -> ingest.batcher().submit(m)).toList());
+    List<Future<Accepted>> answers = submitBehindTheFirst(caller, batch);
     await(Future.join(new ArrayList<>(answers)).otherwiseEmpty());
     for (int i = 0; i < 10; i++) {
       if (i == 4) {
@@ -168,7 +159,6 @@ class GroupCommitTest {
     Tenant t = server.tenant("Retry");
     Channel email = t.channel("email", null);
     Caller.Channel caller = caller(t, email);
-    IngestService ingest = server.app.services().ingest;
 
     List<ValidInbound> batch = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -180,8 +170,7 @@ class GroupCommitTest {
     Caller.Channel gone = new Caller.Channel("ch_vanished", caller.accountId(), caller.kind(), null, null, 7);
     batch.set(3, new ValidInbound(gone, ok.msg(), ok.ids(), ok.html(), ok.text(), ok.attachmentIds(),
         ok.reopenWindowDays()));
-    List<Future<Accepted>> answers = whileHeld(caller, batch.get(0), () -> batch.stream()
-        .map(m -> ingest.batcher().submit(m)).toList());
+    List<Future<Accepted>> answers = submitBehindTheFirst(caller, batch);
     await(Future.join(new ArrayList<>(answers)).otherwiseEmpty());
     for (int i = 0; i < 6; i++) {
       assertThat(answers.get(i).succeeded()).as("message %d", i).isEqualTo(i != 3);
@@ -190,6 +179,12 @@ class GroupCommitTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The first message forms a batch of its own; all the others queue behind it and form the next. */
+  static List<Future<Accepted>> submitBehindTheFirst(Caller.Channel caller, List<ValidInbound> messages) {
+    IngestBatcher batcher = server.app.services().ingest.batcher();
+    return whileHeld(caller, messages.get(0), () -> messages.stream().map(batcher::submit).toList());
+  }
 
   /**
    * Submits while the first message's lock is held elsewhere, so its batch waits in PostgreSQL and
