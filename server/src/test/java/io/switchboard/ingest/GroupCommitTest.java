@@ -229,12 +229,10 @@ class GroupCommitTest {
   }
 
   static List<Row> rows(String sql, Object... params) {
-    List<Row> out = new ArrayList<>();
-    await(server.app.db().preparedQuery(sql).execute(Tuple.wrap(params))).forEach(out::add);
-    return out;
+    return server.rows(sql, params);
   }
 
   static long count(String sql, Object... params) {
-    return rows(sql, params).get(0).getLong(0);
+    return server.count(sql, params);
   }
 }

@@ -115,6 +115,18 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** Blocking: the rows a query of this server's database returns. */
+  public java.util.List<io.vertx.sqlclient.Row> rows(String sql, Object... params) {
+    java.util.List<io.vertx.sqlclient.Row> out = new java.util.ArrayList<>();
+    await(app.db().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.wrap(params))).forEach(out::add);
+    return out;
+  }
+
+  /** Blocking: the first column of the first row, as a number (a count, a max). */
+  public long count(String sql, Object... params) {
+    return rows(sql, params).get(0).getLong(0);
+  }
+
   /** Convenience: a ready account with an admin session. */
   public Api.Tenant tenant(String name) {
     return api.tenant(name);
