@@ -47,7 +47,10 @@ public final class HttpVerticle extends VerticleBase {
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         .setCompressionSupported(true)
         .setAcceptBacklog(8192)
-        .setMaxWebSocketFrameSize(65536)
+        // Netty's own limits are set above the stream's 64 KiB so that a too-large message reaches
+        // the stream, which closes it with 1009; past these, Netty drops the connection (1006).
+        .setMaxWebSocketFrameSize(256 * 1024)
+        .setMaxWebSocketMessageSize(256 * 1024)
         .setPerMessageWebSocketCompressionSupported(wsCompression)
         .setPerFrameWebSocketCompressionSupported(wsCompression)
         .setRegisterWebSocketWriteHandlers(false);

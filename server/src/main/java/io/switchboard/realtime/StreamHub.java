@@ -60,6 +60,9 @@ final class StreamHub extends VerticleBase {
   /** About ten seconds' worth of frames over the budget, without a pause, closes the connection. */
   static final int CLOSE_AFTER_DROPPED = 200;
   static final short POLICY_VIOLATION = 1008;
+  static final short MESSAGE_TOO_BIG = 1009;
+  /** A browser's frames are small (auth, ping, presence, typing): 64 Ki characters is generous. */
+  static final int MAX_FRAME_CHARS = 64 * 1024;
 
   StreamHub(Pool db, RedisAPI redis, String redisPrefix, StreamSettings settings) {
     this.db = db;
@@ -116,6 +119,10 @@ final class StreamHub extends VerticleBase {
     // checked before the hop, on the socket's loop: a flood never reaches the stream context.
     FrameBudget budget = new FrameBudget(FRAMES_PER_SECOND, FRAME_BURST, CLOSE_AFTER_DROPPED, System.nanoTime());
     ws.textMessageHandler(text -> {
+      if (text.length() > MAX_FRAME_CHARS) {
+        ws.close(MESSAGE_TOO_BIG, "frames are at most " + MAX_FRAME_CHARS + " characters");
+        return;
+      }
       switch (budget.take(System.nanoTime())) {
         case ACCEPT -> onStreamContext(() -> connection.onText(text));
         case DROP -> { }
