@@ -191,6 +191,8 @@ public final class Switchboard {
     public final Tokens tokens;
     public final Passwords passwords;
     public final Authenticator auth;
+    /** Encrypts provider secrets in channel settings (SWITCHBOARD_DATA_KEY). */
+    public final io.switchboard.http.SecretBox secrets;
     /** Rate limits in Redis, shared by every node (see http/RateLimiter). */
     public final io.switchboard.http.RateLimiter limits;
     public final AccountRepository accounts = new AccountRepository();
@@ -218,7 +220,8 @@ public final class Switchboard {
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
       this.limits = new io.switchboard.http.RateLimiter(redis, config.redisPrefix(), System::currentTimeMillis);
-      this.auth = new Authenticator(db, tokens, events);
+      this.secrets = new io.switchboard.http.SecretBox(config.dataKey());
+      this.auth = new Authenticator(db, tokens, events, secrets);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
@@ -250,7 +253,7 @@ public final class Switchboard {
       openApi.mount(api);
       new AuthRoutes(db, users, passwords, tokens, auth, limits).mount(api);
       new AccountRoutes(db, accounts, users, passwords, auth, config.platformKey()).mount(api);
-      new ChannelRoutes(db, channels, auth).mount(api);
+      new ChannelRoutes(db, channels, auth, secrets).mount(api);
       realtime.mountApi(api);
       new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)
           .mount(api);

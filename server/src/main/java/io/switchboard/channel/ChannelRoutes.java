@@ -34,7 +34,10 @@ public final class ChannelRoutes {
   private final ChannelRepository channels;
   private final Authenticator auth;
 
-  public ChannelRoutes(Pool db, ChannelRepository channels, Authenticator auth) {
+  private final io.switchboard.http.SecretBox secrets;
+
+  public ChannelRoutes(Pool db, ChannelRepository channels, Authenticator auth, io.switchboard.http.SecretBox secrets) {
+    this.secrets = secrets;
     this.db = db;
     this.channels = channels;
     this.auth = auth;
@@ -65,6 +68,14 @@ public final class ChannelRoutes {
       // The widget's identity signatures are HMACs with this secret (see "from.signature").
       settings.put("secret", Ids.random(40));
     }
+    // Shown once in the answer, stored encrypted.
+    String secret = settings.getString("secret");
+    JsonObject stored = settings.copy();
+    for (String field : SECRET_FIELDS) {
+      if (stored.getValue(field) instanceof String value) {
+        stored.put(field, secrets.seal(value));
+      }
+    }
     String id = Ids.next("ch");
     String keyId = Ids.next("key");
     String key = newKey();
@@ -73,18 +84,17 @@ public final class ChannelRoutes {
     return teamOk.compose(ok -> ok ? Future.succeededFuture()
             : Future.failedFuture(Problem.invalid("teamId", "is not a team of this account")))
         .compose(v -> db.withTransaction(tx -> channels.insert(tx, id, caller.accountId(), body.kind(),
-                body.name().trim(), body.teamId(), settings)
+                body.name().trim(), body.teamId(), stored)
             .compose(x -> channels.insertKey(tx, caller.accountId(), id, keyId, Hashes.sha256(key)))))
-        .map(v -> Reply.created(new KeyIssued(id, body.kind(), body.name().trim(), key, keyId,
-            settings.getString("secret"))));
+        .map(v -> Reply.created(new KeyIssued(id, body.kind(), body.name().trim(), key, keyId, secret)));
   }
 
   private Future<Reply> list(RoutingContext ctx) {
     var caller = Authenticator.user(ctx);
     boolean admin = caller.atLeast("admin");
     return channels.list(db, caller.accountId()).map(list -> Reply.ok(Map.of("items", list.stream()
-        .map(c -> admin ? c : new ChannelRepository.ChannelView(c.id(), c.kind(), c.name(), c.teamId(),
-            withoutSecret(c.settings()), c.createdAt(), List.of()))
+        .map(c -> new ChannelRepository.ChannelView(c.id(), c.kind(), c.name(), c.teamId(),
+            admin ? masked(c.settings()) : withoutSecret(c.settings()), c.createdAt(), admin ? c.keys() : List.of()))
         .toList())));
   }
 
@@ -113,9 +123,22 @@ public final class ChannelRoutes {
         });
   }
 
+  /** Settings that are provider secrets: stored encrypted, never read back by a user (the contract). */
+  static final java.util.Set<String> SECRET_FIELDS = java.util.Set.of("secret", "appSecret", "accessToken",
+      "verifyToken", "authToken", "password", "smtpPassword", "imapPassword");
+
+  private static final String MASK = "********";
+
   private static Map<String, Object> withoutSecret(Map<String, Object> settings) {
     Map<String, Object> copy = new java.util.LinkedHashMap<>(settings);
-    copy.remove("secret");
+    SECRET_FIELDS.forEach(copy::remove);
+    return copy;
+  }
+
+  /** For admins: which secrets are set, never their values. */
+  private static Map<String, Object> masked(Map<String, Object> settings) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>(settings);
+    SECRET_FIELDS.forEach(field -> copy.computeIfPresent(field, (k, v) -> MASK));
     return copy;
   }
 

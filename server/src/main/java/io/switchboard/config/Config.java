@@ -22,7 +22,8 @@ public record Config(
     int clusterPort,
     String nodeId,
     int passwordIterations,
-    Tuning tuning) {
+    Tuning tuning,
+    String dataKey) {
 
   public Config {
     if (jwtSecret == null || jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
@@ -51,17 +52,19 @@ public record Config(
         intVar(env, "SWITCHBOARD_CLUSTER_PORT", 5701),
         env.getOrDefault("SWITCHBOARD_NODE_ID", hostName() + ":" + port),
         intVar(env, "SWITCHBOARD_PASSWORD_ITERATIONS", 600_000),
-        Tuning.fromEnv(env));
+        Tuning.fromEnv(env),
+        // Unset: derived from the JWT secret (SecretBox hashes whichever it gets).
+        Optional.ofNullable(blankToNull(env.get("SWITCHBOARD_DATA_KEY"))).orElse(env.get("SWITCHBOARD_JWT_SECRET")));
   }
 
   public Config withHttpPort(int port) {
     return new Config(port, publicUrl, pgUrl, redisUrl, redisPrefix, platformKey, jwtSecret, demo,
-        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning);
+        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning, dataKey);
   }
 
   public Config withPublicUrl(String url) {
     return new Config(httpPort, stripSlash(url), pgUrl, redisUrl, redisPrefix, platformKey, jwtSecret, demo,
-        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning);
+        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning, dataKey);
   }
 
   static int intVar(Map<String, String> env, String name, int fallback) {

@@ -41,7 +41,10 @@ public final class Authenticator {
   private final EventLog events;
   private final ChannelKeyCache channelKeys = new ChannelKeyCache();
 
-  public Authenticator(Pool db, Tokens tokens, EventLog events) {
+  private final SecretBox secrets;
+
+  public Authenticator(Pool db, Tokens tokens, EventLog events, SecretBox secrets) {
+    this.secrets = secrets;
     this.db = db;
     this.tokens = tokens;
     this.events = events;
@@ -203,7 +206,7 @@ public final class Authenticator {
       Row r = rows.iterator().next();
       Caller.Channel channel = new Caller.Channel(r.getString("id"), r.getString("account_id"), r.getString("kind"),
           r.getString("team_id"), r.getString("region"), r.getInteger("reopen_window_days"));
-      ChatSecret secret = r.getString("secret") == null ? null : new ChatSecret(r.getString("secret"));
+      ChatSecret secret = r.getString("secret") == null ? null : new ChatSecret(secrets.open(r.getString("secret")));
       ChannelKeyCache.Holder holder = new ChannelKeyCache.Holder(channel, secret);
       channelKeys.put(hash, holder, generation);
       return Future.succeededFuture(holder);
