@@ -22,6 +22,10 @@ public final class ProblemHandler {
     if (ctx.failure() instanceof ConnectionPoolTooBusyException) {
       // Shedding load is working as meant; an error with a stack per request would flood the log.
       LOG.debug("{} {} shed: the database pool's wait queue is full", ctx.request().method(), ctx.request().path());
+    } else if (problem.status() == 503) {
+      // The database or the machine is overloaded or away: the client was told to retry. One line, no stack.
+      LOG.warn("{} {} answered 503: {}", ctx.request().method(), ctx.request().path(),
+          ctx.failure() == null ? problem.detail() : ctx.failure().toString());
     } else if (problem.status() >= 500) {
       LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), problem.status(),
           ctx.failure());
@@ -70,6 +74,11 @@ public final class ProblemHandler {
     if (failure instanceof PgException pg && isUnavailable(pg.getSqlState())) {
       return Problem.unavailable("the database is unavailable", 5);
     }
+    if (lostDatabase(failure)) {
+      // The connection died under the request (a restart, a killed backend): whatever it wrote was
+      // not acknowledged, and a retry is safe (inbound messages are deduplicated by externalId).
+      return Problem.unavailable("the database connection was lost; retry shortly", 2);
+    }
     if (failure instanceof io.vertx.core.impl.NoStackTraceThrowable nst
         && String.valueOf(nst.getMessage()).contains("Timeout")) {
       return Problem.unavailable("the database did not answer in time", 5);
@@ -78,6 +87,17 @@ public final class ProblemHandler {
       return fromStatus(statusCode);
     }
     return Problem.of(500, "Internal error", "the server failed; the error was logged");
+  }
+
+  /** A closed or refused database connection, anywhere in the cause chain. */
+  private static boolean lostDatabase(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
+          || t instanceof PgException pg && isUnavailable(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isUnavailable(String sqlState) {
