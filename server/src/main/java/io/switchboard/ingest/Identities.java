@@ -41,6 +41,10 @@ public final class Identities {
     boolean store = kind.equals("store");
     boolean signed = kind.equals("chat") && from.email() != null && ChatSignature.valid(chatSecret, from.email(),
         from.signature());
+    // A signature that does not check out is refused, not quietly downgraded to "unverified": the
+    // shop's widget is misconfigured, or someone is trying another customer's email.
+    check.that(!kind.equals("chat") || from.signature() == null || from.signature().isBlank() || signed,
+        "from.signature", "is not HMAC-SHA256(channel secret, from.email) for this channel");
     List<Identity> out = new ArrayList<>();
     if (present(from.email())) {
       String email = from.email().trim().toLowerCase(Locale.ROOT);

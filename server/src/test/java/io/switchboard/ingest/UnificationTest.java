@@ -129,10 +129,13 @@ class UnificationTest {
     Resp signed = api.post("/api/v1/inbound", chat.key(), message(new JsonObject().put("email", "ewa@example.com")
         .put("handle", "visitor-8").put("signature", hmac(chat.secret(), "ewa@example.com")), "signed in"));
     assertThat(signed.json().getString("contactId")).isEqualTo(real.json().getString("contactId"));
-    // a forged signature does not
+    // a forged signature is refused, not downgraded to an unverified claim
+    long contactsBefore = count("SELECT count(*) FROM contact WHERE account_id = $1", t.accountId);
     Resp forged = api.post("/api/v1/inbound", chat.key(), message(new JsonObject().put("email", "ewa@example.com")
         .put("handle", "visitor-9").put("signature", hmac("guess", "ewa@example.com")), "forged"));
-    assertThat(forged.json().getString("contactId")).isNotEqualTo(real.json().getString("contactId"));
+    assertThat(forged.status()).isEqualTo(422);
+    assertThat(forged.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("from.signature");
+    assertThat(count("SELECT count(*) FROM contact WHERE account_id = $1", t.accountId)).isEqualTo(contactsBefore);
   }
 
   @Test
