@@ -92,7 +92,7 @@ public final class ProblemHandler {
   /** A closed or refused database connection, anywhere in the cause chain. */
   private static boolean lostDatabase(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException
           || t instanceof PgException pg && isUnavailable(pg.getSqlState())) {
         return true;
       }
