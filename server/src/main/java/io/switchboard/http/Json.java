@@ -75,18 +75,20 @@ public final class Json {
     if (body == null || body.length() == 0) {
       throw Problem.badJson("the request body is empty; send a JSON object");
     }
-    byte[] bytes = body.getBytes();
+    // Decoded once, strictly (the JDK refuses overlong forms and encoded surrogates), and parsed
+    // from the text: no second pass over the bytes.
+    String text;
     try {
-      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+      text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes));
+          .decode(java.nio.ByteBuffer.wrap(body.getBytes())).toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       throw Problem.badJson("the body is not valid UTF-8");
     }
     JsonNode node;
     try {
-      node = MAPPER.readTree(bytes);
+      node = MAPPER.readTree(text);
     } catch (IOException e) {
       throw Problem.badJson("the body is not valid UTF-8 JSON: " + firstLine(e.getMessage()));
     }

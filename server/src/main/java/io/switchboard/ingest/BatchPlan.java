@@ -151,12 +151,12 @@ final class BatchPlan {
   private final Map<Kv, String> verifiedOwner = new HashMap<>();
   private final Map<Kv, List<IdentityRow>> rowsByKv = new HashMap<>();
   private final Set<String> claimedAttachments = new HashSet<>();
-  final List<NewContact> newContacts = new ArrayList<>();
-  private final Set<String> createdContacts = new HashSet<>();
+  /** Contacts this batch creates, by id (a later message of the batch may name one). */
+  final Map<String, NewContact> newContacts = new LinkedHashMap<>();
   final Map<String, String> namesIfMissing = new LinkedHashMap<>();
   final List<NewIdentity> newIdentities = new ArrayList<>();
   final List<String> identitiesToVerify = new ArrayList<>();
-  final Map<Suggestion, Boolean> suggestions = new LinkedHashMap<>();
+  final Set<Suggestion> suggestions = new LinkedHashSet<>();
   /** Contacts whose card surely changed (created, identity added or verified). */
   final Set<String> changedContacts = new LinkedHashSet<>();
 
@@ -241,8 +241,7 @@ final class BatchPlan {
     String contactId;
     if (owners.isEmpty()) {
       contactId = Ids.next("ct");
-      newContacts.add(new NewContact(contactId, name));
-      createdContacts.add(contactId);
+      newContacts.put(contactId, new NewContact(contactId, name));
       changedContacts.add(contactId);
     } else {
       List<String> ordered = new ArrayList<>(owners);
@@ -268,12 +267,10 @@ final class BatchPlan {
   }
 
   private void nameIfMissing(String contactId, String name) {
-    if (createdContacts.contains(contactId)) {
-      for (int i = 0; i < newContacts.size(); i++) {
-        NewContact c = newContacts.get(i);
-        if (c.id().equals(contactId) && c.name() == null) {
-          newContacts.set(i, new NewContact(contactId, name));
-        }
+    NewContact created = newContacts.get(contactId);
+    if (created != null) {
+      if (created.name() == null) {
+        newContacts.put(contactId, new NewContact(contactId, name));
       }
     } else {
       namesIfMissing.putIfAbsent(contactId, name);
@@ -356,14 +353,14 @@ final class BatchPlan {
   }
 
   private void suggest(String contactId, String otherId, Identity id, String reason) {
-    suggestions.putIfAbsent(new Suggestion(contactId, otherId, id.kind(), id.value(), reason), Boolean.TRUE);
+    suggestions.add(new Suggestion(contactId, otherId, id.kind(), id.value(), reason));
   }
 
   /** Contacts that existed before the batch: their conversations and threads must be read. */
   List<String> existingContacts() {
     Set<String> out = new TreeSet<>();
     for (Outcome o : outcomes) {
-      if (o instanceof Placed p && !createdContacts.contains(p.contactId)) {
+      if (o instanceof Placed p && !newContacts.containsKey(p.contactId)) {
         out.add(p.contactId);
       }
     }
@@ -374,7 +371,7 @@ final class BatchPlan {
   List<ThreadKey> threadKeys() {
     Set<ThreadKey> out = new LinkedHashSet<>();
     for (Outcome o : outcomes) {
-      if (o instanceof Placed p && !createdContacts.contains(p.contactId) && notBlank(p.in.msg().threadKey())) {
+      if (o instanceof Placed p && !newContacts.containsKey(p.contactId) && notBlank(p.in.msg().threadKey())) {
         out.add(new ThreadKey(p.in.channel().channelId(), p.contactId, p.in.msg().threadKey()));
       }
     }
@@ -384,7 +381,7 @@ final class BatchPlan {
   /** Contacts that may have a new suggested merge: their card is read, and sent if it changed. */
   Set<String> maybeChangedContacts() {
     Set<String> out = new LinkedHashSet<>(changedContacts);
-    suggestions.keySet().forEach(s -> out.add(s.contactId()));
+    suggestions.forEach(s -> out.add(s.contactId()));
     return out;
   }
 

@@ -81,11 +81,11 @@ final class BatchWriter {
     Set<String> conversationIds = new LinkedHashSet<>();
     placed.forEach(p -> conversationIds.add(p.conversationId));
     List<Future<?>> writes = new ArrayList<>();
-    writes.add(repo.insertContacts(tx, account, plan.newContacts));
+    writes.add(repo.insertContacts(tx, account, plan.newContacts.values()));
     writes.add(repo.nameIfMissing(tx, account, plan.namesIfMissing));
     writes.add(repo.insertIdentities(tx, account, plan.newIdentities));
     writes.add(repo.verifyIdentities(tx, account, plan.identitiesToVerify));
-    Future<Set<String>> suggested = repo.suggest(tx, account, plan.suggestions.keySet());
+    Future<Set<String>> suggested = repo.suggest(tx, account, plan.suggestions);
     writes.add(suggested);
     writes.add(repo.insertConversations(tx, account, plan.newConversations.values()));
     writes.add(repo.touchConversations(tx, account, plan.touched));

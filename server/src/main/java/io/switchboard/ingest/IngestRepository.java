@@ -312,7 +312,7 @@ final class IngestRepository {
 
   // ---------------------------------------------------------------- writes
 
-  Future<Void> insertContacts(SqlClient tx, String accountId, List<NewContact> contacts) {
+  Future<Void> insertContacts(SqlClient tx, String accountId, Collection<NewContact> contacts) {
     if (contacts.isEmpty()) {
       return Future.succeededFuture();
     }
