@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
@@ -67,7 +68,7 @@ public final class Switchboard {
     this.db = db;
     this.redisClient = redisClient;
     this.redis = RedisAPI.api(redisClient);
-    this.services = new Services(vertx, config, db, redis);
+    this.services = new Services(vertx, config, db, redis, metrics);
   }
 
   public static Future<Switchboard> start(Vertx vertx, Config config) {
@@ -211,7 +212,7 @@ public final class Switchboard {
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
     volatile int actualPort;
 
-    Services(Vertx vertx, Config config, Pool db, RedisAPI redis) {
+    Services(Vertx vertx, Config config, Pool db, RedisAPI redis, MeterRegistry metrics) {
       this.vertx = vertx;
       this.config = config;
       this.db = db;
@@ -225,7 +226,7 @@ public final class Switchboard {
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
-      this.ingest = new IngestService(vertx, db, events, contacts, config.tuning().ingestBatch(),
+      this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
           config.tuning().ingestQueue());
     }
 

@@ -205,6 +205,19 @@ final class IngestRepository {
 
   // ---------------------------------------------------------------- reads
 
+  Future<Void> begin(SqlClient tx) {
+    return tx.query("BEGIN").execute().mapEmpty();
+  }
+
+  Future<Void> commit(SqlClient tx) {
+    return tx.query("COMMIT").execute().mapEmpty();
+  }
+
+  /** Ends a failed transaction; whether that works or not, the batch's own error is what counts. */
+  Future<Void> rollback(SqlClient tx) {
+    return tx.query("ROLLBACK").execute().<Void>mapEmpty().otherwiseEmpty();
+  }
+
   /** For the rest of the transaction, see {@link #CUSTOM_PLANS}. */
   Future<Void> planForThisBatch(SqlClient tx) {
     return tx.query(CUSTOM_PLANS).execute().mapEmpty();
