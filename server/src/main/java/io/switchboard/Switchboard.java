@@ -28,6 +28,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.cluster.ClusterView;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
@@ -184,6 +185,8 @@ public final class Switchboard {
   /** The services of the running application, built once and shared by every route. */
   public static final class Services {
 
+    private final ClusterView cluster;
+
     private final Vertx vertx;
     private final Config config;
     private final Pool db;
@@ -217,6 +220,7 @@ public final class Switchboard {
       this.config = config;
       this.db = db;
       this.redis = redis;
+      this.cluster = new ClusterView(vertx, config.nodeId());
       this.events = new EventLog(vertx);
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
@@ -231,7 +235,8 @@ public final class Switchboard {
     }
 
     Future<Void> start() {
-      return ingest.start()
+      return cluster.start()
+          .compose(v -> ingest.start())
           .compose(v -> outboundPolls.start())
           .compose(v -> realtime.start());
     }
@@ -269,14 +274,20 @@ public final class Switchboard {
     void ready(io.vertx.ext.web.RoutingContext ctx) {
       Future<Boolean> pg = db.query("SELECT 1").execute().map(true).otherwise(false);
       Future<Boolean> rd = redis.ping(List.of()).map(true).otherwise(false);
-      Future.join(pg, rd).onComplete(ar -> {
+      Future<ClusterView.Members> members = cluster.members()
+          .otherwise(new ClusterView.Members(true, false, List.of(config.nodeId())));
+      Future.join(pg, rd, members).onComplete(ar -> {
         boolean pgUp = pg.result();
         boolean redisUp = rd.result();
+        ClusterView.Members cl = members.result();
         var body = new io.vertx.core.json.JsonObject()
-            .put("status", !pgUp ? "down" : redisUp ? "up" : "degraded")
+            .put("status", !pgUp ? "down" : redisUp && cl.active() ? "up" : "degraded")
             .put("postgres", pgUp ? "up" : "down")
             .put("redis", redisUp ? "up" : "down")
-            .put("node", config.nodeId());
+            .put("node", config.nodeId())
+            .put("cluster", new io.vertx.core.json.JsonObject()
+                .put("state", !cl.clustered() ? "single" : cl.active() ? "up" : "down")
+                .put("members", new io.vertx.core.json.JsonArray(cl.names())));
         ctx.response().setStatusCode(pgUp ? 200 : 503).putHeader("Content-Type", "application/json")
             .end(body.encode());
       });
