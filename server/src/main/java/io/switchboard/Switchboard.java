@@ -186,6 +186,7 @@ public final class Switchboard {
   public static final class Services {
 
     private final ClusterView cluster;
+    private final MeterRegistry meters;
 
     private final Vertx vertx;
     private final Config config;
@@ -221,6 +222,7 @@ public final class Switchboard {
       this.db = db;
       this.redis = redis;
       this.cluster = new ClusterView(vertx, config.nodeId());
+      this.meters = metrics;
       this.events = new EventLog(vertx);
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
@@ -305,6 +307,11 @@ public final class Switchboard {
 
     public Pool db() {
       return db;
+    }
+
+    /** Where Switchboard's own meters go (served at /metrics). */
+    public MeterRegistry meters() {
+      return meters;
     }
 
     public Vertx vertx() {

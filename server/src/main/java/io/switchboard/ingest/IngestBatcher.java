@@ -158,12 +158,16 @@ public final class IngestBatcher extends VerticleBase {
       Outcome outcome = written.outcomes().get(i);
       Promise<Accepted> answer = batch.get(i).answer();
       if (outcome instanceof Placed p) {
+        metrics.stored();
         answer.complete(p.answer());
       } else if (outcome instanceof Duplicate d) {
+        metrics.duplicate();
         answer.complete(d.answer());
       } else if (outcome instanceof DuplicateOf d) {
+        metrics.duplicate();
         answer.complete(d.first().answer().asDuplicate());
       } else if (outcome instanceof Rejected r) {
+        metrics.rejected();
         answer.fail(r.problem());
       }
     }

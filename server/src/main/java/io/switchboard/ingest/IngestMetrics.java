@@ -1,5 +1,6 @@
 package io.switchboard.ingest;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,11 +29,17 @@ final class IngestMetrics {
     COMMIT
   }
 
+  private final Counter stored;
+  private final Counter duplicates;
+  private final Counter rejected;
   private final Timer queued;
   private final DistributionSummary batchSize;
   private final Timer[] steps = new Timer[Step.values().length];
 
   IngestMetrics(MeterRegistry registry) {
+    this.stored = outcome(registry, "stored");
+    this.duplicates = outcome(registry, "duplicate");
+    this.rejected = outcome(registry, "rejected");
     this.queued = Timer.builder("switchboard.ingest.queued")
         .description("from a message's receipt until its batch starts")
         .publishPercentiles(0.5, 0.99).register(registry);
@@ -45,6 +52,23 @@ final class IngestMetrics {
           .tag("step", step.name().toLowerCase())
           .publishPercentiles(0.5, 0.99).register(registry);
     }
+  }
+
+  private static Counter outcome(MeterRegistry registry, String outcome) {
+    return Counter.builder("switchboard.ingest.messages").description("inbound messages answered, by outcome")
+        .tag("outcome", outcome).register(registry);
+  }
+
+  void stored() {
+    stored.increment();
+  }
+
+  void duplicate() {
+    duplicates.increment();
+  }
+
+  void rejected() {
+    rejected.increment();
   }
 
   void queued(long nanos) {

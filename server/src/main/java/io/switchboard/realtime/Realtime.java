@@ -31,7 +31,7 @@ public final class Realtime {
     if (settings == null) {
       settings = StreamSettings.defaults().withSafetyPoll(services.config().tuning().safetyPollMs());
     }
-    hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings);
+    hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings, services.meters());
     hub.onAgentTyping((account, conversation) -> services.chatTyping.agentTyping(account, conversation));
     routes = new StreamRoutes(services.auth, hub.tickets, hub, services::publicUrl);
     return services.vertx().deployVerticle(hub).onSuccess(id -> {
