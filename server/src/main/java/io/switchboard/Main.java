@@ -18,6 +18,13 @@ import org.slf4j.LoggerFactory;
 /** Starts one Switchboard node with the settings of the environment (see README). */
 public final class Main {
 
+  static {
+    // Before the first logger exists: the format is chosen once, at start.
+    if ("json".equalsIgnoreCase(System.getenv().getOrDefault("SWITCHBOARD_LOG_FORMAT", "text").trim())) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {
