@@ -132,16 +132,20 @@ public final class Switchboard {
   }
 
   /**
-   * Drains the node: services stop first (live streams close with 4012 so browsers reconnect at
-   * once, possibly to another node), then the HTTP server, then the clients.
+   * Drains the node. /health/ready turns 503 so a load balancer sends nothing new; live streams
+   * close with 4012 (browsers reconnect at once, possibly to another node) and long polls answer
+   * empty; the HTTP server stops accepting and lets requests in flight finish, inbound posts
+   * included (ingest still runs); then ingest writes what it queued, and the clients close.
    */
   public Future<Void> close() {
-    Future<Void> stopped = services.stop().recover(err -> Future.succeededFuture())
-        .eventually(services.auth::stop);
+    services.draining = true;
+    Future<Void> stopped = services.stopLive().recover(err -> Future.succeededFuture());
     for (String id : deployments) {
-      stopped = stopped.compose(v -> vertx.undeploy(id));
+      stopped = stopped.compose(v -> vertx.undeploy(id)).recover(err -> Future.succeededFuture());
     }
     return stopped
+        .eventually(services::stopWriters)
+        .eventually(services.auth::stop)
         .eventually(db::close)
         .eventually(() -> {
           redisClient.close();
@@ -243,9 +247,17 @@ public final class Switchboard {
           .compose(v -> realtime.start());
     }
 
-    Future<Void> stop() {
-      // Ingest stops first: what it already accepted is written and announced while streams still run.
-      return ingest.stop().eventually(() -> realtime.stop()).eventually(() -> outboundPolls.stop());
+    /** Set when the node starts draining: /health/ready answers 503. */
+    volatile boolean draining;
+
+    /** Live streams closed with 4012 and long polls answered, so no request waits on them. */
+    Future<Void> stopLive() {
+      return realtime.stop().eventually(() -> outboundPolls.stop());
+    }
+
+    /** Once no request is left: what ingest accepted is written (and announced) before it stops. */
+    Future<Void> stopWriters() {
+      return ingest.stop();
     }
 
     long attachmentLimit() {
@@ -283,14 +295,14 @@ public final class Switchboard {
         boolean redisUp = rd.result();
         ClusterView.Members cl = members.result();
         var body = new io.vertx.core.json.JsonObject()
-            .put("status", !pgUp ? "down" : redisUp && cl.active() ? "up" : "degraded")
+            .put("status", draining ? "draining" : !pgUp ? "down" : redisUp && cl.active() ? "up" : "degraded")
             .put("postgres", pgUp ? "up" : "down")
             .put("redis", redisUp ? "up" : "down")
             .put("node", config.nodeId())
             .put("cluster", new io.vertx.core.json.JsonObject()
                 .put("state", !cl.clustered() ? "single" : cl.active() ? "up" : "down")
                 .put("members", new io.vertx.core.json.JsonArray(cl.names())));
-        ctx.response().setStatusCode(pgUp ? 200 : 503).putHeader("Content-Type", "application/json")
+        ctx.response().setStatusCode(pgUp && !draining ? 200 : 503).putHeader("Content-Type", "application/json")
             .end(body.encode());
       });
     }
