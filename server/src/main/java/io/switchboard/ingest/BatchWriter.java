@@ -9,6 +9,8 @@ import io.switchboard.events.EventDraft;
 import io.switchboard.events.EventLog;
 import io.switchboard.ingest.BatchPlan.Kv;
 import io.switchboard.ingest.BatchPlan.Placed;
+import io.switchboard.ingest.BatchPlan.CallUpdate;
+import io.switchboard.ingest.ValidInbound.CallKey;
 import io.switchboard.ingest.ValidInbound.DedupeKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -75,9 +77,11 @@ final class BatchWriter {
     var answers = repo.firstAnswers(tx, account, dedupeKeys(batch));
     var identities = repo.identities(tx, account, identityKeys(batch));
     var attachments = repo.unclaimedAttachments(tx, account, attachmentIds(batch));
-    return Future.join(List.of(begun, planned, locked, answers, identities, attachments)).compose(v -> {
+    var calls = repo.calls(tx, account, callKeys(batch));
+    return Future.join(List.of(begun, planned, locked, answers, identities, attachments, calls)).compose(v -> {
       stepStart[0] = metrics.step(IngestMetrics.Step.IDENTITIES, stepStart[0]);
-      plan.resolveContacts(batch, receivedAt, answers.result(), identities.result(), attachments.result());
+      plan.resolveContacts(batch, receivedAt, answers.result(), identities.result(), attachments.result(),
+          calls.result());
       // Round trip 2: the contacts' locks (a message that names another identity of the same
       // contact waits here), then what their conversations and threads look like.
       List<String> existing = plan.existingContacts();
@@ -95,11 +99,13 @@ final class BatchWriter {
   /** Round trips 3 and 4: every write pipelined in one, then the events with their numbers. */
   private Future<Written> store(SqlConnection tx, String account, BatchPlan plan, long[] stepStart) {
     List<Placed> placed = plan.outcomes.stream().filter(o -> o instanceof Placed).map(o -> (Placed) o).toList();
-    if (placed.isEmpty()) {
+    List<CallUpdate> callUpdates = List.copyOf(plan.callUpdates.values());
+    if (placed.isEmpty() && callUpdates.isEmpty()) {
       return Future.succeededFuture(new Written(plan.outcomes, new Appended(account, List.of())));
     }
     Set<String> conversationIds = new LinkedHashSet<>();
     placed.forEach(p -> conversationIds.add(p.conversationId));
+    callUpdates.forEach(u -> conversationIds.add(u.stored.conversationId()));
     List<Future<?>> writes = new ArrayList<>();
     writes.add(repo.insertContacts(tx, account, plan.newContacts.values()));
     writes.add(repo.nameIfMissing(tx, account, plan.namesIfMissing));
@@ -111,7 +117,9 @@ final class BatchWriter {
     writes.add(repo.touchConversations(tx, account, plan.touched));
     Future<Map<String, MessageView>> saved = repo.insertMessages(tx, account, placed);
     writes.add(saved);
-    writes.add(repo.linkAttachments(tx, account, placed));
+    Future<Map<String, MessageView>> updatedCalls = repo.updateCalls(tx, account, callUpdates);
+    writes.add(updatedCalls);
+    writes.add(repo.linkAttachments(tx, account, attachmentOwners(placed, callUpdates)));
     writes.add(repo.rememberThreads(tx, account, plan.threadsToRemember));
     Future<Map<String, ConversationView>> views = repo.views(tx, account, conversationIds);
     writes.add(views);
@@ -124,6 +132,11 @@ final class BatchWriter {
       Set<String> changed = new HashSet<>(plan.changedContacts);
       changed.addAll(suggested.result());
       List<EventDraft> drafts = eventsFor(placed, views.result(), saved.result(), changed, cards.result());
+      for (CallUpdate u : callUpdates) {
+        ConversationView conv = views.result().get(u.stored.conversationId());
+        drafts.add(EventDraft.of("message.updated", conv.id(), conv.teamId(), conv.assigneeId(),
+            updatedCalls.result().get(u.stored.messageId())));
+      }
       return events.appendAll(tx, account, drafts);
     }).map(appended -> {
       stepStart[0] = metrics.step(IngestMetrics.Step.EVENTS, stepStart[0]);
@@ -167,8 +180,31 @@ final class BatchWriter {
     for (ValidInbound in : batch) {
       keys.add("msg:" + in.channel().channelId() + ":" + in.msg().externalId());
       in.ids().stream().filter(i -> i.verified() && i.parsed()).forEach(i -> keys.add(i.lockKey(in.accountId())));
+      CallKey call = in.callKey();
+      if (call != null) {
+        // Events of one call in two batches at once: the second waits, then finds the first's message.
+        keys.add("call:" + call.channelId() + ":" + call.callId());
+      }
     }
     return List.copyOf(keys);
+  }
+
+  /** Which message claims each upload: a new message's own, or a stored call's later recording. */
+  private static Map<String, String> attachmentOwners(List<Placed> placed, List<CallUpdate> callUpdates) {
+    Map<String, String> owners = new java.util.LinkedHashMap<>();
+    placed.forEach(p -> p.attachments.forEach(a -> owners.put(a.id(), p.messageId)));
+    callUpdates.forEach(u -> u.added.forEach(a -> owners.put(a.id(), u.stored.messageId())));
+    return owners;
+  }
+
+  private static Set<CallKey> callKeys(List<ValidInbound> batch) {
+    Set<CallKey> keys = new LinkedHashSet<>();
+    batch.forEach(in -> {
+      if (in.callKey() != null) {
+        keys.add(in.callKey());
+      }
+    });
+    return keys;
   }
 
   private static Set<DedupeKey> dedupeKeys(List<ValidInbound> batch) {

@@ -166,6 +166,12 @@ public final class IngestBatcher extends VerticleBase {
       } else if (outcome instanceof DuplicateOf d) {
         metrics.duplicate();
         answer.complete(d.first().answer().asDuplicate());
+      } else if (outcome instanceof BatchPlan.SameCall c) {
+        metrics.stored();
+        answer.complete(c.first().answer());
+      } else if (outcome instanceof BatchPlan.CallUpdate u) {
+        metrics.stored();
+        answer.complete(u.answer());
       } else if (outcome instanceof Rejected r) {
         metrics.rejected();
         answer.fail(r.problem());

@@ -35,7 +35,7 @@ class NodeDrainTest {
       StreamClient stream = StreamClient.open(client, server.api, t.admin.token(), null);
       stream.ready();
 
-      WebClient http = WebClient.create(client, new WebClientOptions().setMaxPoolSize(40));
+      WebClient http = WebClient.create(client, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(40));
       List<String> ids = new ArrayList<>();
       List<Future<HttpResponse<Buffer>>> posts = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
