@@ -58,6 +58,11 @@ public final class InProcessAdapters {
     this.router = Router.router(vertx);
   }
 
+  /** The running host (null before start): which adapters run, and each kind's shared part. */
+  public AdapterHost host() {
+    return adapters;
+  }
+
   /** Serves /channels/{channelId}/... (mount at /channels/*); answers 404 until adapters run. */
   public Router router() {
     return router;
@@ -101,6 +106,7 @@ public final class InProcessAdapters {
       }
       keyHashes.put(channelId, hash);
       return adapters.add(key).<Void>mapEmpty().onFailure(err -> {
+        LOG.warn("in-process adapter of channel {} did not start: {}", channelId, err.toString());
         keyHashes.remove(channelId);
         channels.revokeInternalKeys(db, node, List.of(hash));
       });

@@ -78,7 +78,7 @@ public final class ChannelRepository {
   }
 
   public Future<Void> revokeInternalKeys(SqlClient db, String node, List<String> keyHashes) {
-    return db.preparedQuery(REVOKE_INTERNAL).execute(Tuple.of(node, keyHashes.toArray(String[]::new))).mapEmpty();
+    return db.preparedQuery(REVOKE_INTERNAL).execute(Tuple.of(node, (Object) keyHashes.toArray(String[]::new))).mapEmpty();
   }
 
   /** The channel as its adapter reads it: settings as stored (secrets still sealed). */

@@ -162,6 +162,8 @@ public final class ChannelRoutes {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) m;
         out.put(e.getKey(), transformSecrets(new JsonObject(map), f).getMap());
+      } else if (v instanceof io.vertx.core.json.JsonArray a) {
+        out.put(e.getKey(), a.getList()); // plain values all the way down, for Jackson
       } else {
         out.put(e.getKey(), v);
       }
@@ -185,7 +187,8 @@ public final class ChannelRoutes {
         Map<String, Object> map = (Map<String, Object>) m;
         v = new JsonObject(map);
       }
-      out.put(e.getKey(), v instanceof JsonObject o ? strip(o).getMap() : v);
+      out.put(e.getKey(), v instanceof JsonObject o ? strip(o).getMap()
+          : v instanceof io.vertx.core.json.JsonArray a ? a.getList() : v);
     });
     return out;
   }

@@ -71,6 +71,11 @@ public final class AdapterHost {
     });
   }
 
+  /** The kind's shared part (e.g. the email kind and its SMTP listener), if this host has it. */
+  public java.util.Optional<ChannelKind> kind(String kind) {
+    return java.util.Optional.ofNullable(kinds.get(kind));
+  }
+
   /** Whether this host has an adapter for the kind. */
   public boolean supports(String kind) {
     return kinds.containsKey(kind);
