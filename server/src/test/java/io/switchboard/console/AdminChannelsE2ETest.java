@@ -97,6 +97,9 @@ class AdminChannelsE2ETest {
       page.locator("#admin-channel-list .admin-channel").first().locator("button", new com.microsoft.playwright.Locator.LocatorOptions().setHasText("New key")).click();
       assertThat(page.locator("#channel-once")).containsText("sbk_");
       assertThat(page.locator("#admin-channel-list .key-list li")).hasCount(2);
+      // For a look at the page: in the build's own folder, so no tracked file changes.
+      page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+          .setPath(java.nio.file.Path.of("target/screenshots/admin-channels.png")));
     }
   }
 
