@@ -68,7 +68,7 @@ final class OutboundLoop {
     if (item.typing()) {
       return safely(() -> adapter.typing(item)).otherwiseEmpty();
     }
-    return safely(() -> adapter.deliver(item))
+    return withTimeout(safely(() -> adapter.deliver(item)), DELIVER_TIMEOUT_MS)
         .otherwise(err -> Delivery.failed(String.valueOf(err.getMessage()), true))
         .compose(delivery -> {
           // The ack is retried in the background: the next poll does not wait for a core that is down.
@@ -93,6 +93,23 @@ final class OutboundLoop {
       }
       vertx.setTimer(backoff.nextDelay(), t -> ack(item, delivery, backoff, tries + 1));
     });
+  }
+
+  /** A provider that never answers must not hold up the channel's other conversations for long. */
+  static final long DELIVER_TIMEOUT_MS = 120_000;
+
+  private Future<Delivery> withTimeout(Future<Delivery> delivery, long ms) {
+    io.vertx.core.Promise<Delivery> done = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(ms, t -> done.tryFail("the provider did not answer within " + ms / 1000 + " s"));
+    delivery.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        done.tryComplete(ar.result());
+      } else {
+        done.tryFail(ar.cause());
+      }
+    });
+    return done.future();
   }
 
   private static <T> Future<T> safely(java.util.function.Supplier<Future<T>> call) {
