@@ -15,6 +15,7 @@ import { Inbox } from './views/inbox.js';
 import { ConversationView } from './views/conversation.js';
 import { Composer } from './views/composer.js';
 import { ContactPanel, NewConversationDialog } from './views/contact.js';
+import { AdminChannels } from './views/admin-channels.js';
 
 const LAST_EMAIL_KEY = 'sb.lastEmail';
 
@@ -34,6 +35,7 @@ const app = {
   showShortcuts() { $('#shortcuts-dialog').showModal(); },
 };
 app.composer = new Composer(app.conversation);
+app.admin = new AdminChannels();
 new NewConversationDialog();
 
 // ---- sign-in -------------------------------------------------------------------------------
@@ -115,6 +117,7 @@ async function startApp() {
   avatar.textContent = initials(name);
   avatar.className = `avatar avatar-small hue-${hue(state.me?.id || name)}`;
   renderSound();
+  $('#admin-link').hidden = state.me?.role !== 'admin';
 
   await loadDirectory();
   if (!app.running) return;
@@ -137,6 +140,7 @@ function stopApp() {
   app.presence.stop();
   app.conversation.close();
   app.contact.clear();
+  app.admin.hide();
   revokeBlobUrls();
 }
 
@@ -165,6 +169,11 @@ $('#logout').addEventListener('click', () => {
 
 function route() {
   if (!app.running) return;
+  if (location.hash === '#/admin/channels' && state.me?.role === 'admin') {
+    app.admin.show();
+    return;
+  }
+  app.admin.hide();
   const m = /^#\/c\/(.+)$/.exec(location.hash);
   const id = m ? decodeURIComponent(m[1]) : null;
   if (id === app.conversation.id) return;

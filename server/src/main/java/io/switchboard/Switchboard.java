@@ -112,6 +112,9 @@ public final class Switchboard {
           port = instances.get(0).actualPort();
           services.actualPort = port;
         })
+        // The in-process adapters call the core over HTTP, so they start once it serves.
+        .compose(id -> services.adapters == null ? Future.<Void>succeededFuture()
+            : services.adapters.start(port, services.publicUrl()))
         .mapEmpty();
   }
 
@@ -139,7 +142,10 @@ public final class Switchboard {
    */
   public Future<Void> close() {
     services.draining = true;
-    Future<Void> stopped = services.stopLive().recover(err -> Future.succeededFuture());
+    // The node's own adapters go first: they stop taking provider requests and their long polls.
+    Future<Void> adaptersStopped = services.adapters == null ? Future.succeededFuture() : services.adapters.stop();
+    Future<Void> stopped = adaptersStopped.recover(err -> Future.succeededFuture())
+        .compose(v -> services.stopLive()).recover(err -> Future.succeededFuture());
     for (String id : deployments) {
       stopped = stopped.compose(v -> vertx.undeploy(id)).recover(err -> Future.succeededFuture());
     }
@@ -181,6 +187,10 @@ public final class Switchboard {
     api.route().failureHandler(ProblemHandler::handle);
 
     root.route("/api/v1/*").subRouter(api);
+    if (services.adapters != null) {
+      // Providers' webhooks, the chat widget, ...: /channels/{channelId}/... reaches that channel's adapter.
+      root.route("/channels/*").subRouter(services.adapters.router());
+    }
     root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
     root.route().failureHandler(ProblemHandler::handle);
     return root;
@@ -219,6 +229,8 @@ public final class Switchboard {
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
     volatile int actualPort;
+    /** The channel adapters this node runs itself (SWITCHBOARD_ADAPTERS=in-process), else null. */
+    public final io.switchboard.adapters.InProcessAdapters adapters;
 
     Services(Vertx vertx, Config config, Pool db, RedisAPI redis, MeterRegistry metrics) {
       this.vertx = vertx;
@@ -236,6 +248,10 @@ public final class Switchboard {
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
+      this.adapters = config.adaptersInProcess()
+          ? new io.switchboard.adapters.InProcessAdapters(vertx, db, channels, config,
+              host -> io.switchboard.channels.core.ChannelKinds.all(vertx, host))
+          : null;
       this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
           config.tuning().ingestQueue());
     }

@@ -27,12 +27,22 @@ public final class ChannelRepository {
       INSERT INTO channel_key (key_hash, account_id, channel_id, prefix) VALUES ($1, $2, $3, $4)""";
   private static final String REVOKE_KEY = """
       UPDATE channel_key SET revoked_at = now()
-      WHERE account_id = $1 AND channel_id = $2 AND prefix = $3 AND revoked_at IS NULL""";
+      WHERE account_id = $1 AND channel_id = $2 AND prefix = $3 AND revoked_at IS NULL AND internal_node IS NULL""";
+  private static final String INSERT_INTERNAL_KEY = """
+      INSERT INTO channel_key (key_hash, account_id, channel_id, prefix, internal_node)
+      SELECT $1, account_id, id, $3, $4 FROM channel WHERE id = $2 RETURNING account_id""";
+  private static final String REVOKE_INTERNAL = """
+      UPDATE channel_key SET revoked_at = now() WHERE internal_node = $1 AND key_hash = ANY($2) AND revoked_at IS NULL""";
+  private static final String OF_KINDS = """
+      SELECT id, kind FROM channel WHERE kind = ANY($1) AND ($2::text IS NULL OR id = $2) ORDER BY created_at, id""";
+  private static final String ADAPTER_VIEW = """
+      SELECT id, account_id, kind, name, team_id, settings::text AS settings FROM channel
+      WHERE account_id = $1 AND id = $2""";
   private static final String LIST = """
       SELECT c.id, c.kind, c.name, c.team_id, c.settings::text AS settings, c.created_at,
              coalesce((SELECT json_agg(json_build_object('keyId', k.prefix, 'createdAt', k.created_at,
                                                          'revokedAt', k.revoked_at) ORDER BY k.created_at)
-                       FROM channel_key k WHERE k.channel_id = c.id), '[]'::json)::text AS keys
+                       FROM channel_key k WHERE k.channel_id = c.id AND k.internal_node IS NULL), '[]'::json)::text AS keys
       FROM channel c WHERE c.account_id = $1 AND ($2::text IS NULL OR c.id = $2) ORDER BY c.created_at, c.id""";
   private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2";
 
@@ -47,6 +57,43 @@ public final class ChannelRepository {
 
   public Future<Boolean> revokeKey(SqlClient db, String accountId, String channelId, String keyId) {
     return db.preparedQuery(REVOKE_KEY).execute(Tuple.of(accountId, channelId, keyId)).map(r -> r.rowCount() == 1);
+  }
+
+  /** A channel of a kind that has an adapter here (ids across every account: the node runs them all). */
+  public record ChannelKind(String id, String kind) {
+  }
+
+  public Future<List<ChannelKind>> ofKinds(SqlClient db, List<String> kinds, String onlyId) {
+    return db.preparedQuery(OF_KINDS).execute(Tuple.of(kinds.toArray(String[]::new), onlyId)).map(rows -> {
+      List<ChannelKind> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new ChannelKind(r.getString("id"), r.getString("kind"))));
+      return out;
+    });
+  }
+
+  /** Issues a key for this node's own adapter of the channel; false when the channel is gone. */
+  public Future<Boolean> insertInternalKey(SqlClient db, String channelId, String keyId, String keyHash, String node) {
+    return db.preparedQuery(INSERT_INTERNAL_KEY).execute(Tuple.of(keyHash, channelId, keyId, node))
+        .map(r -> r.rowCount() == 1);
+  }
+
+  public Future<Void> revokeInternalKeys(SqlClient db, String node, List<String> keyHashes) {
+    return db.preparedQuery(REVOKE_INTERNAL).execute(Tuple.of(node, (Object) keyHashes.toArray(String[]::new))).mapEmpty();
+  }
+
+  /** The channel as its adapter reads it: settings as stored (secrets still sealed). */
+  public record AdapterChannel(String id, String accountId, String kind, String name, String teamId,
+      JsonObject settings) {
+  }
+
+  public Future<Optional<AdapterChannel>> forAdapter(SqlClient db, String accountId, String id) {
+    return db.preparedQuery(ADAPTER_VIEW).execute(Tuple.of(accountId, id)).map(rows -> {
+      for (Row r : rows) {
+        return Optional.of(new AdapterChannel(r.getString("id"), r.getString("account_id"), r.getString("kind"),
+            r.getString("name"), r.getString("team_id"), new JsonObject(r.getString("settings"))));
+      }
+      return Optional.<AdapterChannel>empty();
+    });
   }
 
   public Future<Boolean> teamExists(SqlClient db, String accountId, String teamId) {

@@ -30,6 +30,11 @@ public final class ChannelRoutes {
   public record KeyIssued(String id, String kind, String name, String apiKey, String keyId, String secret) {
   }
 
+  /** GET /api/v1/adapter/channel: settings with secrets in the clear, for the channel's own adapter only. */
+  public record AdapterChannelView(String id, String accountId, String kind, String name, String teamId,
+      Map<String, Object> settings) {
+  }
+
   private final Pool db;
   private final ChannelRepository channels;
   private final Authenticator auth;
@@ -48,6 +53,21 @@ public final class ChannelRoutes {
     api.get("/channels").handler(auth.user("agent")).handler(handle(this::list));
     api.post("/channels/:id/keys").handler(auth.user("admin")).handler(handle(this::rotate));
     api.delete("/channels/:id/keys/:keyId").handler(auth.user("admin")).handler(handle(this::revoke));
+    api.get("/adapter/channel").handler(auth.channel()).handler(handle(this::forAdapter));
+  }
+
+  /**
+   * The calling adapter's channel with its secrets decrypted: the only place a secret is read back
+   * (an adapter needs its relay password or app secret; users only ever see them masked).
+   */
+  private Future<Reply> forAdapter(RoutingContext ctx) {
+    var channel = Authenticator.channel(ctx);
+    return channels.forAdapter(db, channel.accountId(), channel.channelId()).map(found -> {
+      var c = found.orElseThrow(() -> Problem.notFound("channel"));
+      JsonObject settings = transformSecrets(c.settings(), secrets::open);
+      return Reply.ok(new AdapterChannelView(c.id(), c.accountId(), c.kind(), c.name(), c.teamId(),
+          settings.getMap()));
+    });
   }
 
   private Future<Reply> create(RoutingContext ctx) {
@@ -70,12 +90,7 @@ public final class ChannelRoutes {
     }
     // Shown once in the answer, stored encrypted.
     String secret = settings.getString("secret");
-    JsonObject stored = settings.copy();
-    for (String field : SECRET_FIELDS) {
-      if (stored.getValue(field) instanceof String value) {
-        stored.put(field, secrets.seal(value));
-      }
-    }
+    JsonObject stored = transformSecrets(settings, secrets::seal);
     String id = Ids.next("ch");
     String keyId = Ids.next("key");
     String key = newKey();
@@ -86,6 +101,8 @@ public final class ChannelRoutes {
         .compose(v -> db.withTransaction(tx -> channels.insert(tx, id, caller.accountId(), body.kind(),
                 body.name().trim(), body.teamId(), stored)
             .compose(x -> channels.insertKey(tx, caller.accountId(), id, keyId, Hashes.sha256(key)))))
+        // Heard by the node's in-process adapters, which start one for the new channel.
+        .onSuccess(v -> auth.channelChanged(id))
         .map(v -> Reply.created(new KeyIssued(id, body.kind(), body.name().trim(), key, keyId, secret)));
   }
 
@@ -129,17 +146,56 @@ public final class ChannelRoutes {
 
   private static final String MASK = "********";
 
+  /**
+   * The settings with every secret field replaced by f of its value, also inside nested objects
+   * (an email channel's relay.password and imap.password).
+   */
+  static JsonObject transformSecrets(JsonObject settings, java.util.function.UnaryOperator<String> f) {
+    JsonObject out = new JsonObject();
+    settings.forEach(e -> {
+      Object v = e.getValue();
+      if (SECRET_FIELDS.contains(e.getKey()) && v instanceof String s) {
+        out.put(e.getKey(), f.apply(s));
+      } else if (v instanceof JsonObject o) {
+        out.put(e.getKey(), transformSecrets(o, f).getMap());
+      } else if (v instanceof Map<?, ?> m) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) m;
+        out.put(e.getKey(), transformSecrets(new JsonObject(map), f).getMap());
+      } else if (v instanceof io.vertx.core.json.JsonArray a) {
+        out.put(e.getKey(), a.getList()); // plain values all the way down, for Jackson
+      } else {
+        out.put(e.getKey(), v);
+      }
+    });
+    return out;
+  }
+
   private static Map<String, Object> withoutSecret(Map<String, Object> settings) {
-    Map<String, Object> copy = new java.util.LinkedHashMap<>(settings);
-    SECRET_FIELDS.forEach(copy::remove);
-    return copy;
+    return strip(new JsonObject(settings)).getMap();
+  }
+
+  private static JsonObject strip(JsonObject settings) {
+    JsonObject out = new JsonObject();
+    settings.forEach(e -> {
+      if (SECRET_FIELDS.contains(e.getKey())) {
+        return;
+      }
+      Object v = e.getValue();
+      if (v instanceof Map<?, ?> m) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) m;
+        v = new JsonObject(map);
+      }
+      out.put(e.getKey(), v instanceof JsonObject o ? strip(o).getMap()
+          : v instanceof io.vertx.core.json.JsonArray a ? a.getList() : v);
+    });
+    return out;
   }
 
   /** For admins: which secrets are set, never their values. */
   private static Map<String, Object> masked(Map<String, Object> settings) {
-    Map<String, Object> copy = new java.util.LinkedHashMap<>(settings);
-    SECRET_FIELDS.forEach(field -> copy.computeIfPresent(field, (k, v) -> MASK));
-    return copy;
+    return transformSecrets(new JsonObject(settings), v -> MASK).getMap();
   }
 
   private static String newKey() {

@@ -23,7 +23,9 @@ public record Config(
     String nodeId,
     int passwordIterations,
     Tuning tuning,
-    String dataKey) {
+    String dataKey,
+    String adapters,
+    Map<String, String> env) {
 
   public Config {
     if (jwtSecret == null || jwtSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
@@ -32,6 +34,15 @@ public record Config(
     if (passwordIterations < 1000) {
       throw new IllegalStateException("SWITCHBOARD_PASSWORD_ITERATIONS must be at least 1000");
     }
+    if (!adapters.equals("in-process") && !adapters.equals("none")) {
+      throw new IllegalStateException("SWITCHBOARD_ADAPTERS must be in-process or none, got '" + adapters + "'");
+    }
+    env = Map.copyOf(env);
+  }
+
+  /** Whether this server runs the channel adapters itself (SWITCHBOARD_ADAPTERS=in-process). */
+  public boolean adaptersInProcess() {
+    return adapters.equals("in-process");
   }
 
   /** Reads the configuration from the given variables; a missing JWT secret is an error. */
@@ -54,17 +65,20 @@ public record Config(
         intVar(env, "SWITCHBOARD_PASSWORD_ITERATIONS", 600_000),
         Tuning.fromEnv(env),
         // Unset: derived from the JWT secret (SecretBox hashes whichever it gets).
-        Optional.ofNullable(blankToNull(env.get("SWITCHBOARD_DATA_KEY"))).orElse(env.get("SWITCHBOARD_JWT_SECRET")));
+        Optional.ofNullable(blankToNull(env.get("SWITCHBOARD_DATA_KEY"))).orElse(env.get("SWITCHBOARD_JWT_SECRET")),
+        env.getOrDefault("SWITCHBOARD_ADAPTERS", "in-process").trim(),
+        // The adapters read their own settings (SMTP port and relay, rates) from the same variables.
+        env);
   }
 
   public Config withHttpPort(int port) {
     return new Config(port, publicUrl, pgUrl, redisUrl, redisPrefix, platformKey, jwtSecret, demo,
-        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning, dataKey);
+        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning, dataKey, adapters, env);
   }
 
   public Config withPublicUrl(String url) {
     return new Config(httpPort, stripSlash(url), pgUrl, redisUrl, redisPrefix, platformKey, jwtSecret, demo,
-        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning, dataKey);
+        smtpPort, clusterMembers, clusterPort, nodeId, passwordIterations, tuning, dataKey, adapters, env);
   }
 
   static int intVar(Map<String, String> env, String name, int fallback) {

@@ -177,7 +177,10 @@ final class DemoSetup {
   private Future<ChannelKey> createChannel(String token, ChannelSpec spec, Map<String, String> teams) {
     JsonObject body = new JsonObject().put("kind", spec.kind()).put("name", spec.name())
         .put("teamId", spec.team() == null ? null : teams.get(spec.team()))
-        .put("settings", new JsonObject().put("defaultRegion", "PL"));
+        .put("settings", spec.kind().equals("email")
+            // The in-process email adapter takes SMTP mail for this address.
+            ? new JsonObject().put("defaultRegion", "PL").put("address", "sklep@demo-shop.example")
+            : new JsonObject().put("defaultRegion", "PL"));
     return api.post("/api/v1/channels", token, body).map(created -> {
       JsonObject c = created.expect("creating the " + spec.kind() + " channel", 201).body();
       return new ChannelKey(c.getString("id"), spec.kind(), spec.name(), c.getString("apiKey"), c.getString("secret"));

@@ -37,6 +37,12 @@ public final class Identities {
     for (int i = 0; i < vouched.size(); i++) {
       check.oneOf("from.verified[" + i + "]", vouched.get(i), List.of("email", "phone", "handle"));
     }
+    // "unverified" wins over the channel's default (the contract): an email adapter sends it for a
+    // sender whose From no trusted server authenticated.
+    List<String> disowned = from.unverified() == null ? List.of() : from.unverified();
+    for (int i = 0; i < disowned.size(); i++) {
+      check.oneOf("from.unverified[" + i + "]", disowned.get(i), List.of("email", "phone", "handle"));
+    }
     String kind = channel.kind();
     boolean store = kind.equals("store");
     boolean signed = kind.equals("chat") && from.email() != null && ChatSignature.valid(chatSecret, from.email(),
@@ -49,12 +55,13 @@ public final class Identities {
     if (present(from.email())) {
       String email = from.email().trim().toLowerCase(Locale.ROOT);
       check.email("from.email", email).maxLength("from.email", email, 254);
-      boolean verified = store || kind.equals("email") || signed || vouched.contains("email");
+      boolean verified = (store || kind.equals("email") || signed || vouched.contains("email"))
+          && !disowned.contains("email");
       out.add(new Identity("email", email, null, verified, true));
     }
     if (present(from.phone())) {
       check.maxLength("from.phone", from.phone(), 64);
-      boolean verified = store || kind.equals("phone") || vouched.contains("phone");
+      boolean verified = (store || kind.equals("phone") || vouched.contains("phone")) && !disowned.contains("phone");
       out.add(phone(from.phone(), channel.defaultRegion(), verified));
     }
     if (present(from.handle())) {
@@ -63,7 +70,8 @@ public final class Identities {
       // only ever meet the same visitor again, and the channel vouches for its own sessions.
       String platform = kind.equals("chat") ? "chat:" + channel.channelId()
           : present(from.platform()) ? from.platform().trim().toLowerCase(Locale.ROOT) : kind;
-      boolean verified = store || kind.equals("social") || kind.equals("chat") || vouched.contains("handle");
+      boolean verified = (store || kind.equals("social") || kind.equals("chat") || vouched.contains("handle"))
+          && !disowned.contains("handle");
       out.add(new Identity("social", platform + ":" + from.handle().trim(), platform, verified, true));
     }
     if (out.isEmpty()) {

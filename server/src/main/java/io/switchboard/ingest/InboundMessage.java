@@ -18,8 +18,9 @@ public record InboundMessage(
     Boolean autoSubmitted,
     @JsonProperty("public") Boolean isPublic) {
 
+  /** unverified: kinds the adapter cannot vouch for even on its own kind of channel (an unauthenticated mail). */
   public record From(String name, String email, String phone, String handle, String platform, List<String> verified,
-      String signature) {
+      String signature, List<String> unverified) {
   }
 
   public record AttachmentId(String id) {

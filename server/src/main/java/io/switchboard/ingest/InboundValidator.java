@@ -50,7 +50,7 @@ final class InboundValidator {
   private static InboundMessage labelsCleaned(InboundMessage m) {
     InboundMessage.From f = m.from();
     InboundMessage.From from = f == null ? null : new InboundMessage.From(BidiControls.strip(f.name()), f.email(),
-        f.phone(), f.handle(), f.platform(), f.verified(), f.signature());
+        f.phone(), f.handle(), f.platform(), f.verified(), f.signature(), f.unverified());
     return new InboundMessage(m.externalId(), from, m.threadKey(), BidiControls.strip(m.subject()), m.text(), m.html(),
         m.sentAt(), m.attachments(), m.call(), m.autoSubmitted(), m.isPublic());
   }

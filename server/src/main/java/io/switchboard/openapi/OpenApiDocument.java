@@ -132,6 +132,9 @@ public final class OpenApiDocument {
         .security("channelKey").answers(200, "The messages", "MessageList");
     op("get", "/api/v1/adapter/availability", "Outbound", "Whether agents are online and in business hours")
         .security("channelKey").answers(200, "Availability", "Availability");
+    op("get", "/api/v1/adapter/channel", "Outbound",
+        "The calling adapter's channel with its provider secrets decrypted (the only place they are read back)")
+        .security("channelKey").answers(200, "The channel {id, accountId, kind, name, teamId, settings}", null);
   }
 
   private void conversations() {

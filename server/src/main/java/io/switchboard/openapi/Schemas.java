@@ -58,8 +58,9 @@ final class Schemas {
     s.put("Attachment", object("id!:string", "name!:string", "contentType!:string", "size!:integer"));
     s.put("AttachmentRef", object("id!:string"));
     s.put("From", object("name:string", "email:string", "phone:string", "handle:string", "platform:string",
-        "verified:[email|phone]", "signature:string"));
-    s.put("Call", object("callId:string", "direction!:inbound|outbound", "outcome!:answered|missed|voicemail", "durationSec:integer",
+        "verified:[email|phone]", "signature:string", "unverified:[email|phone|handle]"));
+    s.put("Call", object("callId:string", "direction!:inbound|outbound", "outcome!:answered|missed|voicemail",
+        "durationSec:integer",
         "recordingAttachmentId:string", "transcript:string"));
     s.put("Inbound", object("externalId!:string", "from!:From", "threadKey:string", "subject:string",
         "text:string", "html:string", "sentAt:date-time", "attachments:[AttachmentRef]", "call:Call",

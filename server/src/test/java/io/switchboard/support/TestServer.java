@@ -67,6 +67,10 @@ public final class TestServer implements AutoCloseable {
     env.put("SWITCHBOARD_PLATFORM_KEY", platformKey);
     env.put("SWITCHBOARD_JWT_SECRET", Ids.random(48));
     env.put("SWITCHBOARD_PASSWORD_ITERATIONS", "1000");
+    // Tests that poll the outbound queue themselves must not race an in-process adapter for it;
+    // the adapter tests ask for in-process. SMTP on any free port: servers run side by side.
+    env.put("SWITCHBOARD_ADAPTERS", "none");
+    env.put("SWITCHBOARD_SMTP_PORT", "0");
     env.putAll(extraEnv);
     Switchboard app = await(Switchboard.start(vertx, Config.fromEnv(env)), 120);
     return new TestServer(vertx, app, platformKey, prefix, pgUrl, ownsDatabase);
