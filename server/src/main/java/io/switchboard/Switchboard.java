@@ -98,9 +98,11 @@ public final class Switchboard {
         .compose(v -> services.auth.start(vertx))
         .compose(v -> {
           Router router = router();
+          var tuning = config.tuning();
+          var guard = new io.switchboard.http.ConnectionGuard(tuning.connectionsPerAddress(), tuning.httpHeadSeconds());
           return vertx.deployVerticle(() -> {
             HttpVerticle http = new HttpVerticle(config.httpPort(), router, config.tuning().wsCompression(),
-                config.tuning().httpIdleSeconds());
+                config.tuning().httpIdleSeconds(), guard);
             instances.add(http);
             return http;
           }, new io.vertx.core.DeploymentOptions().setInstances(config.tuning().eventLoops()));
