@@ -67,6 +67,12 @@ public final class TestServer implements AutoCloseable {
     env.put("SWITCHBOARD_PLATFORM_KEY", platformKey);
     env.put("SWITCHBOARD_JWT_SECRET", Ids.random(48));
     env.put("SWITCHBOARD_PASSWORD_ITERATIONS", "1000");
+    // Every test client calls from 127.0.0.1, many of them on purpose with unknown ids and at full
+    // speed: the per-address and per-channel flood limits are lifted unless a test sets them
+    // (FloodLimitsTest, IdGuessingTest do).
+    env.put("SWITCHBOARD_NOT_FOUND_LIMIT", "1000000");
+    env.put("SWITCHBOARD_PUBLIC_RATE", "1000000");
+    env.put("SWITCHBOARD_CHANNEL_RATE", "1000000");
     env.putAll(extraEnv);
     Switchboard app = await(Switchboard.start(vertx, Config.fromEnv(env)), 120);
     return new TestServer(vertx, app, platformKey, prefix, pgUrl, ownsDatabase);
