@@ -151,6 +151,12 @@ public final class Floods {
     ctx.next();
   }
 
+  /** Uploads of the account in flight on this node (for tests and metrics). */
+  public int uploading(String accountId) {
+    AtomicInteger n = uploads.get("acct:" + accountId);
+    return n == null ? 0 : n.get();
+  }
+
   private boolean acquire(String key, int max) {
     AtomicInteger n = uploads.computeIfAbsent(key, k -> new AtomicInteger());
     if (n.incrementAndGet() > max) {
