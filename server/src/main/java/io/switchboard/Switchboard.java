@@ -152,6 +152,7 @@ public final class Switchboard {
   private Router router() {
     Router root = Router.router(vertx);
     root.route().handler(WebSecurity::headers);
+    root.route().handler(io.switchboard.http.RequestShape::refuseNul);
     var floods = services.floods;
     // Every API request: an address that has guessed ids (404) or credentials (401) too often waits.
     root.route("/api/v1/*").handler(floods::screen);

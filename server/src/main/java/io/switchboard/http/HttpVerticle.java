@@ -34,7 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(options(wsCompression, idleSeconds));
     // Port 0 would give each instance its own random port; a negative port shares one random port
     // among the servers of this Vertx that use it (one application per Vertx, as in tests).
-    return server.connectionHandler(guard::accept).requestHandler(router).listen(port == 0 ? -1 : port);
+    return server.connectionHandler(guard::accept).invalidRequestHandler(RequestShape::invalid).requestHandler(router).listen(port == 0 ? -1 : port);
   }
 
   /**
