@@ -86,6 +86,24 @@ class SlowlorisTest {
   }
 
   @Test
+  @DisplayName("a WebSocket sending frames for longer than the head timeout stays open (the clock steps aside after the upgrade)")
+  void webSocketNotTimedAsAHead() throws Exception {
+    var client = server.vertx.createWebSocketClient();
+    var ws = await(client.connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("localhost")
+        .setPort(server.port()).setURI("/api/v1/stream")));
+    AtomicBoolean closed = new AtomicBoolean();
+    ws.closeHandler(v -> closed.set(true));
+    long until = System.currentTimeMillis() + 4000; // twice the head timeout, less than the stream's 10 s for auth
+    while (System.currentTimeMillis() < until) {
+      await(ws.writePing(Buffer.buffer("x")));
+      Thread.sleep(200);
+    }
+    assertThat(closed).as("closed while sending frames").isFalse();
+    await(ws.close());
+    await(client.close());
+  }
+
+  @Test
   @DisplayName("one address gets at most the configured number of connections; the others are closed at once")
   void connectionsPerAddressCapped() throws Exception {
     List<NetSocket> sockets = new ArrayList<>();
