@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * <li><b>a channel's ingest</b>: a token bucket per channel and node, counted in memory, because
  * {@code POST /inbound} is the hot path and a Redis round trip per message would cost more than
  * the message;</li>
- * <li><b>the routes that need no credential</b>: a token bucket per address and node;</li>
+ * <li><b>the routes that need no credential</b>: a token bucket per address, route and node;</li>
  * <li><b>id guessing</b>: 404 and 401 answers per address, and 404 answers per signed-in caller,
  * in a one-minute sliding window shared through Redis ({@link RateLimiter}, per node while Redis
  * is down). Only failures are counted, so the check on every request is a look-up in this node's
@@ -61,9 +61,15 @@ public final class Floods {
     };
   }
 
-  /** On a route that needs no credential: one request from the address's bucket (burst: ten seconds' worth). */
+  /**
+   * On a route that needs no credential: one request from the bucket of the address and route
+   * (burst: ten seconds' worth). Per route, so a health checker's polling does not starve the
+   * same office's other public calls; the handful of public routes bounds what that multiplies.
+   */
   public void publicRoute(RoutingContext ctx) {
-    int wait = take(publicBuckets, address(ctx), tuning.publicRate(), 10L * tuning.publicRate());
+    var route = ctx.currentRoute();
+    String routeKey = route == null ? "" : route.getPath() != null ? route.getPath() : String.valueOf(route.getName());
+    int wait = take(publicBuckets, address(ctx) + " " + routeKey, tuning.publicRate(), 10L * tuning.publicRate());
     if (wait > 0) {
       ctx.fail(Problem.tooMany(wait));
     } else {

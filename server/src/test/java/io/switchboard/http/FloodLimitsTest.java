@@ -22,6 +22,7 @@ class FloodLimitsTest {
   static TestServer server;
   static Tenant flood;
   static Tenant calm;
+  static JsonObject openApi;
 
   @BeforeAll
   static void start() {
@@ -29,6 +30,7 @@ class FloodLimitsTest {
     // Made first: creating an account is a public route, whose bucket one test empties.
     flood = server.tenant("Flood");
     calm = server.tenant("Calm");
+    openApi = server.api.get("/api/v1/openapi.json", null).json();
   }
 
   @AfterAll
@@ -64,6 +66,48 @@ class FloodLimitsTest {
         .as("stored messages").isEqualTo(accepted);
     // The limit is the channel's: the other channel of the same account is answered at once.
     assertThat(t.inbound(quiet, mail("calm")).status()).isEqualTo(202);
+  }
+
+  /**
+   * Generated from the route table: every served route the OpenAPI document marks as needing no
+   * credential (or only the operator's key) must be limited, so a new public page fails here until
+   * it mounts {@code floods::publicRoute}. Sign-in and refresh have their own limits (LoginThrottleTest);
+   * the stream's upgrade is guarded by its connection cap, ticket and frame budget.
+   */
+  @Test
+  @DisplayName("every route that needs no credential, from the route table, answers 429 + Retry-After when flooded from one address")
+  void everyPublicRouteLimited() {
+    JsonObject paths = openApi.getJsonObject("paths");
+    java.util.Set<String> exempt = java.util.Set.of("POST /api/v1/auth/login", "POST /api/v1/auth/refresh",
+        "GET /api/v1/stream");
+    List<String> unlimited = new ArrayList<>();
+    List<String> checked = new ArrayList<>();
+    for (String route : io.switchboard.support.RouteTable.served(server.app.services().openApi.rootRouter())) {
+      String method = route.substring(0, route.indexOf(' '));
+      String path = route.substring(route.indexOf(' ') + 1);
+      JsonObject op = paths.getJsonObject(path, new JsonObject()).getJsonObject(method.toLowerCase());
+      if (op == null || exempt.contains(route)) {
+        continue;
+      }
+      var security = op.getJsonArray("security");
+      boolean open = security == null || security.isEmpty() || security.encode().contains("platformKey");
+      if (!open) {
+        continue;
+      }
+      checked.add(route);
+      String uri = path.replaceAll("\\{[^}]+}", "unknown-token");
+      boolean limited = false;
+      for (int i = 0; i < 60 && !limited; i++) {
+        Resp r = server.api.call(io.vertx.core.http.HttpMethod.valueOf(method), uri, null,
+            method.equals("GET") ? null : new JsonObject());
+        limited = r.status() == 429 && r.header("Retry-After") != null;
+      }
+      if (!limited) {
+        unlimited.add(route);
+      }
+    }
+    assertThat(checked).as("public routes found").contains("GET /health/live", "POST /api/v1/accounts");
+    assertThat(unlimited).as("public routes without a limit").isEmpty();
   }
 
   @Test
