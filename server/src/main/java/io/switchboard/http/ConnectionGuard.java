@@ -61,6 +61,8 @@ public final class ConnectionGuard {
   }
 
   private void release(String address, AtomicInteger count) {
+    // A counter dropped while another loop just took it undercounts that address a little: the cap
+    // can only err towards letting a connection more through, never towards refusing one.
     if (count.decrementAndGet() <= 0) {
       open.remove(address, count);
     }
