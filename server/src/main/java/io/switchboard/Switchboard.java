@@ -100,9 +100,11 @@ public final class Switchboard {
         .compose(v -> services.auth.start(vertx))
         .compose(v -> {
           Router router = router();
+          var tuning = config.tuning();
+          var guard = new io.switchboard.http.ConnectionGuard(tuning.connectionsPerAddress(), tuning.httpHeadSeconds());
           return vertx.deployVerticle(() -> {
             HttpVerticle http = new HttpVerticle(config.httpPort(), router, config.tuning().wsCompression(),
-                config.tuning().httpIdleSeconds());
+                config.tuning().httpIdleSeconds(), guard);
             instances.add(http);
             return http;
           }, new io.vertx.core.DeploymentOptions().setInstances(config.tuning().eventLoops()));
@@ -162,6 +164,15 @@ public final class Switchboard {
   private Router router() {
     Router root = Router.router(vertx);
     root.route().handler(WebSecurity::headers);
+    root.route().handler(io.switchboard.http.RequestShape::refuseNul);
+    var floods = services.floods;
+    // Every API request: an address that has guessed ids (404) or credentials (401) too often waits.
+    root.route("/api/v1/*").handler(floods::screen);
+    // The routes that need no credential: a bucket per address.
+    root.route("/health/*").handler(floods::publicRoute);
+    root.route("/metrics").handler(floods::publicRoute);
+    root.post("/api/v1/accounts").handler(floods::publicRoute);
+    root.get("/api/v1/openapi.json").handler(floods::publicRoute);
     root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     root.get("/health/ready").handler(services::ready);
     root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
@@ -178,6 +189,8 @@ public final class Switchboard {
       ctx.addEndHandler(ended -> io.switchboard.http.UnreadBody.discard(ctx.request(), 2 * services.attachmentLimit()));
       uploadGuard.handle(ctx);
     });
+    // At most so many uploads in flight per account and per address, before the body is read.
+    api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST).handler(floods::uploadSlot);
     api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(services.attachmentLimit()));
     api.route().handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));
@@ -214,6 +227,8 @@ public final class Switchboard {
     public final io.switchboard.http.SecretBox secrets;
     /** Rate limits in Redis, shared by every node (see http/RateLimiter). */
     public final io.switchboard.http.RateLimiter limits;
+    /** Per-node limits on floods: ingest per channel, public routes, id guessing, uploads in flight. */
+    public final io.switchboard.http.Floods floods;
     public final AccountRepository accounts = new AccountRepository();
     public final UserRepository users = new UserRepository();
     public final ChannelRepository channels = new ChannelRepository();
@@ -241,10 +256,11 @@ public final class Switchboard {
       this.meters = metrics;
       this.events = new EventLog(vertx);
       this.tokens = new Tokens(vertx, config.jwtSecret());
-      this.passwords = new Passwords(vertx, config.passwordIterations());
+      this.passwords = new Passwords(vertx, config.passwordIterations(), config.tuning().hashQueue());
       this.limits = new io.switchboard.http.RateLimiter(redis, config.redisPrefix(), System::currentTimeMillis);
       this.secrets = new io.switchboard.http.SecretBox(config.dataKey());
-      this.auth = new Authenticator(db, tokens, events, secrets);
+      this.floods = new io.switchboard.http.Floods(config.tuning(), limits, System::currentTimeMillis);
+      this.auth = new Authenticator(db, tokens, events, secrets, floods);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
@@ -295,7 +311,7 @@ public final class Switchboard {
           .mount(api);
       new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth)
           .mount(api);
-      new IngestRoutes(db, auth, ingest, attachments).mount(api);
+      new IngestRoutes(db, auth, ingest, attachments, floods.channelIngest()).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
           new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound)).mount(api);
       new io.switchboard.contact.ContactRoutes(db, auth, events, contacts, conversations).mount(api);
