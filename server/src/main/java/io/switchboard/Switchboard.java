@@ -210,6 +210,8 @@ public final class Switchboard {
     // Helpers add their services here (one field each), start them in start(), mount them below.
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
+    /** SLAs and CSAT (issue 20): one clock for all of it, policies cached, timers armed. */
+    public final io.switchboard.sla.Sla sla;
     volatile int actualPort;
 
     Services(Vertx vertx, Config config, Pool db, RedisAPI redis, MeterRegistry metrics) {
@@ -226,19 +228,22 @@ public final class Switchboard {
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
+      this.sla = new io.switchboard.sla.Sla(vertx, db, events, conversations, io.switchboard.sla.SlaClock.system());
       this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
-          config.tuning().ingestQueue());
+          config.tuning().ingestQueue(), sla);
     }
 
     Future<Void> start() {
-      return ingest.start()
+      return sla.start()
+          .compose(v -> ingest.start())
           .compose(v -> outboundPolls.start())
           .compose(v -> realtime.start());
     }
 
     Future<Void> stop() {
       // Ingest stops first: what it already accepted is written and announced while streams still run.
-      return ingest.stop().eventually(() -> realtime.stop()).eventually(() -> outboundPolls.stop());
+      return ingest.stop().eventually(() -> realtime.stop()).eventually(() -> outboundPolls.stop())
+          .eventually(() -> sla.stop());
     }
 
     long attachmentLimit() {
@@ -262,7 +267,8 @@ public final class Switchboard {
           .mount(api);
       new IngestRoutes(db, auth, ingest, attachments).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
-          new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound)).mount(api);
+          new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound, sla), sla).mount(api);
+      new io.switchboard.sla.SlaRoutes(db, auth, sla.repo, sla.cache).mount(api);
       new io.switchboard.contact.ContactRoutes(db, auth, events, contacts, conversations).mount(api);
     }
 
