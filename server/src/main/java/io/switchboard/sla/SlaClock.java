@@ -15,6 +15,8 @@ public final class SlaClock extends Clock {
 
   private final Clock base;
   private volatile Duration offset = Duration.ZERO;
+  /** Set by tests: time stands still here until moved. */
+  private volatile Instant frozen;
 
   public SlaClock(Clock base) {
     this.base = base;
@@ -26,17 +28,23 @@ public final class SlaClock extends Clock {
 
   /** Moves time forward (tests): timers that come due fire on the next tick. */
   public void advance(Duration by) {
-    offset = offset.plus(by);
+    Instant f = frozen;
+    if (f != null) {
+      frozen = f.plus(by);
+    } else {
+      offset = offset.plus(by);
+    }
   }
 
-  /** Sets "now" to the given instant (tests). */
+  /** Stops time at the given instant (tests): due times come out exact. */
   public void set(Instant now) {
-    offset = Duration.between(base.instant(), now);
+    frozen = now;
   }
 
   @Override
   public Instant instant() {
-    return base.instant().plus(offset);
+    Instant f = frozen;
+    return f != null ? f : base.instant().plus(offset);
   }
 
   @Override

@@ -25,7 +25,8 @@ public final class SlaStore {
   private static final String WRITE = """
       UPDATE conversation SET sla_policy_id = $3, first_response_at = $4, first_response_due_at = $5,
         next_response_due_at = $6, resolution_due_at = $7, awaiting_since = $8, resolution_started_at = $9,
-        resolution_paused_at = $10, resolution_paused_seconds = $11, sla_stale = false
+        resolution_paused_at = $10, resolution_paused_seconds = $11, sla_stale = false,
+        resolved_at = CASE WHEN $12 THEN coalesce(resolved_at, $13) ELSE resolved_at END
       WHERE account_id = $1 AND id = $2""";
 
   private static final String AUDIT = """
@@ -61,7 +62,10 @@ public final class SlaStore {
             Sql.utc(after.firstResponseDueAt()), Sql.utc(after.nextResponseDueAt()))
         .addOffsetDateTime(Sql.utc(after.resolutionDueAt())).addOffsetDateTime(Sql.utc(after.awaitingSince()))
         .addOffsetDateTime(Sql.utc(after.resolutionStartedAt())).addOffsetDateTime(Sql.utc(after.resolutionPausedAt()))
-        .addLong(after.resolutionPausedSeconds());
+        .addLong(after.resolutionPausedSeconds())
+        // Resolved by the SLA clock (the conversation's own update keeps a resolved_at already set).
+        .addBoolean(!"resolved".equals(before.status()) && "resolved".equals(after.status()))
+        .addOffsetDateTime(Sql.utc(now));
     return tx.preparedQuery(WRITE).execute(t)
         .compose(x -> tx.preparedQuery(AUDIT).execute(Tuple.of(accountId, id, Sql.utc(now))
             .addArrayOfString(names.toArray(String[]::new)).addArrayOfString(details.toArray(String[]::new))))
