@@ -228,7 +228,8 @@ public final class Switchboard {
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
-      this.sla = new io.switchboard.sla.Sla(vertx, db, events, conversations, io.switchboard.sla.SlaClock.system());
+      this.sla = new io.switchboard.sla.Sla(vertx, db, events, conversations, messages, outbound, this::publicUrl,
+          io.switchboard.sla.SlaClock.system());
       this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
           config.tuning().ingestQueue(), sla);
     }
@@ -253,6 +254,7 @@ public final class Switchboard {
     void mountRoot(Router root) {
       openApi.observe(root);
       realtime.mountRoot(root);
+      new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountRoot(root);
     }
 
     void mountApi(Router api) {
@@ -269,6 +271,7 @@ public final class Switchboard {
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
           new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound, sla), sla).mount(api);
       new io.switchboard.sla.SlaRoutes(db, auth, sla.repo, sla.cache).mount(api);
+      new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountApi(api);
       new io.switchboard.contact.ContactRoutes(db, auth, events, contacts, conversations).mount(api);
     }
 

@@ -35,7 +35,12 @@ public final class Sla {
   private final SlaTimers timers;
   private String deployment;
 
-  public Sla(Vertx vertx, Pool db, EventLog events, ConversationRepository conversations, SlaClock clock) {
+  /** Surveys on resolve, and the answers (see Csat). */
+  public final Csat csat;
+
+  public Sla(Vertx vertx, Pool db, EventLog events, ConversationRepository conversations,
+      io.switchboard.conversation.MessageRepository messages, io.switchboard.outbound.OutboundQueue outbound,
+      java.util.function.Supplier<String> publicUrl, SlaClock clock) {
     this.vertx = vertx;
     this.db = db;
     this.events = events;
@@ -43,6 +48,7 @@ public final class Sla {
     this.clock = clock;
     this.cache = new SlaCache(vertx, db, repo);
     this.timers = new SlaTimers(db, events, conversations, this);
+    this.csat = new Csat(this, db, events, conversations, messages, outbound, publicUrl);
   }
 
   public Future<Void> start() {
@@ -111,9 +117,10 @@ public final class Sla {
       if (status != null) {
         moved = moved.status(status, now, sla.hours(sla.match(moved.priority(), moved.channels())));
       }
+      boolean resolving = !"resolved".equals(before.status()) && "resolved".equals(moved.status());
       return store.write(tx, accountId, id, before, moved.recompute(sla), now)
           .onSuccess(after -> arm(accountId, id, after, sla))
-          .mapEmpty();
+          .compose(after -> resolving ? csat.resolved(tx, accountId, id, now) : Future.succeededFuture());
     }));
   }
 
