@@ -99,3 +99,6 @@ CREATE TABLE csat_survey (
 CREATE INDEX csat_survey_contact ON csat_survey(account_id, contact_id, created_at DESC);
 CREATE INDEX csat_survey_conversation ON csat_survey(account_id, conversation_id, created_at DESC);
 CREATE INDEX csat_survey_account ON csat_survey(account_id, created_at);
+
+-- Reports count conversations by creation time.
+CREATE INDEX conversation_created ON conversation(account_id, created_at);

@@ -173,4 +173,44 @@ class CsatTest {
         .isEqualTo(1);
     assertThat(conversation(id).getJsonObject("csat").getBoolean("sent")).isFalse();
   }
+
+  @Test
+  @Order(5)
+  @DisplayName("the summary report counts conversations and CSAT per channel, as JSON and as CSV")
+  void summaryReport() {
+    String range = "from=2027-02-01&to=2027-05-01";
+    JsonObject report = expect(api.get("/api/v1/reports/summary?" + range + "&groupBy=channel", tenant.admin.token()),
+        200).json();
+    JsonObject byEmail = null;
+    JsonObject byPhone = null;
+    for (Object o : report.getJsonArray("rows")) {
+      JsonObject row = (JsonObject) o;
+      if ("email".equals(row.getString("key"))) {
+        byEmail = row;
+      } else if ("phone".equals(row.getString("key"))) {
+        byPhone = row;
+      }
+    }
+    // Email: four conversations; three surveys went out (the repeat customer got none), two were
+    // answered (5 and 1): score 1/2, response rate 2/3.
+    assertThat(byEmail).isNotNull();
+    assertThat(byEmail.getLong("conversations")).isEqualTo(4);
+    assertThat(byEmail.getLong("surveysSent")).isEqualTo(3);
+    assertThat(byEmail.getLong("ratings")).isEqualTo(2);
+    assertThat(byEmail.getDouble("csatScore")).isEqualTo(0.5);
+    assertThat(byEmail.getDouble("csatResponseRate")).isEqualTo(0.6667);
+    assertThat(byPhone.getLong("conversations")).isEqualTo(1);
+    assertThat(byPhone.getLong("surveysSent")).isZero();
+
+    Resp csv = api.call(HttpMethod.GET, "/api/v1/reports/summary?" + range + "&groupBy=channel", tenant.admin.token(),
+        null, "text/csv");
+    assertThat(csv.status()).isEqualTo(200);
+    assertThat(csv.header("Content-Type")).startsWith("text/csv");
+    assertThat(csv.body().toString()).startsWith("group,label,conversations,").contains("\r\nemail,email,4,");
+
+    expect(api.get("/api/v1/reports/summary?" + range + "&groupBy=planet", tenant.admin.token()), 422);
+    expect(api.get("/api/v1/reports/summary?groupBy=day", tenant.admin.token()), 422);
+    var agent = tenant.user("agent", java.util.List.of());
+    expect(api.get("/api/v1/reports/summary?" + range, agent.token()), 403);
+  }
 }
