@@ -67,6 +67,11 @@ public final class Sla {
     return clock.instant();
   }
 
+  /** The SLA and CSAT figures of the dashboard snapshot, by this clock. */
+  public Future<io.vertx.core.json.JsonObject> dashboard(String accountId) {
+    return SlaDashboard.snapshot(db, accountId, now());
+  }
+
   /** How many timers this node holds (metrics, tests). */
   public int armedTimers() {
     return timers.armed();

@@ -339,6 +339,43 @@ class SlaTest {
     expect(api.call(HttpMethod.DELETE, "/api/v1/sla-policies/standard", other.admin.token(), null), 404);
   }
 
+  @Test
+  @Order(10)
+  @DisplayName("the dashboard lists conversations at risk by time to breach and counts today's breaches")
+  void dashboardAtRisk() {
+    Instant m = monday(9);
+    clock.set(m);
+    String a = customerWrites(customer(), "First in line"); // first response due m + 60
+    clock.set(m.plus(Duration.ofMinutes(10)));
+    String b = customerWrites(customer(), "Second, but urgent");
+    patch(b, new JsonObject().put("priority", "urgent")); // due m + 25 (around the clock)
+    JsonObject before = io.switchboard.support.Await.await(server.app.services().sla.dashboard(tenant.accountId));
+    java.util.List<String> order = before.getJsonArray("atRisk").stream()
+        .map(o -> ((JsonObject) o).getString("conversationId")).toList();
+    assertThat(order).contains(a, b);
+    assertThat(order.indexOf(b)).isLessThan(order.indexOf(a));
+    java.util.List<String> dues = before.getJsonArray("atRisk").stream()
+        .map(o -> ((JsonObject) o).getString("dueAt")).toList();
+    assertThat(dues).isSorted();
+    long breachesBefore = before.getLong("breachesToday");
+
+    clock.set(m.plus(Duration.ofMinutes(26)));
+    eventually("b breaches", () -> events(b, "sla.breached") == 1);
+    // Today (from midnight local, 09:00 UTC+1 - 10 h) counts b's breach, and those of earlier
+    // tests' conversations that came due when the clock jumped to this week (they fire at once).
+    Instant midnight = m.minus(Duration.ofHours(10));
+    eventually("today's breaches counted", () -> io.switchboard.support.Await.await(
+            server.app.services().sla.dashboard(tenant.accountId)).getLong("breachesToday")
+        == server.count("SELECT count(*) FROM sla_breach WHERE account_id = $1 AND kind = 'breached' AND fired_at >= $2",
+            tenant.accountId, midnight.atOffset(java.time.ZoneOffset.UTC)));
+    JsonObject after = io.switchboard.support.Await.await(server.app.services().sla.dashboard(tenant.accountId));
+    assertThat(after.getLong("breachesToday")).isGreaterThan(breachesBefore);
+    JsonObject bRow = after.getJsonArray("atRisk").stream().map(o -> (JsonObject) o)
+        .filter(o -> b.equals(o.getString("conversationId"))).findFirst().orElseThrow();
+    assertThat(bRow.getLong("secondsLeft")).isNegative();
+    assertThat(bRow.getString("metric")).isEqualTo("firstResponse");
+  }
+
   static long events(String conversationId, String type) {
     return server.count("SELECT count(*) FROM event WHERE conversation_id = $1 AND type = $2", conversationId, type);
   }
