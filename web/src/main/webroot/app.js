@@ -15,6 +15,7 @@ import { Inbox } from './views/inbox.js';
 import { ConversationView } from './views/conversation.js';
 import { Composer } from './views/composer.js';
 import { ContactPanel, NewConversationDialog } from './views/contact.js';
+import { Dashboard } from './views/dashboard.js';
 
 const LAST_EMAIL_KEY = 'sb.lastEmail';
 
@@ -23,6 +24,7 @@ const app = {
   conversation: new ConversationView(),
   contact: new ContactPanel(),
   presence: new Presence(),
+  dashboard: new Dashboard(),
   running: false,
   selfAssigned: new Set(),
   unseen: new Set(), // conversations with an inbound message that arrived live and is not read yet
@@ -115,6 +117,7 @@ async function startApp() {
   avatar.textContent = initials(name);
   avatar.className = `avatar avatar-small hue-${hue(state.me?.id || name)}`;
   renderSound();
+  $('#dashboard-link').hidden = !Dashboard.allowed();
 
   await loadDirectory();
   if (!app.running) return;
@@ -133,6 +136,7 @@ function stopApp() {
   app.running = false;
   app.unseen.clear();
   app.composer.saveNow();
+  app.dashboard.hide();
   stream.stop();
   app.presence.stop();
   app.conversation.close();
@@ -165,6 +169,11 @@ $('#logout').addEventListener('click', () => {
 
 function route() {
   if (!app.running) return;
+  if (location.hash === '#/dashboard') {
+    app.dashboard.show();
+    return;
+  }
+  app.dashboard.hide();
   const m = /^#\/c\/(.+)$/.exec(location.hash);
   const id = m ? decodeURIComponent(m[1]) : null;
   if (id === app.conversation.id) return;

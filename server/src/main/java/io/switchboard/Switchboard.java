@@ -176,6 +176,9 @@ public final class Switchboard {
     api.route().failureHandler(ProblemHandler::handle);
 
     root.route("/api/v1/*").subRouter(api);
+    // The dashboard's charting library, from its webjar (a dependency of the web module).
+    root.route("/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
+        .setCachingEnabled(false));
     root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
     root.route().failureHandler(ProblemHandler::handle);
     return root;

@@ -35,6 +35,13 @@ final class SlaDashboard {
       WHERE due IS NOT NULL
       ORDER BY due, id LIMIT $2""";
 
+  /** Each agent's load: the live conversations assigned to them. */
+  private static final String LOAD = """
+      SELECT assignee_id, count(*) AS n FROM conversation
+      WHERE account_id = $1 AND status IN ('open', 'pending', 'snoozed') AND merged_into IS NULL
+        AND assignee_id IS NOT NULL
+      GROUP BY 1""";
+
   private static final String MIDNIGHT = """
       SELECT (date_trunc('day', $2::timestamptz AT TIME ZONE timezone) AT TIME ZONE timezone) AS midnight
       FROM account WHERE id = $1""";
@@ -96,6 +103,12 @@ final class SlaDashboard {
                   .put("score", ratings == 0 ? null : (double) csat.getLong("good") / ratings)
                   .put("responseRate", sent == 0 ? null : (double) ratings / sent));
         });
-    return Future.all(atRisk, today).map(v -> today.result().put("atRisk", atRisk.result()));
+    Future<JsonArray> load = db.preparedQuery(LOAD).execute(Tuple.of(accountId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(new JsonObject().put("userId", r.getString("assignee_id")).put("open", r.getLong("n"))));
+      return out;
+    });
+    return Future.all(atRisk, today, load).map(v -> today.result().put("atRisk", atRisk.result())
+        .put("load", load.result()));
   }
 }
