@@ -35,6 +35,7 @@ public final class DemoMode {
   private final Options options;
   private DemoClient client;
   private TrafficSimulator simulator;
+  private DemoSatisfaction satisfaction;
 
   public DemoMode(Vertx vertx, Switchboard app) {
     this(vertx, app, Options.fromEnv(System.getenv()));
@@ -66,6 +67,8 @@ public final class DemoMode {
           simulator = new TrafficSimulator(vertx, client, demo.channelsByKind(), options.minDelayMs(),
               options.maxDelayMs(), new Random());
           simulator.start();
+          satisfaction = new DemoSatisfaction(vertx, client, app.db(), demo.accountId(), 15_000, new Random());
+          satisfaction.start();
           LOG.info("demo traffic started for account {}", demo.accountId());
           return (Void) null;
         })
@@ -74,6 +77,9 @@ public final class DemoMode {
 
   /** Stops the simulated traffic and the demo's HTTP client. */
   public Future<Void> stop() {
+    if (satisfaction != null) {
+      satisfaction.stop();
+    }
     Future<Void> traffic = simulator == null ? Future.succeededFuture() : simulator.stop();
     return traffic.eventually(() -> client == null ? Future.succeededFuture() : client.close());
   }
