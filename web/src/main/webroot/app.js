@@ -274,7 +274,9 @@ on('event', (ev) => {
       return;
     }
     case 'csat.received':
-      if (ev.conversationId && state.conversations.has(ev.conversationId)) patchConversationLocal(ev.conversationId, { csat: d.csat || d });
+      // The event carries the conversation as the rating left it (a low one reopens it).
+      if (d.conversation?.id) putConversation(d.conversation, ev.seq);
+      else if (ev.conversationId && state.conversations.has(ev.conversationId)) patchConversationLocal(ev.conversationId, { csat: d.csat || d });
       return;
     case 'order.updated':
     case 'return.updated':
