@@ -45,10 +45,12 @@ ALTER TABLE conversation
   ADD COLUMN resolution_paused_seconds bigint NOT NULL DEFAULT 0,
   ADD COLUMN sla_stale              boolean NOT NULL DEFAULT false;
 
--- Timers are rebuilt at start from the due times of live conversations.
-CREATE INDEX conversation_sla_armed ON conversation(account_id, id)
-  WHERE status <> 'resolved' AND merged_into IS NULL
-    AND (first_response_due_at IS NOT NULL OR next_response_due_at IS NOT NULL OR resolution_due_at IS NOT NULL);
+-- The dashboard's at-risk list: live conversations by their nearest running due time.
+CREATE INDEX conversation_sla_nearest ON conversation(account_id, (least(
+    CASE WHEN first_response_at IS NULL THEN first_response_due_at END,
+    next_response_due_at,
+    CASE WHEN resolution_paused_at IS NULL THEN resolution_due_at END)), id)
+  WHERE status <> 'resolved' AND merged_into IS NULL;
 
 -- One row per fired warning or breach: the primary key is what makes each fire once across nodes.
 CREATE TABLE sla_breach (

@@ -19,21 +19,26 @@ final class SlaDashboard {
 
   static final int AT_RISK = 20;
 
-  /** The nearest running due time of each live conversation with one, nearest first. */
+  /** The nearest running due time of each live conversation with one, nearest first (index conversation_sla_nearest). */
   private static final String AT_RISK_SQL = """
       SELECT id, subject, priority, assignee_id, team_id, due,
              CASE due WHEN fr THEN 'firstResponse' WHEN nr THEN 'nextResponse' ELSE 'resolution' END AS metric
-      FROM (SELECT id, subject, priority, assignee_id, team_id, least(fr, nr, rd) AS due, fr, nr
-            FROM (SELECT id, subject, priority, assignee_id, team_id,
-                         CASE WHEN first_response_at IS NULL THEN first_response_due_at END AS fr,
-                         next_response_due_at AS nr,
-                         CASE WHEN resolution_paused_at IS NULL THEN resolution_due_at END AS rd
-                  FROM conversation
-                  WHERE account_id = $1 AND status <> 'resolved' AND merged_into IS NULL
-                    AND (first_response_due_at IS NOT NULL OR next_response_due_at IS NOT NULL
-                         OR resolution_due_at IS NOT NULL)) x) y
-      WHERE due IS NOT NULL
-      ORDER BY due, id LIMIT $2""";
+      FROM (SELECT id, subject, priority, assignee_id, team_id,
+                   least(CASE WHEN first_response_at IS NULL THEN first_response_due_at END,
+                         next_response_due_at,
+                         CASE WHEN resolution_paused_at IS NULL THEN resolution_due_at END) AS due,
+                   CASE WHEN first_response_at IS NULL THEN first_response_due_at END AS fr,
+                   next_response_due_at AS nr
+            FROM conversation
+            WHERE account_id = $1 AND status <> 'resolved' AND merged_into IS NULL
+              AND least(CASE WHEN first_response_at IS NULL THEN first_response_due_at END,
+                        next_response_due_at,
+                        CASE WHEN resolution_paused_at IS NULL THEN resolution_due_at END) IS NOT NULL
+            ORDER BY least(CASE WHEN first_response_at IS NULL THEN first_response_due_at END,
+                           next_response_due_at,
+                           CASE WHEN resolution_paused_at IS NULL THEN resolution_due_at END), id
+            LIMIT $2) x
+      ORDER BY due, id""";
 
   /** Each agent's load: the live conversations assigned to them. */
   private static final String LOAD = """

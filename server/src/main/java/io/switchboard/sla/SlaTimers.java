@@ -67,8 +67,8 @@ final class SlaTimers extends VerticleBase {
       FROM conversation
       WHERE status <> 'resolved' AND merged_into IS NULL
         AND (first_response_due_at IS NOT NULL OR next_response_due_at IS NOT NULL OR resolution_due_at IS NOT NULL)
-        AND (account_id, id) > ($1, $2)
-      ORDER BY account_id, id LIMIT $3""";
+        AND id > $1
+      ORDER BY id LIMIT $2""";
 
   private static final String ASSIGN_TEAM = """
       UPDATE conversation SET team_id = $3, assignee_id = NULL WHERE account_id = $1 AND id = $2""";
@@ -98,7 +98,7 @@ final class SlaTimers extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Sla.ARM, msg -> arm(msg.body()));
-    return consumer.completion().compose(v -> rebuild("", "")).onSuccess(v -> {
+    return consumer.completion().compose(v -> rebuild("")).onSuccess(v -> {
       tick = vertx.setPeriodic(TICK_MS, id -> fireDue());
       fireDue();
     });
@@ -121,9 +121,12 @@ final class SlaTimers extends VerticleBase {
     armed = wheel.size();
   }
 
-  /** Pages through every live conversation with a due time, arming its timers. */
-  private Future<Void> rebuild(String afterAccount, String afterId) {
-    return db.preparedQuery(REBUILD).execute(Tuple.of(afterAccount, afterId, REBUILD_PAGE)).compose(rows -> {
+  /**
+   * Pages through every live conversation with a due time, arming its timers (once at start: it
+   * walks the primary key, so it needs no index of its own).
+   */
+  private Future<Void> rebuild(String afterId) {
+    return db.preparedQuery(REBUILD).execute(Tuple.of(afterId, REBUILD_PAGE)).compose(rows -> {
       List<Row> page = new ArrayList<>();
       rows.forEach(page::add);
       Map<String, List<Row>> byAccount = new LinkedHashMap<>();
@@ -141,7 +144,7 @@ final class SlaTimers extends VerticleBase {
           return Future.succeededFuture();
         }
         Row last = page.get(page.size() - 1);
-        return rebuild(last.getString("account_id"), last.getString("id"));
+        return rebuild(last.getString("id"));
       });
     });
   }
