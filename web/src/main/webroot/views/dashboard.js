@@ -98,6 +98,13 @@ export class Dashboard {
         h('td', { class: 'num' }, String(q.conversations)), h('td', { class: 'num' }, String(q.unassigned))));
     }
 
+    const age = d.queueByAge || {};
+    const agesEl = $('#dash-ages');
+    clear(agesEl);
+    for (const [label, n] of [['under 15 min', age.under15m], ['15-60 min', age.under1h], ['1-4 h', age.under4h], ['over 4 h', age.over4h]]) {
+      agesEl.append(h('tr', null, h('td', null, label), h('td', { class: 'num' }, String(n ?? 0))));
+    }
+
     const load = new Map((d.load || []).map((l) => [l.userId, l.open]));
     const agentsEl = $('#dash-agents');
     clear(agentsEl);

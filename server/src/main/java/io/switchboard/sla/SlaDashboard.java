@@ -40,6 +40,16 @@ final class SlaDashboard {
             LIMIT $2) x
       ORDER BY due, id""";
 
+  /** The open queue by how long its conversations have been open. */
+  private static final String AGES = """
+      SELECT count(*) FILTER (WHERE created_at > $2::timestamptz - interval '15 minutes') AS under_15m,
+             count(*) FILTER (WHERE created_at <= $2::timestamptz - interval '15 minutes' AND created_at > $2::timestamptz - interval '1 hour')
+               AS under_1h,
+             count(*) FILTER (WHERE created_at <= $2::timestamptz - interval '1 hour' AND created_at > $2::timestamptz - interval '4 hours')
+               AS under_4h,
+             count(*) FILTER (WHERE created_at <= $2::timestamptz - interval '4 hours') AS over_4h
+      FROM conversation WHERE account_id = $1 AND status = 'open' AND merged_into IS NULL""";
+
   /** Each agent's load: the live conversations assigned to them. */
   private static final String LOAD = """
       SELECT assignee_id, count(*) AS n FROM conversation
@@ -113,7 +123,12 @@ final class SlaDashboard {
       rows.forEach(r -> out.add(new JsonObject().put("userId", r.getString("assignee_id")).put("open", r.getLong("n"))));
       return out;
     });
-    return Future.all(atRisk, today, load).map(v -> today.result().put("atRisk", atRisk.result())
-        .put("load", load.result()));
+    Future<JsonObject> ages = db.preparedQuery(AGES).execute(Tuple.of(accountId, Sql.utc(now))).map(rows -> {
+      Row r = rows.iterator().next();
+      return new JsonObject().put("under15m", r.getLong("under_15m")).put("under1h", r.getLong("under_1h"))
+          .put("under4h", r.getLong("under_4h")).put("over4h", r.getLong("over_4h"));
+    });
+    return Future.all(atRisk, today, load, ages).map(v -> today.result().put("atRisk", atRisk.result())
+        .put("load", load.result()).put("queueByAge", ages.result()));
   }
 }

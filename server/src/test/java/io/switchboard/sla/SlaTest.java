@@ -358,6 +358,8 @@ class SlaTest {
         .map(o -> ((JsonObject) o).getString("dueAt")).toList();
     assertThat(dues).isSorted();
     long breachesBefore = before.getLong("breachesToday");
+    // a (10 minutes old) and b (just now) are both open for under 15 minutes.
+    assertThat(before.getJsonObject("queueByAge").getLong("under15m")).isGreaterThanOrEqualTo(2);
 
     clock.set(m.plus(Duration.ofMinutes(26)));
     eventually("b breaches", () -> events(b, "sla.breached") == 1);
