@@ -204,6 +204,9 @@ public final class Switchboard {
       // Providers' webhooks, the chat widget, ...: /channels/{channelId}/... reaches that channel's adapter.
       root.route("/channels/*").subRouter(services.adapters.router());
     }
+    // The dashboard's charting library, from its webjar (a dependency of the web module).
+    root.route("/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
+        .setCachingEnabled(false));
     root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
     root.route().failureHandler(ProblemHandler::handle);
     return root;
@@ -243,6 +246,8 @@ public final class Switchboard {
     // Helpers add their services here (one field each), start them in start(), mount them below.
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
+    /** SLAs and CSAT (issue 20): one clock for all of it, policies cached, timers armed. */
+    public final io.switchboard.sla.Sla sla;
     volatile int actualPort;
     /** The channel adapters this node runs itself (SWITCHBOARD_ADAPTERS=in-process), else null. */
     public final io.switchboard.adapters.InProcessAdapters adapters;
@@ -268,12 +273,18 @@ public final class Switchboard {
           ? new io.switchboard.adapters.InProcessAdapters(vertx, db, channels, config,
               host -> io.switchboard.channels.core.ChannelKinds.all(vertx, host))
           : null;
+      this.sla = new io.switchboard.sla.Sla(vertx, db, events, conversations, messages, outbound, this::publicUrl,
+          io.switchboard.sla.SlaClock.system());
       this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
-          config.tuning().ingestQueue());
+          config.tuning().ingestQueue(), sla);
+      // The load test reads it: how many SLA timers this node holds.
+      io.micrometer.core.instrument.Gauge.builder("switchboard_sla_timers_armed", sla, s -> s.armedTimers())
+          .description("SLA warning, breach and escalation timers armed on this node").register(metrics);
     }
 
     Future<Void> start() {
       return cluster.start()
+          .compose(v -> sla.start())
           .compose(v -> ingest.start())
           .compose(v -> outboundPolls.start())
           .compose(v -> realtime.start());
@@ -289,7 +300,7 @@ public final class Switchboard {
 
     /** Once no request is left: what ingest accepted is written (and announced) before it stops. */
     Future<Void> stopWriters() {
-      return ingest.stop();
+      return ingest.stop().eventually(() -> sla.stop());
     }
 
     long attachmentLimit() {
@@ -299,6 +310,7 @@ public final class Switchboard {
     void mountRoot(Router root) {
       openApi.observe(root);
       realtime.mountRoot(root);
+      new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountRoot(root);
     }
 
     void mountApi(Router api) {
@@ -313,7 +325,10 @@ public final class Switchboard {
           .mount(api);
       new IngestRoutes(db, auth, ingest, attachments, floods.channelIngest()).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
-          new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound)).mount(api);
+          new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound, sla), sla).mount(api);
+      new io.switchboard.sla.SlaRoutes(db, auth, sla.repo, sla.cache).mount(api);
+      new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountApi(api);
+      new io.switchboard.sla.ReportRoutes(auth, new io.switchboard.sla.Reports(db)).mount(api);
       new io.switchboard.contact.ContactRoutes(db, auth, events, contacts, conversations).mount(api);
     }
 
