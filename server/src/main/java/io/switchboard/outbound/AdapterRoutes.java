@@ -26,11 +26,13 @@ public final class AdapterRoutes {
   private final ThreadHistory history = new ThreadHistory();
   private final AgentsOnline agentsOnline;
   private final Authenticator auth;
+  private final io.switchboard.sla.Sla sla;
 
-  public AdapterRoutes(Pool db, AgentsOnline agentsOnline, Authenticator auth) {
+  public AdapterRoutes(Pool db, AgentsOnline agentsOnline, Authenticator auth, io.switchboard.sla.Sla sla) {
     this.db = db;
     this.agentsOnline = agentsOnline;
     this.auth = auth;
+    this.sla = sla;
   }
 
   public void mount(Router api) {
@@ -44,9 +46,19 @@ public final class AdapterRoutes {
         .map(found -> Reply.ok(new Messages(found.orElseThrow(() -> Problem.notFound("thread")))));
   }
 
-  /** Business hours do not exist yet: until they do, the account is always open. */
+  /**
+   * Business hours are those of the SLA policy a new normal-priority conversation of this channel
+   * would get (the first by position that matches); without one, the channel is always open.
+   */
   private Future<Reply> availability(RoutingContext ctx) {
     var channel = Authenticator.channel(ctx);
-    return agentsOnline.count(channel.accountId()).map(n -> Reply.ok(new Availability(n, true, null)));
+    Future<Integer> online = agentsOnline.count(channel.accountId());
+    Future<io.switchboard.sla.BusinessHours> hours = sla.cache.of(channel.accountId())
+        .map(account -> account.hours(account.match("normal", List.of(channel.kind()))));
+    return Future.all(online, hours).map(x -> {
+      Instant now = sla.clock.instant();
+      boolean open = hours.result().isOpen(now);
+      return Reply.ok(new Availability(online.result(), open, open ? null : hours.result().nextOpen(now)));
+    });
   }
 }
