@@ -271,7 +271,8 @@ public final class Switchboard {
       realtime.mountApi(api);
       new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)
           .mount(api);
-      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth)
+      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth,
+          realtime::customerTyping)
           .mount(api);
       new IngestRoutes(db, auth, ingest, attachments).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
