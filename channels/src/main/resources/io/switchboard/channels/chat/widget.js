@@ -35,10 +35,12 @@
 
   var host = el('div');
   host.setAttribute('data-switchboard-chat', '');
-  host.style.cssText = 'all:initial;position:fixed;z-index:2147483000;right:20px;bottom:20px;';
+  // Inline and !important: the one element in the shop's DOM wins over any rule of the shop's CSS.
+  host.style.cssText = 'all:initial!important;display:block!important;position:fixed!important;'
+    + 'z-index:2147483000!important;right:20px!important;bottom:20px!important;';
   var root = host.attachShadow({ mode: 'open' });
   var css = el('style');
-  css.textContent = ':host{all:initial}*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif}'
+  css.textContent = '*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif}'
     + '#sb-launcher{width:56px;height:56px;border-radius:50%;border:0;background:var(--c);color:#fff;cursor:pointer;'
     + 'box-shadow:0 4px 14px rgba(0,0,0,.25);font-size:24px;position:relative}'
     + '#sb-launcher .dot{position:absolute;top:4px;right:4px;width:12px;height:12px;border-radius:50%;background:#e5484d;display:none}'
@@ -254,6 +256,7 @@
       save({ name: frame.name || null, email: frame.email || null });
     }
     input.value = '';
+    state.lastTyping = 0; // what they type next is news to the agent
     send(frame);
   });
   input.addEventListener('keydown', function (e) {
