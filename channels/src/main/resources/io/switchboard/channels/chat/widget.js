@@ -42,7 +42,7 @@
   var css = el('style');
   css.textContent = '*{box-sizing:border-box;font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif}'
     + '#sb-launcher{width:56px;height:56px;border-radius:50%;border:0;background:var(--c);color:#fff;cursor:pointer;'
-    + 'box-shadow:0 4px 14px rgba(0,0,0,.25);font-size:24px;position:relative}'
+    + 'box-shadow:0 4px 14px rgba(0,0,0,.25);position:relative;display:flex;align-items:center;justify-content:center}'
     + '#sb-launcher .dot{position:absolute;top:4px;right:4px;width:12px;height:12px;border-radius:50%;background:#e5484d;display:none}'
     + '#sb-launcher.unread .dot{display:block}'
     + '#sb-panel{position:absolute;right:0;bottom:68px;width:340px;max-width:calc(100vw - 40px);height:460px;'
@@ -70,7 +70,17 @@
   launcher.id = 'sb-launcher';
   launcher.type = 'button';
   launcher.setAttribute('aria-label', cfg.title);
-  launcher.appendChild(el('span', null, '\u{1F4AC}'));
+  var NS = 'http://www.w3.org/2000/svg';
+  var icon = document.createElementNS(NS, 'svg');
+  icon.setAttribute('viewBox', '0 0 24 24');
+  icon.setAttribute('width', '26');
+  icon.setAttribute('height', '26');
+  icon.setAttribute('aria-hidden', 'true');
+  var bubble = document.createElementNS(NS, 'path');
+  bubble.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+  bubble.setAttribute('fill', '#fff');
+  icon.appendChild(bubble);
+  launcher.appendChild(icon);
   launcher.appendChild(el('span', 'dot'));
   var panel = el('div');
   panel.id = 'sb-panel';
