@@ -233,4 +233,28 @@ class ChatChannelTest {
     tab.send(new JsonObject().put("type", "message").put("clientId", "huge-0001").put("text", "y".repeat(20_000)));
     until("the tab is closed 1009", 10_000, () -> tab.closedWith != null && tab.closedWith == 1009);
   }
+
+  @Test
+  @DisplayName("a tab that never says hello is closed; the typing route knows only this chat channel's threads")
+  void helloTimeoutAndTypingRoute() {
+    Tenant t = server.tenant("Quiet");
+    Channel ch = chat(t);
+    Tab silent = new Tab(await(connect(ch, SHOP)));
+    until("the silent tab is closed", 30_000, () -> silent.closedWith != null ? true : null);
+
+    Tab tab = open(ch, new JsonObject());
+    String session = tab.next("welcome").getString("session");
+    assertThat(server.api.post("/api/v1/adapter/threads/" + session + "/typing", ch.key(), new JsonObject()).status())
+        .as("no message yet: no thread").isEqualTo(404);
+    tab.send(new JsonObject().put("type", "message").put("clientId", "q-000001").put("text", "Hello"));
+    tab.next("sent");
+    assertThat(server.api.post("/api/v1/adapter/threads/" + session + "/typing", ch.key(), new JsonObject()).status())
+        .isEqualTo(204);
+    Channel other = chat(t);
+    assertThat(server.api.post("/api/v1/adapter/threads/" + session + "/typing", other.key(), new JsonObject()).status())
+        .as("another channel's key").isEqualTo(404);
+    Channel email = t.channel("email", null, new JsonObject().put("address", "help@quiet.example"));
+    assertThat(server.api.post("/api/v1/adapter/threads/" + session + "/typing", email.key(), new JsonObject()).status())
+        .as("not a chat channel").isEqualTo(404);
+  }
 }

@@ -29,6 +29,8 @@ final class ChatAdapter implements ChannelAdapter {
   final AdapterContext context;
   final ChatSettings settings;
   final Visitors visitors = new Visitors(5_000, 20);
+  /** Every open socket, said hello or not: swept for idle ones by one timer. */
+  final java.util.Set<VisitorSocket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Messages per visitor (session) and per client address, per minute. */
   final WindowLimiter perVisitor = new WindowLimiter(20, 100_000);
   final WindowLimiter perAddress = new WindowLimiter(60, 100_000);
@@ -39,6 +41,7 @@ final class ChatAdapter implements ChannelAdapter {
   private volatile long availabilityAt;
   private Future<JsonObject> availabilityCall;
   private long timer = -1;
+  private long sweeper = -1;
 
   ChatAdapter(AdapterContext context) {
     this.context = context;
@@ -55,6 +58,10 @@ final class ChatAdapter implements ChannelAdapter {
       if (!visitors.all().isEmpty()) {
         availability(true).onSuccess(a -> visitors.all().forEach(s -> s.send(a.copy().put("type", "availability"))));
       }
+    });
+    sweeper = context.vertx().setPeriodic(5_000, t -> {
+      long now = System.currentTimeMillis();
+      java.util.List.copyOf(open).forEach(s -> s.sweep(now));
     });
     return Future.succeededFuture();
   }
@@ -186,8 +193,9 @@ final class ChatAdapter implements ChannelAdapter {
   public Future<Void> stop() {
     if (timer >= 0) {
       context.vertx().cancelTimer(timer);
+      context.vertx().cancelTimer(sweeper);
     }
-    visitors.all().forEach(VisitorSocket::close);
+    java.util.List.copyOf(open).forEach(VisitorSocket::close);
     return Future.succeededFuture();
   }
 }

@@ -34,15 +34,15 @@ final class VisitorSocket {
   private final ChatAdapter chat;
   private final ServerWebSocket ws;
   private final String address;
-  private String session;
+  private volatile String session;
   private String handle;
   private String name;
   private String email;
   private String signature;
   private int inFlight;
-  private long lastFrame = System.currentTimeMillis();
-  private long idleTimer = -1;
-  private boolean closed;
+  private volatile long lastFrame = System.currentTimeMillis();
+  private long helloBy;
+  private volatile boolean closed;
 
   VisitorSocket(ChatAdapter chat, ServerWebSocket ws, String address) {
     this.chat = chat;
@@ -55,13 +55,15 @@ final class VisitorSocket {
     ws.binaryMessageHandler(b -> close(1003, "text frames only"));
     ws.closeHandler(v -> closed());
     ws.exceptionHandler(err -> LOG.debug("chat socket: {}", err.getMessage()));
-    long helloBy = System.currentTimeMillis() + HELLO_TIMEOUT_MS;
-    idleTimer = chat.context.vertx().setPeriodic(5_000, t -> {
-      long now = System.currentTimeMillis();
-      if ((session == null && now > helloBy) || now - lastFrame > IDLE_MS) {
-        close(1001, "idle");
-      }
-    });
+    helloBy = System.currentTimeMillis() + HELLO_TIMEOUT_MS;
+    chat.open.add(this);
+  }
+
+  /** Called by the adapter's sweep: a tab that never said hello, or fell silent, is closed. */
+  void sweep(long now) {
+    if ((session == null && now > helloBy) || now - lastFrame > IDLE_MS) {
+      close(1001, "idle");
+    }
   }
 
   private void onText(String text) {
@@ -232,12 +234,12 @@ final class VisitorSocket {
     closed();
   }
 
-  private void closed() {
+  private synchronized void closed() {
     if (closed) {
       return;
     }
     closed = true;
-    chat.context.vertx().cancelTimer(idleTimer);
+    chat.open.remove(this);
     chat.visitors.release(address);
     if (handle != null) {
       chat.visitors.leave(handle, this);
