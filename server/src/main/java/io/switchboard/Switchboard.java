@@ -324,7 +324,8 @@ public final class Switchboard {
       realtime.mountApi(api);
       new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)
           .mount(api);
-      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth, sla)
+      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth,
+          realtime::customerTyping, sla)
           .mount(api);
       new IngestRoutes(db, auth, ingest, attachments, floods.channelIngest()).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
