@@ -283,6 +283,13 @@ public final class Switchboard {
       // The load test reads it: how many SLA timers this node holds.
       io.micrometer.core.instrument.Gauge.builder("switchboard_sla_timers_armed", sla, s -> s.armedTimers())
           .description("SLA warning, breach and escalation timers armed on this node").register(metrics);
+      String[] kinds = {"warning", "breach", "escalation"};
+      for (int kind = 0; kind < kinds.length; kind++) {
+        int k = kind;
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.sla.fired", sla, s -> s.fired(k))
+            .description("SLA warnings, breaches and escalation steps fired by this node").tag("kind", kinds[kind])
+            .register(metrics);
+      }
     }
 
     Future<Void> start() {

@@ -77,6 +77,11 @@ public final class Sla {
     return timers.armed();
   }
 
+  /** SLA warnings (0), breaches (1) and escalation steps (2) this node fired. */
+  public long fired(int kind) {
+    return timers.fired(kind);
+  }
+
   /**
    * The ingest batch's part (see SlaIngest), ready once the account's policies are in memory:
    * completed at once when they are cached.

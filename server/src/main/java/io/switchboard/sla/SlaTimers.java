@@ -192,8 +192,23 @@ final class SlaTimers extends VerticleBase {
               SlaPolicy policy = policyId == null ? null : accountSla.policy(policyId);
               return act(tx, f, kind, policy, now);
             })))
-        .onSuccess(seq -> events.announce(f.accountId(), seq))
+        .onSuccess(seq -> {
+          events.announce(f.accountId(), seq);
+          if (seq > 0) {
+            fired[Math.min(f.kind(), 2)].increment();
+          }
+        })
         .mapEmpty();
+  }
+
+  /** Warnings, breaches and escalation steps this node fired (each once across nodes), for /metrics. */
+  private final java.util.concurrent.atomic.LongAdder[] fired = {
+      new java.util.concurrent.atomic.LongAdder(), new java.util.concurrent.atomic.LongAdder(),
+      new java.util.concurrent.atomic.LongAdder()};
+
+  /** kind: 0 warning, 1 breach, 2 escalation step. */
+  long fired(int kind) {
+    return fired[kind].sum();
   }
 
   private Future<Long> act(SqlConnection tx, Fire f, String kind, SlaPolicy policy, Instant now) {
