@@ -1,5 +1,7 @@
 package io.switchboard;
 
+import io.switchboard.cluster.ClusterSettings;
+import io.switchboard.cluster.Clustering;
 import io.switchboard.config.Config;
 import io.switchboard.demo.DemoMode;
 import io.vertx.core.Vertx;
@@ -15,6 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /** Starts one Switchboard node with the settings of the environment (see README). */
 public final class Main {
+
+  static {
+    // Before the first logger exists: the format is chosen once, at start.
+    if ("json".equalsIgnoreCase(System.getenv().getOrDefault("SWITCHBOARD_LOG_FORMAT", "text").trim())) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -35,26 +44,38 @@ public final class Main {
       System.exit(2);
       return;
     }
+    ClusterSettings cluster;
+    try {
+      cluster = ClusterSettings.fromEnv(env);
+    } catch (IllegalStateException e) {
+      System.err.println("switchboard: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     // Vert.x reports its HTTP, pool and event-bus metrics to the registry served at /metrics.
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setPreferNativeTransport(true)
-            .setEventLoopPoolSize(config.tuning().eventLoops())
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(metrics))
-        .build();
-    Switchboard.start(vertx, config, metrics)
-        .compose(app -> demo ? new DemoMode(vertx, app).run().map(app) : io.vertx.core.Future.succeededFuture(app))
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(config.tuning().eventLoops())
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    Clustering.start(Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics)), options, cluster)
+        .compose(vertx -> Switchboard.start(vertx, config, metrics)
+            .compose(app -> demo ? new DemoMode(vertx, app).run().map(app) : io.vertx.core.Future.succeededFuture(app)))
         .onSuccess(app -> {
           LOG.info("Switchboard node {} listening on {}", config.nodeId(), config.publicUrl());
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> app.close()
-              .toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
-              .exceptionally(e -> null).join()));
+          // Drain, then leave the cluster cleanly so the others take over at once.
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            awaitQuietly(app.close());
+            awaitQuietly(app.services().vertx().close());
+          }));
         })
         .onFailure(err -> {
           LOG.error("Switchboard failed to start", err);
-          vertx.close();
           System.exit(1);
         });
+  }
+
+  private static void awaitQuietly(io.vertx.core.Future<?> future) {
+    future.toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+        .exceptionally(e -> null).join();
   }
 }

@@ -27,6 +27,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.cluster.ClusterView;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
@@ -67,7 +69,7 @@ public final class Switchboard {
     this.db = db;
     this.redisClient = redisClient;
     this.redis = RedisAPI.api(redisClient);
-    this.services = new Services(vertx, config, db, redis);
+    this.services = new Services(vertx, config, db, redis, metrics);
   }
 
   public static Future<Switchboard> start(Vertx vertx, Config config) {
@@ -133,17 +135,23 @@ public final class Switchboard {
   }
 
   /**
-   * Drains the node: services stop first (live streams close with 4012 so browsers reconnect at
-   * once, possibly to another node), then the HTTP server, then the clients.
+   * Drains the node. /health/ready turns 503 so a load balancer sends nothing new; live streams
+   * close with 4012 (browsers reconnect at once, possibly to another node) and long polls answer
+   * empty; the HTTP server stops accepting and lets requests in flight finish, inbound posts
+   * included (ingest still runs); then ingest writes what it queued, and the clients close.
    */
   public Future<Void> close() {
+    services.draining = true;
+    // The node's own adapters go first: they stop taking provider requests and their long polls.
     Future<Void> adaptersStopped = services.adapters == null ? Future.succeededFuture() : services.adapters.stop();
-    Future<Void> stopped = adaptersStopped.compose(v -> services.stop()).recover(err -> Future.succeededFuture())
-        .eventually(services.auth::stop);
+    Future<Void> stopped = adaptersStopped.recover(err -> Future.succeededFuture())
+        .compose(v -> services.stopLive()).recover(err -> Future.succeededFuture());
     for (String id : deployments) {
-      stopped = stopped.compose(v -> vertx.undeploy(id));
+      stopped = stopped.compose(v -> vertx.undeploy(id)).recover(err -> Future.succeededFuture());
     }
     return stopped
+        .eventually(services::stopWriters)
+        .eventually(services.auth::stop)
         .eventually(db::close)
         .eventually(() -> {
           redisClient.close();
@@ -191,6 +199,9 @@ public final class Switchboard {
   /** The services of the running application, built once and shared by every route. */
   public static final class Services {
 
+    private final ClusterView cluster;
+    private final MeterRegistry meters;
+
     private final Vertx vertx;
     private final Config config;
     private final Pool db;
@@ -221,11 +232,13 @@ public final class Switchboard {
     /** The channel adapters this node runs itself (SWITCHBOARD_ADAPTERS=in-process), else null. */
     public final io.switchboard.adapters.InProcessAdapters adapters;
 
-    Services(Vertx vertx, Config config, Pool db, RedisAPI redis) {
+    Services(Vertx vertx, Config config, Pool db, RedisAPI redis, MeterRegistry metrics) {
       this.vertx = vertx;
       this.config = config;
       this.db = db;
       this.redis = redis;
+      this.cluster = new ClusterView(vertx, config.nodeId());
+      this.meters = metrics;
       this.events = new EventLog(vertx);
       this.tokens = new Tokens(vertx, config.jwtSecret());
       this.passwords = new Passwords(vertx, config.passwordIterations());
@@ -239,19 +252,28 @@ public final class Switchboard {
           ? new io.switchboard.adapters.InProcessAdapters(vertx, db, channels, config,
               host -> io.switchboard.channels.core.ChannelKinds.all(vertx, host))
           : null;
-      this.ingest = new IngestService(vertx, db, events, contacts, config.tuning().ingestBatch(),
+      this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
           config.tuning().ingestQueue());
     }
 
     Future<Void> start() {
-      return ingest.start()
+      return cluster.start()
+          .compose(v -> ingest.start())
           .compose(v -> outboundPolls.start())
           .compose(v -> realtime.start());
     }
 
-    Future<Void> stop() {
-      // Ingest stops first: what it already accepted is written and announced while streams still run.
-      return ingest.stop().eventually(() -> realtime.stop()).eventually(() -> outboundPolls.stop());
+    /** Set when the node starts draining: /health/ready answers 503. */
+    volatile boolean draining;
+
+    /** Live streams closed with 4012 and long polls answered, so no request waits on them. */
+    Future<Void> stopLive() {
+      return realtime.stop().eventually(() -> outboundPolls.stop());
+    }
+
+    /** Once no request is left: what ingest accepted is written (and announced) before it stops. */
+    Future<Void> stopWriters() {
+      return ingest.stop();
     }
 
     long attachmentLimit() {
@@ -282,15 +304,21 @@ public final class Switchboard {
     void ready(io.vertx.ext.web.RoutingContext ctx) {
       Future<Boolean> pg = db.query("SELECT 1").execute().map(true).otherwise(false);
       Future<Boolean> rd = redis.ping(List.of()).map(true).otherwise(false);
-      Future.join(pg, rd).onComplete(ar -> {
+      Future<ClusterView.Members> members = cluster.members()
+          .otherwise(new ClusterView.Members(true, false, List.of(config.nodeId())));
+      Future.join(pg, rd, members).onComplete(ar -> {
         boolean pgUp = pg.result();
         boolean redisUp = rd.result();
+        ClusterView.Members cl = members.result();
         var body = new io.vertx.core.json.JsonObject()
-            .put("status", !pgUp ? "down" : redisUp ? "up" : "degraded")
+            .put("status", draining ? "draining" : !pgUp ? "down" : redisUp && cl.active() ? "up" : "degraded")
             .put("postgres", pgUp ? "up" : "down")
             .put("redis", redisUp ? "up" : "down")
-            .put("node", config.nodeId());
-        ctx.response().setStatusCode(pgUp ? 200 : 503).putHeader("Content-Type", "application/json")
+            .put("node", config.nodeId())
+            .put("cluster", new io.vertx.core.json.JsonObject()
+                .put("state", !cl.clustered() ? "single" : cl.active() ? "up" : "down")
+                .put("members", new io.vertx.core.json.JsonArray(cl.names())));
+        ctx.response().setStatusCode(pgUp && !draining ? 200 : 503).putHeader("Content-Type", "application/json")
             .end(body.encode());
       });
     }
@@ -307,6 +335,11 @@ public final class Switchboard {
 
     public Pool db() {
       return db;
+    }
+
+    /** Where Switchboard's own meters go (served at /metrics). */
+    public MeterRegistry meters() {
+      return meters;
     }
 
     public Vertx vertx() {

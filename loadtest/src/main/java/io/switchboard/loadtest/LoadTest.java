@@ -66,7 +66,8 @@ public final class LoadTest {
 
   private int run(Options options) throws Exception {
     this.options = options;
-    Plan plan = options.smoke() ? Plan.smoke() : options.quick() ? Plan.quick() : Plan.full();
+    Plan planned = options.smoke() ? Plan.smoke() : options.quick() ? Plan.quick() : Plan.full();
+    Plan plan = options.rates() == null ? planned : planned.withRampRates(options.rates());
     this.plan = plan;
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
         + "_" + plan.name();

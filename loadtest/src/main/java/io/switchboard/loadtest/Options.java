@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code --server-pid} for memory figures).
  */
 record Options(boolean quick, boolean smoke, boolean keepData, String url, String platformKey, String pgUrl, long serverPid, Path serverJar,
-    Path out, Set<String> scenarios, List<Audience> audiences, WsDeflate deflate, boolean compareDeflate) {
+    Path out, Set<String> scenarios, List<Audience> audiences, WsDeflate deflate, boolean compareDeflate,
+    List<Integer> rates) {
 
   static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines", "naive");
 
@@ -40,6 +41,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     int deflateLevel = WsDeflate.OFF.level();
     boolean noContext = false;
     boolean compareDeflate = false;
+    List<Integer> rates = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -58,6 +60,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
         case "--ws-deflate-level" -> deflateLevel = number(value(args, ++i, a), a);
         case "--ws-deflate-no-context" -> noContext = true;
         case "--compare-deflate" -> compareDeflate = true;
+        case "--rates" -> rates = rates(value(args, ++i, a), a);
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
@@ -72,7 +75,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
       throw new IllegalArgumentException("--ws-deflate-level and --ws-deflate-no-context go with --ws-deflate or --compare-deflate");
     }
     return new Options(quick, smoke, keepData, url, platformKey, pgUrl, pid, jar, out, scenarios, audiences,
-        new WsDeflate(deflate, deflateLevel, noContext), compareDeflate);
+        new WsDeflate(deflate, deflateLevel, noContext), compareDeflate, rates);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -80,6 +83,17 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
       throw new IllegalArgumentException(option + " needs a value\n" + usage());
     }
     return args[i];
+  }
+
+  /** Rising rates for the ingest ramp (and the naive baseline's), instead of the plan's. */
+  private static List<Integer> rates(String text, String option) {
+    List<Integer> rates = Arrays.stream(text.split(",")).map(r -> number(r.trim(), option)).toList();
+    for (int i = 0; i < rates.size(); i++) {
+      if (rates.get(i) <= 0 || (i > 0 && rates.get(i) <= rates.get(i - 1))) {
+        throw new IllegalArgumentException(option + " takes rising rates above zero: " + text);
+      }
+    }
+    return rates;
   }
 
   private static int number(String text, String option) {
@@ -96,6 +110,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
                                [--audience team|N[,...]]   ingest ramp audience: the team crowd (default), or N stream clients seeing every message
                                [--ws-deflate [--ws-deflate-level 1-9] [--ws-deflate-no-context]]   stream clients ask for permessage-deflate
                                [--compare-deflate]         idle connections measured without and with permessage-deflate
+                               [--rates 50,100]            the ingest ramp's steps (msg/s) instead of the plan's, for a focused run
                                [--server-jar server/target/switchboard-server.jar]
                                [--url http://127.0.0.1:8080 --platform-key KEY --pg-url postgresql://... [--server-pid PID]]""";
   }

@@ -55,4 +55,14 @@ record Plan(
         50_000, List.of(100),
         240);
   }
+
+  /** The same plan with other ramp steps. */
+  Plan withRampRates(List<Integer> rates) {
+    return new Plan(name, teams, agentsPerTeam, supervisors, rates, stepSeconds, warmupSeconds, repeats,
+        reconnectRate, reconnectSeconds, reconnectDropShare, reconnectJitterMs,
+        fanoutSupervisors, slowReaderShare, fanoutRate, fanoutSeconds,
+        idleConnections, idleRate, idleSeconds,
+        baselineRates, baselineSeconds, pgbenchSeconds, naiveRepeats,
+        historyMessages, historyRates, budgetSeconds);
+  }
 }

@@ -16,9 +16,11 @@ import java.util.Map;
  *                      that they answer 503 at once
  * @param httpIdleSeconds a connection that neither sends nor receives anything this long is closed
  *                      (long polls wait at most 25 s, live streams beat every 5 s)
+ * @param safetyPollMs  each account with live streams re-reads its event log this often, in case a
+ *                      wake-up from another node was lost (tests raise it to prove the wake-up works)
  */
 public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean wsCompression, int ingestBatch,
-    int ingestQueue, int httpIdleSeconds) {
+    int ingestQueue, int httpIdleSeconds, int safetyPollMs) {
 
   /** Enough for bursts (a few hundred ms of work for 16 connections), small enough to fail fast. */
   public static final int DEFAULT_PG_WAIT_QUEUE = 1024;
@@ -27,6 +29,7 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
   /** About two seconds of the measured ingest rate: a backlog beyond that is better refused. */
   public static final int DEFAULT_INGEST_QUEUE = 4096;
   public static final int DEFAULT_HTTP_IDLE_SECONDS = 60;
+  public static final int DEFAULT_SAFETY_POLL_MS = 2000;
 
   public Tuning {
     if (eventLoops < 1) {
@@ -47,6 +50,9 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
     if (httpIdleSeconds < 1) {
       throw new IllegalStateException("SWITCHBOARD_HTTP_IDLE_SECONDS must be at least 1 (idle sockets are always closed)");
     }
+    if (safetyPollMs < 100) {
+      throw new IllegalStateException("SWITCHBOARD_STREAM_SAFETY_POLL_MS must be at least 100");
+    }
   }
 
   static Tuning fromEnv(Map<String, String> env) {
@@ -57,6 +63,7 @@ public record Tuning(int eventLoops, int pgPoolSize, int pgWaitQueue, boolean ws
         Boolean.parseBoolean(env.getOrDefault("SWITCHBOARD_WS_COMPRESSION", "false").trim()),
         Config.intVar(env, "SWITCHBOARD_INGEST_BATCH", DEFAULT_INGEST_BATCH),
         Config.intVar(env, "SWITCHBOARD_INGEST_QUEUE", DEFAULT_INGEST_QUEUE),
-        Config.intVar(env, "SWITCHBOARD_HTTP_IDLE_SECONDS", DEFAULT_HTTP_IDLE_SECONDS));
+        Config.intVar(env, "SWITCHBOARD_HTTP_IDLE_SECONDS", DEFAULT_HTTP_IDLE_SECONDS),
+        Config.intVar(env, "SWITCHBOARD_STREAM_SAFETY_POLL_MS", DEFAULT_SAFETY_POLL_MS));
   }
 }

@@ -34,8 +34,19 @@ public record ConversationList(String status, String assignee, String teamId, St
       LEFT JOIN read_marker rm ON rm.user_id = $2 AND rm.conversation_id = c.id
       WHERE c.account_id = $1 AND c.merged_into IS NULL""";
 
-  /** The expression the message_search index (V5) is built on. */
-  private static final String MESSAGE_SEARCH = "lower(coalesce(m.subject, '') || ' ' || coalesce(m.text, ''))";
+  /** The expression of the message_search index (V10): the words of a message's subject and text. */
+  private static final String MESSAGE_WORDS = "to_tsvector('simple', coalesce(m.subject, '') || ' ' || coalesce(m.text, ''))";
+
+  /**
+   * The query's words, split and lower-cased by the same parser as the messages, each matching as
+   * a prefix, all required. Built from lexemes PostgreSQL made itself and quoted, so nothing the
+   * user typed is read as tsquery syntax; no words (only punctuation) match no message.
+   */
+  private static String queryWords(int param) {
+    return """
+        (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')
+         FROM unnest(to_tsvector('simple', $%d)))::tsquery""".formatted(param);
+  }
 
   /** Builds the query; it asks for one row more than the page to learn whether another page follows. */
   public Statement statement(Caller.User caller) {
@@ -57,11 +68,12 @@ public record ConversationList(String status, String assignee, String teamId, St
       sql.append(" AND c.channels @> ARRAY[$").append(bind(params, channel)).append("::text]");
     }
     if (q != null) {
-      // The conversation's subject and contact name, or the subject and text of any of its messages.
+      // The conversation's subject and contact name (as typed), or the words of any of its messages.
       int pattern = bind(params, "%" + escapeLike(q.toLowerCase()) + "%");
+      int words = bind(params, q);
       sql.append(" AND (c.search_text LIKE $").append(pattern).append(" OR c.id IN (SELECT m.conversation_id")
-          .append(" FROM message m WHERE m.account_id = $1 AND ").append(MESSAGE_SEARCH).append(" LIKE $")
-          .append(pattern).append("))");
+          .append(" FROM message m WHERE m.account_id = $1 AND ").append(MESSAGE_WORDS).append(" @@ ")
+          .append(queryWords(words)).append("))");
     }
     if (!caller.seesAll()) {
       // Agents: their teams, their own and team-less conversations (see Caller.User.sees).

@@ -34,7 +34,7 @@ public final class MessageRepository {
       html, attachments::text AS attachments, call::text AS call, auto_submitted, public, created_at, sent_at,
       delivery_status, client_id, thread_key""";
 
-  /** Inserts the message; its subject and text are searchable through the message_search index (V5). */
+  /** Inserts the message; its subject and text are searchable through the message_search index (V10). */
   private static final String INSERT = """
       INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
                            author_id, author_name, identity_id, from_verified, external_id, client_id, thread_key,

@@ -1,5 +1,8 @@
 package io.switchboard.demo;
 
+import io.switchboard.cluster.SingleActive;
+import io.switchboard.db.PgUrl;
+
 import io.switchboard.Switchboard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,6 +38,7 @@ public final class DemoMode {
   private final Options options;
   private DemoClient client;
   private TrafficSimulator simulator;
+  private SingleActive trafficOnOneNode;
 
   public DemoMode(Vertx vertx, Switchboard app) {
     this(vertx, app, Options.fromEnv(System.getenv()));
@@ -65,16 +69,23 @@ public final class DemoMode {
           System.out.println(Banner.render(demo, app.services().publicUrl(), options.dir()));
           simulator = new TrafficSimulator(vertx, client, demo.channelsByKind(), options.minDelayMs(),
               options.maxDelayMs(), new Random());
-          simulator.start();
-          LOG.info("demo traffic started for account {}", demo.accountId());
-          return (Void) null;
+          // With several nodes, one simulates the customers (and another takes over if it dies).
+          trafficOnOneNode = new SingleActive(vertx, PgUrl.parse(app.config().pgUrl()).options(), "demo-traffic", 5_000,
+              () -> {
+                simulator.start();
+                LOG.info("demo traffic started for account {}", demo.accountId());
+                return Future.succeededFuture();
+              },
+              () -> simulator.stop());
+          return demo;
         })
+        .compose(demo -> trafficOnOneNode.begin().<Void>mapEmpty())
         .onFailure(err -> LOG.error("demo mode could not start: {}", err.getMessage()));
   }
 
   /** Stops the simulated traffic and the demo's HTTP client. */
   public Future<Void> stop() {
-    Future<Void> traffic = simulator == null ? Future.succeededFuture() : simulator.stop();
+    Future<Void> traffic = trafficOnOneNode == null ? Future.succeededFuture() : trafficOnOneNode.close();
     return traffic.eventually(() -> client == null ? Future.succeededFuture() : client.close());
   }
 

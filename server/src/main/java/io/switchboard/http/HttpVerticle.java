@@ -19,6 +19,8 @@ public final class HttpVerticle extends VerticleBase {
   private final boolean wsCompression;
   private final int idleSeconds;
   private HttpServer server;
+  /** How long requests in flight may take to finish when the node stops. */
+  static final long DRAIN_SECONDS = 10;
 
   public HttpVerticle(int port, Router router, boolean wsCompression, int idleSeconds) {
     this.port = port;
@@ -54,6 +56,15 @@ public final class HttpVerticle extends VerticleBase {
         .setPerMessageWebSocketCompressionSupported(wsCompression)
         .setPerFrameWebSocketCompressionSupported(wsCompression)
         .setRegisterWebSocketWriteHandlers(false);
+  }
+
+  /**
+   * Graceful: stops accepting connections at once, lets requests in flight finish (at most
+   * {@link #DRAIN_SECONDS}), then closes what is left.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(DRAIN_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   public int actualPort() {

@@ -93,11 +93,17 @@ public final class ProblemHandler {
   private static boolean lostDatabase(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException
-          || t instanceof PgException pg && isUnavailable(pg.getSqlState())) {
+          || t instanceof PgException pg && isUnavailable(pg.getSqlState()) || isBrokenPipe(t)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** A write to a connection the peer closed (Netty reports it as a plain IOException). */
+  private static boolean isBrokenPipe(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    return t instanceof java.io.IOException && (message.contains("Broken pipe") || message.contains("Connection reset"));
   }
 
   private static boolean isUnavailable(String sqlState) {

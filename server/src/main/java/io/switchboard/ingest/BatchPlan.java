@@ -4,6 +4,7 @@ import io.switchboard.conversation.Views.AttachmentRef;
 import io.switchboard.http.Ids;
 import io.switchboard.http.Problem;
 import io.switchboard.ingest.Identities.Identity;
+import io.switchboard.ingest.ValidInbound.CallKey;
 import io.switchboard.ingest.ValidInbound.DedupeKey;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import java.util.TreeSet;
 final class BatchPlan {
 
   /** How one message of the batch ends. */
-  sealed interface Outcome permits Duplicate, DuplicateOf, Rejected, Placed {
+  sealed interface Outcome permits Duplicate, DuplicateOf, Rejected, Placed, CallUpdate, SameCall {
   }
 
   /** A repeat of an externalId: gets the first answer. */
@@ -48,6 +49,8 @@ final class BatchPlan {
     final String replyIdentityId;
     final boolean replyVerified;
     final List<AttachmentRef> attachments;
+    /** The call record, with later events of the same call in this batch folded in; or null. */
+    final Map<String, Object> call;
     String conversationId;
     boolean conversationCreated;
 
@@ -58,7 +61,8 @@ final class BatchPlan {
       this.contactId = contactId;
       this.replyIdentityId = replyIdentityId;
       this.replyVerified = replyVerified;
-      this.attachments = attachments;
+      this.attachments = new ArrayList<>(attachments);
+      this.call = in.msg().call() == null ? null : CallRecord.of(in.msg().call());
     }
 
     IngestService.Accepted answer() {
@@ -160,6 +164,10 @@ final class BatchPlan {
   /** Contacts whose card surely changed (created, identity added or verified). */
   final Set<String> changedContacts = new LinkedHashSet<>();
 
+  // calls: the message each call of the batch is folded into
+  private final Map<CallKey, Placed> callsPlaced = new HashMap<>();
+  final Map<CallKey, CallUpdate> callUpdates = new LinkedHashMap<>();
+
   // rule 2 state
   private final Map<ThreadKey, ThreadHit> threads = new HashMap<>();
   private final Map<String, Latest> latest = new HashMap<>();
@@ -183,7 +191,7 @@ final class BatchPlan {
    * @param attachments  the account's unclaimed uploads the batch names
    */
   void resolveContacts(List<ValidInbound> batch, List<Instant> receivedAt, Map<DedupeKey, JsonObject> firstAnswers,
-      List<IdentityRow> rows, Map<String, AttachmentRef> attachments) {
+      List<IdentityRow> rows, Map<String, AttachmentRef> attachments, Map<CallKey, StoredCall> storedCalls) {
     for (IdentityRow r : rows) {
       remember(r);
     }
@@ -215,7 +223,15 @@ final class BatchPlan {
         continue;
       }
       claimedAttachments.addAll(in.attachmentIds());
+      CallKey call = in.callKey();
+      if (call != null && (callsPlaced.containsKey(call) || storedCalls.containsKey(call))) {
+        outcomes.add(foldCall(call, in, refs, storedCalls.get(call)));
+        continue;
+      }
       Placed placed = place(in, receivedAt.get(i), refs);
+      if (call != null) {
+        callsPlaced.put(call, placed);
+      }
       seen.put(key, placed);
       outcomes.add(placed);
     }
@@ -223,6 +239,61 @@ final class BatchPlan {
 
   /** A repeat of a message earlier in the same batch: its answer, once that one is placed. */
   record DuplicateOf(Placed first) implements Outcome {
+  }
+
+  /** Another event of a call whose message this batch creates: folded into it, answered with it. */
+  record SameCall(Placed first) implements Outcome {
+  }
+
+  /** A stored call message as the batch reads it (its author is the contact). */
+  record StoredCall(String messageId, String conversationId, String contactId, Map<String, Object> call,
+      List<AttachmentRef> attachments) {
+  }
+
+  /**
+   * Events of a call whose message is already stored: the message is updated in place (its call
+   * record and attachments) and pushed as message.updated; its conversation is not touched.
+   */
+  static final class CallUpdate implements Outcome {
+    final StoredCall stored;
+    final Map<String, Object> call;
+    final List<AttachmentRef> attachments;
+    /** Uploads this update claims (a recording that arrived later). */
+    final List<AttachmentRef> added = new ArrayList<>();
+
+    CallUpdate(StoredCall stored) {
+      this.stored = stored;
+      this.call = new LinkedHashMap<>(stored.call());
+      this.attachments = new ArrayList<>(stored.attachments());
+    }
+
+    void fold(ValidInbound in, List<AttachmentRef> refs) {
+      CallRecord.fold(call, in.msg().call());
+      for (AttachmentRef ref : refs) {
+        if (attachments.stream().noneMatch(a -> a.id().equals(ref.id()))) {
+          attachments.add(ref);
+          added.add(ref);
+        }
+      }
+    }
+
+    IngestService.Accepted answer() {
+      return new IngestService.Accepted(stored.messageId(), stored.conversationId(), stored.contactId(), false);
+    }
+  }
+
+  /** Another event of a call: folded into the message this batch creates, or into the stored one. */
+  private Outcome foldCall(CallKey key, ValidInbound in, List<AttachmentRef> refs, StoredCall stored) {
+    Placed first = callsPlaced.get(key);
+    if (first != null) {
+      CallRecord.fold(first.call, in.msg().call());
+      refs.stream().filter(r -> first.attachments.stream().noneMatch(a -> a.id().equals(r.id())))
+          .forEach(first.attachments::add);
+      return new SameCall(first);
+    }
+    CallUpdate update = callUpdates.computeIfAbsent(key, k -> new CallUpdate(stored));
+    update.fold(in, refs);
+    return update;
   }
 
   private Placed place(ValidInbound in, Instant receivedAt, List<AttachmentRef> refs) {

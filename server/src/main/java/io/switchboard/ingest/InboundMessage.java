@@ -26,8 +26,9 @@ public record InboundMessage(
   public record AttachmentId(String id) {
   }
 
-  public record Call(String direction, String outcome, Integer durationSec, String recordingAttachmentId,
-      String transcript) {
+  /** callId: the provider's id of the call; every event of one call updates one message. */
+  public record Call(String callId, String direction, String outcome, Integer durationSec,
+      String recordingAttachmentId, String transcript) {
   }
 
   public boolean auto() {

@@ -96,7 +96,9 @@ final class InboundValidator {
       var c = msg.call();
       check.required("call.direction", c.direction()).oneOf("call.direction", c.direction(), DIRECTIONS)
           .required("call.outcome", c.outcome()).oneOf("call.outcome", c.outcome(), OUTCOMES)
-          .that(c.durationSec() == null || c.durationSec() >= 0, "call.durationSec", "must not be negative");
+          .that(c.durationSec() == null || c.durationSec() >= 0, "call.durationSec", "must not be negative")
+          .maxLength("call.callId", c.callId(), 200)
+          .maxLength("call.transcript", c.transcript(), 100_000);
     }
     List<Identity> ids = msg.from() == null ? List.of() : Identities.of(channel, msg.from(), chatSecret, check);
     check.done();

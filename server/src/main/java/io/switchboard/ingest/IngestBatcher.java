@@ -40,12 +40,13 @@ public final class IngestBatcher extends VerticleBase {
 
   private final BatchWriter writer;
   private final EventLog events;
+  private final IngestMetrics metrics;
   private final int maxBatch;
   private final int maxQueued;
   private final Map<String, AccountQueue> queues = new HashMap<>();
   private Instant lastReceipt = Instant.EPOCH;
 
-  private record Waiting(ValidInbound in, Instant receivedAt, Promise<Accepted> answer) {
+  private record Waiting(ValidInbound in, Instant receivedAt, long queuedNanos, Promise<Accepted> answer) {
   }
 
   /** One account's queue; writing while one of its batches is in flight. */
@@ -54,9 +55,10 @@ public final class IngestBatcher extends VerticleBase {
     boolean writing;
   }
 
-  IngestBatcher(BatchWriter writer, EventLog events, int maxBatch, int maxQueued) {
+  IngestBatcher(BatchWriter writer, EventLog events, IngestMetrics metrics, int maxBatch, int maxQueued) {
     this.writer = writer;
     this.events = events;
+    this.metrics = metrics;
     this.maxBatch = maxBatch;
     this.maxQueued = maxQueued;
   }
@@ -97,7 +99,7 @@ public final class IngestBatcher extends VerticleBase {
       answer.fail(Problem.unavailable("too many messages of this account are waiting to be stored", 1));
       return;
     }
-    queue.waiting.add(new Waiting(in, receipt(), answer));
+    queue.waiting.add(new Waiting(in, receipt(), System.nanoTime(), answer));
     if (!queue.writing) {
       drain(in.accountId(), queue);
     }
@@ -121,8 +123,11 @@ public final class IngestBatcher extends VerticleBase {
     }
     queue.writing = true;
     List<Waiting> batch = new ArrayList<>(Math.min(maxBatch, queue.waiting.size()));
+    long now = System.nanoTime();
     while (!queue.waiting.isEmpty() && batch.size() < maxBatch) {
-      batch.add(queue.waiting.poll());
+      Waiting next = queue.waiting.poll();
+      metrics.queued(now - next.queuedNanos());
+      batch.add(next);
     }
     write(batch).onComplete(done -> drain(accountId, queue));
   }
@@ -153,12 +158,22 @@ public final class IngestBatcher extends VerticleBase {
       Outcome outcome = written.outcomes().get(i);
       Promise<Accepted> answer = batch.get(i).answer();
       if (outcome instanceof Placed p) {
+        metrics.stored();
         answer.complete(p.answer());
       } else if (outcome instanceof Duplicate d) {
+        metrics.duplicate();
         answer.complete(d.answer());
       } else if (outcome instanceof DuplicateOf d) {
+        metrics.duplicate();
         answer.complete(d.first().answer().asDuplicate());
+      } else if (outcome instanceof BatchPlan.SameCall c) {
+        metrics.stored();
+        answer.complete(c.first().answer());
+      } else if (outcome instanceof BatchPlan.CallUpdate u) {
+        metrics.stored();
+        answer.complete(u.answer());
       } else if (outcome instanceof Rejected r) {
+        metrics.rejected();
         answer.fail(r.problem());
       }
     }

@@ -8,6 +8,7 @@ import io.switchboard.conversation.Views.MessageView;
 import io.switchboard.db.Sql;
 import io.switchboard.http.Json;
 import io.switchboard.ingest.BatchPlan.Activity;
+import io.switchboard.ingest.BatchPlan.CallUpdate;
 import io.switchboard.ingest.BatchPlan.IdentityRow;
 import io.switchboard.ingest.BatchPlan.Kv;
 import io.switchboard.ingest.BatchPlan.Latest;
@@ -15,9 +16,11 @@ import io.switchboard.ingest.BatchPlan.NewContact;
 import io.switchboard.ingest.BatchPlan.NewConversation;
 import io.switchboard.ingest.BatchPlan.NewIdentity;
 import io.switchboard.ingest.BatchPlan.Placed;
+import io.switchboard.ingest.BatchPlan.StoredCall;
 import io.switchboard.ingest.BatchPlan.Suggestion;
 import io.switchboard.ingest.BatchPlan.ThreadHit;
 import io.switchboard.ingest.BatchPlan.ThreadKey;
+import io.switchboard.ingest.ValidInbound.CallKey;
 import io.switchboard.ingest.ValidInbound.DedupeKey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -175,17 +178,36 @@ final class IngestRepository {
   private static final String INSERT_MESSAGES = """
       INSERT INTO message (id, account_id, conversation_id, channel_id, channel_kind, direction, author_type,
                            author_id, author_name, identity_id, from_verified, external_id, thread_key, subject,
-                           text, html, attachments, call, public, auto_submitted, sent_at, ingest_answer, created_at)
+                           text, html, attachments, call, public, auto_submitted, sent_at, ingest_answer, created_at,
+                           call_id)
       SELECT m.id, $1, m.conversation_id, m.channel_id, m.channel_kind, 'inbound', 'contact', m.contact_id,
              m.author_name, m.identity_id, m.from_verified, m.external_id, m.thread_key, m.subject, m.text, m.html,
-             m.attachments::jsonb, m.call::jsonb, m.public, m.auto_submitted, m.sent_at, m.answer::jsonb, m.created_at
+             m.attachments::jsonb, m.call::jsonb, m.public, m.auto_submitted, m.sent_at, m.answer::jsonb, m.created_at,
+             m.call_id
       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[],
                   $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                  $17::bool[], $18::bool[], $19::timestamptz[], $20::text[], $21::timestamptz[])
+                  $17::bool[], $18::bool[], $19::timestamptz[], $20::text[], $21::timestamptz[], $22::text[])
              WITH ORDINALITY AS m(id, conversation_id, channel_id, channel_kind, contact_id, author_name, identity_id,
                                   from_verified, external_id, thread_key, subject, text, html, attachments, call,
-                                  public, auto_submitted, sent_at, answer, created_at, ord)
+                                  public, auto_submitted, sent_at, answer, created_at, call_id, ord)
       ORDER BY m.ord
+      RETURNING\s""" + MessageRepository.COLUMNS;
+
+  /** A call's stored message, by the channel and the provider's call id (V11's unique index). */
+  private static final String CALLS = """
+      SELECT k.channel_id AS key_channel, k.call_id AS key_call, m.*
+      FROM unnest($2::text[], $3::text[]) AS k(channel_id, call_id)
+      CROSS JOIN LATERAL (
+        SELECT account_id,\s""" + MessageRepository.COLUMNS + """
+
+        FROM message WHERE channel_id = k.channel_id AND call_id = k.call_id LIMIT 1) m
+      WHERE m.account_id = $1""";
+
+  /** Later events of a stored call: its record and attachments, as folded by the batch. */
+  private static final String UPDATE_CALLS = """
+      UPDATE message m SET call = v.new_call::jsonb, attachments = v.new_attachments::jsonb
+      FROM unnest($2::text[], $3::text[], $4::text[]) AS v(message_id, new_call, new_attachments)
+      WHERE m.account_id = $1 AND m.id = v.message_id
       RETURNING\s""" + MessageRepository.COLUMNS;
 
   private static final String LINK_ATTACHMENTS = """
@@ -204,6 +226,19 @@ final class IngestRepository {
       + " FROM conversation c JOIN contact ct ON ct.id = c.contact_id WHERE c.account_id = $1 AND c.id = ANY($2::text[])";
 
   // ---------------------------------------------------------------- reads
+
+  Future<Void> begin(SqlClient tx) {
+    return tx.query("BEGIN").execute().mapEmpty();
+  }
+
+  Future<Void> commit(SqlClient tx) {
+    return tx.query("COMMIT").execute().mapEmpty();
+  }
+
+  /** Ends a failed transaction; whether that works or not, the batch's own error is what counts. */
+  Future<Void> rollback(SqlClient tx) {
+    return tx.query("ROLLBACK").execute().<Void>mapEmpty().otherwiseEmpty();
+  }
 
   /** For the rest of the transaction, see {@link #CUSTOM_PLANS}. */
   Future<Void> planForThisBatch(SqlClient tx) {
@@ -432,30 +467,58 @@ final class IngestRepository {
         .addArrayOfString(strings(placed, p -> p.in.text()))
         .addArrayOfString(strings(placed, p -> p.in.html()))
         .addArrayOfString(strings(placed, p -> Json.write(p.attachments)))
-        .addArrayOfString(strings(placed, p -> p.in.msg().call() == null ? null : Json.write(callJson(p.in.msg().call()))))
+        .addArrayOfString(strings(placed, p -> p.call == null ? null : Json.write(p.call)))
         .addArrayOfBoolean(placed.stream().map(p -> p.in.msg().publicComment()).toArray(Boolean[]::new))
         .addArrayOfBoolean(placed.stream().map(p -> p.in.msg().auto()).toArray(Boolean[]::new))
         .addArrayOfOffsetDateTime(times(placed, p -> p.in.msg().sentAt()))
         .addArrayOfString(strings(placed, p -> p.answer().stored().encode()))
-        .addArrayOfOffsetDateTime(times(placed, p -> p.receivedAt));
+        .addArrayOfOffsetDateTime(times(placed, p -> p.receivedAt))
+        .addArrayOfString(strings(placed, p -> p.call == null ? null : (String) p.call.get("callId")));
     return tx.preparedQuery(INSERT_MESSAGES).execute(t).map(rows -> byId(rows, MessageRepository::map, MessageView::id));
   }
 
-  Future<Void> linkAttachments(SqlClient tx, String accountId, List<Placed> placed) {
-    List<String> ids = new ArrayList<>();
-    List<String> messages = new ArrayList<>();
-    for (Placed p : placed) {
-      for (AttachmentRef a : p.attachments) {
-        ids.add(a.id());
-        messages.add(p.messageId);
-      }
-    }
-    if (ids.isEmpty()) {
+  /** Claims uploads for the messages that carry them (attachment id to message id). */
+  Future<Void> linkAttachments(SqlClient tx, String accountId, Map<String, String> messageOfAttachment) {
+    if (messageOfAttachment.isEmpty()) {
       return Future.succeededFuture();
     }
+    List<Map.Entry<String, String>> links = List.copyOf(messageOfAttachment.entrySet());
     return tx.preparedQuery(LINK_ATTACHMENTS).execute(Tuple.of(accountId)
-            .addArrayOfString(ids.toArray(String[]::new)).addArrayOfString(messages.toArray(String[]::new)))
+            .addArrayOfString(strings(links, Map.Entry::getKey))
+            .addArrayOfString(strings(links, Map.Entry::getValue)))
         .mapEmpty();
+  }
+
+  Future<Map<CallKey, StoredCall>> calls(SqlClient tx, String accountId, Collection<CallKey> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<CallKey> list = List.copyOf(keys);
+    return tx.preparedQuery(CALLS).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(list, CallKey::channelId))
+            .addArrayOfString(strings(list, CallKey::callId)))
+        .map(rows -> {
+          Map<CallKey, StoredCall> out = new HashMap<>();
+          for (Row r : rows) {
+            MessageView m = MessageRepository.map(r);
+            out.put(new CallKey(r.getString("key_channel"), r.getString("key_call")), new StoredCall(m.id(),
+                m.conversationId(), m.author().id(), m.call() == null ? new LinkedHashMap<>() : m.call(),
+                m.attachments()));
+          }
+          return out;
+        });
+  }
+
+  Future<Map<String, MessageView>> updateCalls(SqlClient tx, String accountId, Collection<CallUpdate> updates) {
+    if (updates.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    List<CallUpdate> list = List.copyOf(updates);
+    return tx.preparedQuery(UPDATE_CALLS).execute(Tuple.of(accountId)
+            .addArrayOfString(strings(list, u -> u.stored.messageId()))
+            .addArrayOfString(strings(list, u -> Json.write(u.call)))
+            .addArrayOfString(strings(list, u -> Json.write(u.attachments))))
+        .map(rows -> byId(rows, MessageRepository::map, MessageView::id));
   }
 
   Future<Void> rememberThreads(SqlClient tx, String accountId, Map<ThreadKey, String> threads) {
@@ -477,16 +540,6 @@ final class IngestRepository {
     }
     return tx.preparedQuery(VIEWS).execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)))
         .map(rows -> byId(rows, ConversationRepository::map, ConversationView::id));
-  }
-
-  private static Map<String, Object> callJson(InboundMessage.Call call) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("direction", call.direction());
-    m.put("outcome", call.outcome());
-    m.put("durationSec", call.durationSec());
-    m.put("recordingAttachmentId", call.recordingAttachmentId());
-    m.put("transcript", call.transcript());
-    return m;
   }
 
   private static <T> Map<String, T> byId(RowSet<Row> rows, Function<Row, T> map, Function<T, String> id) {

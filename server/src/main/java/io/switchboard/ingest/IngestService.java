@@ -3,6 +3,7 @@ package io.switchboard.ingest;
 import io.switchboard.contact.ContactRepository;
 import io.switchboard.events.EventLog;
 import io.switchboard.http.Caller;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -44,12 +45,14 @@ public final class IngestService {
    * @param maxBatch  the most messages one transaction writes
    * @param maxQueued the most messages of one account that may wait for their batch; more are a 503
    */
-  public IngestService(Vertx vertx, Pool db, EventLog events, ContactRepository contacts, int maxBatch,
-      int maxQueued) {
+  public IngestService(Vertx vertx, Pool db, EventLog events, ContactRepository contacts, MeterRegistry registry,
+      int maxBatch, int maxQueued) {
     IngestRepository repo = new IngestRepository();
+    IngestMetrics metrics = new IngestMetrics(registry);
     this.vertx = vertx;
     this.validator = new InboundValidator(vertx);
-    this.batcher = new IngestBatcher(new BatchWriter(db, events, contacts, repo), events, maxBatch, maxQueued);
+    this.batcher = new IngestBatcher(new BatchWriter(db, events, contacts, repo, metrics), events, metrics, maxBatch,
+        maxQueued);
   }
 
   public Future<Void> start() {

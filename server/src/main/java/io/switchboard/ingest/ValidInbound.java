@@ -27,4 +27,13 @@ record ValidInbound(Caller.Channel channel, InboundMessage msg, List<Identity> i
 
   record DedupeKey(String channelId, String externalId) {
   }
+
+  /** The call this message is an event of, or null: events of one call make one message. */
+  CallKey callKey() {
+    String callId = msg.call() == null ? null : msg.call().callId();
+    return callId == null || callId.isBlank() ? null : new CallKey(channel.channelId(), callId);
+  }
+
+  record CallKey(String channelId, String callId) {
+  }
 }

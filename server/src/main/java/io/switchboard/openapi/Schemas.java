@@ -59,7 +59,8 @@ final class Schemas {
     s.put("AttachmentRef", object("id!:string"));
     s.put("From", object("name:string", "email:string", "phone:string", "handle:string", "platform:string",
         "verified:[email|phone]", "signature:string", "unverified:[email|phone|handle]"));
-    s.put("Call", object("direction!:inbound|outbound", "outcome!:answered|missed|voicemail", "durationSec:integer",
+    s.put("Call", object("callId:string", "direction!:inbound|outbound", "outcome!:answered|missed|voicemail",
+        "durationSec:integer",
         "recordingAttachmentId:string", "transcript:string"));
     s.put("Inbound", object("externalId!:string", "from!:From", "threadKey:string", "subject:string",
         "text:string", "html:string", "sentAt:date-time", "attachments:[AttachmentRef]", "call:Call",

@@ -29,6 +29,7 @@ final class AccountFeed {
 
   final String accountId;
   private final EventReader reader;
+  private final StreamMetrics metrics;
   private final Set<StreamConnection> connections = new LinkedHashSet<>();
   /** The last seq handed to the connections; -1 until read from the database. */
   private long position = -1;
@@ -41,9 +42,10 @@ final class AccountFeed {
   private long recentBytes;
   private long forgotten = -1;
 
-  AccountFeed(String accountId, EventReader reader) {
+  AccountFeed(String accountId, EventReader reader, StreamMetrics metrics) {
     this.accountId = accountId;
     this.reader = reader;
+    this.metrics = metrics;
   }
 
   /** Completes once the feed knows where the log ends; events after that reach every connection. */
@@ -139,7 +141,7 @@ final class AccountFeed {
   private void hand(List<StreamEvent> page) {
     // One copy per page, not per event: a connection may close (and leave the set) while offered.
     List<StreamConnection> receivers = connections();
-    FanOut out = new FanOut(); // one task per event loop for the whole page
+    FanOut out = new FanOut(metrics); // one task per event loop for the whole page
     for (StreamEvent event : page) {
       position = event.seq();
       remember(event);
@@ -147,6 +149,7 @@ final class AccountFeed {
         c.offer(event, out);
       }
     }
+    metrics.handed(page.size(), out.size());
     out.flush();
   }
 

@@ -28,16 +28,37 @@ final class FanOut {
   }
 
   private final Map<Thread, Batch> byLoop = new LinkedHashMap<>();
+  /** Null where nobody measures this delivery (signals); durable pages are measured. */
+  private final StreamMetrics metrics;
+  private int writes;
+
+  FanOut() {
+    this(null);
+  }
+
+  FanOut(StreamMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /** Frames added so far. */
+  int size() {
+    return writes;
+  }
 
   void add(Outbox outbox, String frame) {
     byLoop.computeIfAbsent(outbox.loop(), t -> new Batch(outbox.context(), new ArrayList<>()))
         .writes().add(new Write(outbox, frame));
+    writes++;
   }
 
   /** Hands each loop its writes (one task per loop). */
   void flush() {
+    long flushed = System.nanoTime();
     for (Batch batch : byLoop.values()) {
       batch.context().runOnContext(v -> {
+        if (metrics != null) {
+          metrics.lag(System.nanoTime() - flushed);
+        }
         for (Write w : batch.writes()) {
           w.outbox().write(w.frame());
         }

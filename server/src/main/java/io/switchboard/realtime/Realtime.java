@@ -11,13 +11,14 @@ import io.vertx.ext.web.Router;
 public final class Realtime {
 
   private final Switchboard.Services services;
-  private final StreamSettings settings;
+  /** Null until start for the production settings: they read the node's configuration. */
+  private StreamSettings settings;
   private StreamHub hub;
   private StreamRoutes routes;
   private String deployment;
 
   public Realtime(Switchboard.Services services) {
-    this(services, StreamSettings.defaults());
+    this(services, null);
   }
 
   Realtime(Switchboard.Services services, StreamSettings settings) {
@@ -27,7 +28,10 @@ public final class Realtime {
 
   /** Deploys the stream's verticle; the services are complete by now (this is built with them). */
   public Future<Void> start() {
-    hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings);
+    if (settings == null) {
+      settings = StreamSettings.defaults().withSafetyPoll(services.config().tuning().safetyPollMs());
+    }
+    hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings, services.meters());
     hub.onAgentTyping((account, conversation) -> services.chatTyping.agentTyping(account, conversation));
     routes = new StreamRoutes(services.auth, hub.tickets, hub, services::publicUrl);
     return services.vertx().deployVerticle(hub).onSuccess(id -> {

@@ -1,5 +1,6 @@
 package io.switchboard.realtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.events.Appended;
 import io.switchboard.events.EventLog;
 import io.switchboard.http.Caller;
@@ -50,6 +51,7 @@ final class StreamHub extends VerticleBase {
   private final EventRetention retention;
   private final Map<String, AccountFeed> feeds = new HashMap<>();
   private final Set<StreamConnection> connections = new LinkedHashSet<>();
+  private final StreamMetrics metrics;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private boolean draining;
@@ -64,7 +66,8 @@ final class StreamHub extends VerticleBase {
   /** A browser's frames are small (auth, ping, presence, typing): 64 Ki characters is generous. */
   static final int MAX_FRAME_CHARS = 64 * 1024;
 
-  StreamHub(Pool db, RedisAPI redis, String redisPrefix, StreamSettings settings) {
+  StreamHub(Pool db, RedisAPI redis, String redisPrefix, StreamSettings settings, MeterRegistry registry) {
+    this.metrics = new StreamMetrics(registry, this::connectionCount);
     this.db = db;
     this.settings = settings;
     this.tickets = new StreamTickets(db);
@@ -152,7 +155,7 @@ final class StreamHub extends VerticleBase {
   }
 
   AccountFeed attach(StreamConnection connection) {
-    AccountFeed feed = feeds.computeIfAbsent(connection.user().accountId(), id -> new AccountFeed(id, reader));
+    AccountFeed feed = feeds.computeIfAbsent(connection.user().accountId(), id -> new AccountFeed(id, reader, metrics));
     feed.add(connection);
     return feed;
   }

@@ -31,6 +31,12 @@ record StreamSettings(long authTimeoutMs, long idleTimeoutMs, long safetyPollMs,
         maxPendingEvents, retention);
   }
 
+  StreamSettings withSafetyPoll(long ms) {
+    return new StreamSettings(authTimeoutMs, idleTimeoutMs, ms, presenceTtlMs, presenceSweepMs,
+        heartbeatEveryMs, dashboardEveryMs, credentialCheckMs, writeQueueBytes, slowAfterMs, maxCongestedBytes,
+        maxPendingEvents, retention);
+  }
+
   static StreamSettings defaults() {
     return new StreamSettings(10_000, 60_000, 2_000, 45_000, 10_000, 5_000, 1_000, 30_000,
         1024 * 1024, 10_000, 16L * 1024 * 1024, 20_000, new Retention(7L * 24 * 3600 * 1000, 10_000, 3600_000));

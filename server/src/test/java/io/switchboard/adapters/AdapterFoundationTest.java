@@ -85,6 +85,29 @@ class AdapterFoundationTest {
     assertThat(api.get("/api/v1/adapter/channel", null).status()).isEqualTo(401);
   }
 
+  @Test
+  @DisplayName("from.unverified wins over the channel's own kind; an unknown kind in it is a 422")
+  void unverifiedFrom() {
+    Tenant t = server.tenant("Unverified");
+    Channel email = t.channel("email", null, new JsonObject().put("address", "help@unverified.example"));
+    JsonObject bad = new JsonObject().put("externalId", "<u-0@x.example>").put("text", "hi")
+        .put("from", new JsonObject().put("email", "zoe@x.example").put("unverified", new io.vertx.core.json.JsonArray().add("fax")));
+    Resp refused = t.inbound(email, bad);
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.body().toString()).contains("from.unverified[0]");
+
+    JsonObject claim = new JsonObject().put("externalId", "<u-1@x.example>").put("text", "hi")
+        .put("from", new JsonObject().put("email", "zoe@x.example").put("unverified", new io.vertx.core.json.JsonArray().add("email")));
+    Api.expect(t.inbound(email, claim), 202);
+    assertThat(server.rows("SELECT from_verified FROM message WHERE channel_id = $1 AND external_id = $2",
+        email.id(), "<u-1@x.example>").get(0).getBoolean(0)).isFalse();
+    JsonObject plain = new JsonObject().put("externalId", "<u-2@x.example>").put("text", "hi")
+        .put("from", new JsonObject().put("email", "zoe@x.example"));
+    Api.expect(t.inbound(email, plain), 202);
+    assertThat(server.rows("SELECT from_verified FROM message WHERE channel_id = $1 AND external_id = $2",
+        email.id(), "<u-2@x.example>").get(0).getBoolean(0)).isTrue();
+  }
+
   /** A kind made for this test: its provider posts to /hook, and it records what it delivers. */
   static final class EchoKind implements ChannelKind {
     final LinkedBlockingQueue<OutboundItem> delivered = new LinkedBlockingQueue<>();

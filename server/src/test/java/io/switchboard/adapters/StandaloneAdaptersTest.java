@@ -122,4 +122,22 @@ class StandaloneAdaptersTest {
     var unknown = await(web.get(inProcess.port(), "127.0.0.1", "/channels/ch_unknown/meta").send());
     assertThat(unknown.statusCode()).isEqualTo(404);
   }
+
+  @Test
+  @DisplayName("in-process: a node that stops revokes the internal keys it issued")
+  void internalKeysRevokedAtStop() {
+    TestServer node = TestServer.start("inprocessstop", Map.of("SWITCHBOARD_ADAPTERS", "in-process"));
+    try {
+      Tenant t = node.tenant("Stopping");
+      Channel ch = t.channel("email", null, new JsonObject().put("address", "help@stopping.example"));
+      until("the in-process adapter runs", 20_000, () -> node.app.services().adapters.host().runs(ch.id()));
+      await(node.app.services().adapters.stop());
+      assertThat(node.count("SELECT count(*) FROM channel_key WHERE channel_id = $1 AND internal_node IS NOT NULL "
+          + "AND revoked_at IS NULL", ch.id())).isZero();
+      // The admin's own key is untouched.
+      Api.expect(node.api.get("/api/v1/adapter/channel", ch.key()), 200);
+    } finally {
+      node.close();
+    }
+  }
 }

@@ -52,7 +52,7 @@ class ConfigTest {
     assertThat(defaults.httpIdleSeconds()).isEqualTo(60);
     var custom = Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_EVENT_LOOPS", "3",
         "SWITCHBOARD_PG_POOL_SIZE", "4", "SWITCHBOARD_PG_WAIT_QUEUE", "0", "SWITCHBOARD_WS_COMPRESSION", "true", "SWITCHBOARD_INGEST_BATCH", "64", "SWITCHBOARD_INGEST_QUEUE", "100", "SWITCHBOARD_HTTP_IDLE_SECONDS", "5")).tuning();
-    assertThat(custom).isEqualTo(new io.switchboard.config.Tuning(3, 4, 0, true, 64, 100, 5));
+    assertThat(custom).isEqualTo(new io.switchboard.config.Tuning(3, 4, 0, true, 64, 100, 5, 2000));
     assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_INGEST_QUEUE", "0")))
         .hasMessageContaining("SWITCHBOARD_INGEST_QUEUE");
     assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_PG_WAIT_QUEUE", "-1")))

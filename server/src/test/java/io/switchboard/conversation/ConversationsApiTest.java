@@ -139,6 +139,12 @@ class ConversationsApiTest {
     assertThat(ids(api.get("/api/v1/conversations?q=wrona", token))).containsExactly(c);
     assertThat(ids(api.get("/api/v1/conversations?q=invoice", token))).containsExactly(b);
     assertThat(ids(api.get("/api/v1/conversations?q=100%25", token))).isEmpty();
+    // message text is searched by words: each word of the query as a prefix, all of them required
+    assertThat(ids(api.get("/api/v1/conversations?q=leak", token))).containsExactly(a);
+    assertThat(ids(api.get("/api/v1/conversations?q=kettle%20LEAK", token))).containsExactly(a);
+    assertThat(ids(api.get("/api/v1/conversations?q=kettle%20invoice", token))).isEmpty();
+    assertThat(ids(api.get("/api/v1/conversations?q=mugs%3F%20500", token))).containsExactly(c);
+    assertThat(ids(api.get("/api/v1/conversations?q=%27%3A*%20%7C%20%21", token))).isEmpty();
 
     String nulCursor = java.util.Base64.getUrlEncoder().encodeToString("2026-01-01T00:00:00Z|\0".getBytes());
     for (String bad : List.of("status=closed", "channel=fax", "limit=0", "limit=101", "limit=ten",

@@ -72,7 +72,7 @@ public final class TestDatabases {
     if (template != null) {
       return template;
     }
-    String name = "sb_template_" + migrationsHash();
+    String name = "sb_tpl_" + migrationsHash();
     PgUrl pg = PgUrl.parse(url(name));
     Database.createIfMissing(pg);
     Database.migrate(pg);
@@ -85,7 +85,11 @@ public final class TestDatabases {
   private static void dropStaleTemplates(String current) {
     PgUrl base = PgUrl.parse(BASE_URL);
     try (Connection c = Database.maintenance(base);
-        var st = c.prepareStatement("SELECT datname FROM pg_database WHERE datname LIKE 'sb\\_template\\_%' AND datname <> ?")) {
+        // Only templates untouched for a day: several checkouts (with other migrations) run tests on
+        // this server at once, and each would otherwise drop the others' template mid-run.
+        var st = c.prepareStatement("""
+            SELECT datname FROM pg_database WHERE datname LIKE 'sb\\_tpl\\_%' AND datname <> ?
+              AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '1 day'""")) {
       st.setString(1, current);
       var rs = st.executeQuery();
       while (rs.next()) {
