@@ -64,6 +64,25 @@ final class FakeProvider implements AutoCloseable {
     return seen.stream().filter(s -> s.path().startsWith(pathPrefix)).toList();
   }
 
+  /** A file of shared/fixtures/{provider} (see SOURCES.md there), beside the repository. */
+  static byte[] fixture(String provider, String name) {
+    String env = System.getenv("SWITCHBOARD_FIXTURES");
+    java.nio.file.Path module = java.nio.file.Path.of(System.getProperty("user.dir"));
+    for (java.nio.file.Path dir : new java.nio.file.Path[] {
+        env == null ? null : java.nio.file.Path.of(env).resolve(provider),
+        module.resolve("../../shared/fixtures/" + provider), module.resolve("../shared/fixtures/" + provider),
+        java.nio.file.Path.of("/work/shared/fixtures/" + provider)}) {
+      if (dir != null && java.nio.file.Files.isDirectory(dir)) {
+        try {
+          return java.nio.file.Files.readAllBytes(dir.resolve(name));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }
+    throw new IllegalStateException("shared/fixtures/" + provider + " not found beside the repository");
+  }
+
   @Override
   public void close() {
     await(http.close());
