@@ -288,6 +288,54 @@ class SocialChannelTest {
   }
 
   @Test
+  @DisplayName("an agent who chooses public answers the comment under the post")
+  void publicCommentReply() {
+    Tenant t = server.tenant("Publicshop");
+    Channel ch = socialChannel(t, "messenger");
+    String body = new String(fixture("restfb_page-feed_comment-add-211.json"), StandardCharsets.UTF_8)
+        .replace("\"id\": \"1234567890321\",\n              \"name\": \"Tester\"",
+            "\"id\": \"555000222\",\n              \"name\": \"Bob\"")
+        .replace("903438993085259", "903438993000001");
+    assertThat(signed(ch, body.getBytes(StandardCharsets.UTF_8))).isEqualTo(200);
+    Row c = messages(ch).get(0);
+    JsonObject reply = Api.expect(api.post("/api/v1/conversations/" + c.getString("conversation_id") + "/messages",
+        t.admin.token(), new JsonObject().put("text", "Thanks, Bob!").put("public", true)), 201).json();
+    assertThat(reply.getBoolean("public")).isTrue();
+    var send = until("the public answer", 30_000, () -> {
+      var r = graph.requests("/v19.0/901097836652708_903438993000001/comments");
+      return r.isEmpty() ? null : r.get(0);
+    });
+    assertThat(send.json().getString("message")).isEqualTo("Thanks, Bob!");
+    until("acked", 20_000, () -> "sent".equals(server.rows("SELECT delivery_status FROM message WHERE id = $1",
+        reply.getString("id")).get(0).getString(0)));
+  }
+
+  @Test
+  @DisplayName("a WhatsApp template goes out as a template message with its parameters")
+  void whatsappTemplate() {
+    Tenant t = server.tenant("Templateshop");
+    Channel ch = socialChannel(t, "whatsapp");
+    String body = new String(fixture("whatsapp-api-js_v25_incoming.json"), StandardCharsets.UTF_8)
+        .replace("16315551181", "48500600700").replace("ABGGFlA5Fpa", "wamid.TPL1");
+    assertThat(signed(ch, body.getBytes(StandardCharsets.UTF_8))).isEqualTo(200);
+    String conv = messages(ch).get(0).getString("conversation_id");
+    Api.expect(api.post("/api/v1/conversations/" + conv + "/messages", t.admin.token(),
+        new JsonObject().put("text", "Your order 1001 has shipped.").put("template", new JsonObject()
+            .put("name", "order_shipped").put("language", "pl").put("parameters", new JsonArray().add("1001")))), 201);
+    var send = until("the template at the Graph API", 30_000, () -> graph.requests("/v19.0/123456123/messages")
+        .stream().filter(r -> "48500600700".equals(r.json().getString("to"))).findFirst().orElse(null));
+    JsonObject sentBody = send.json();
+    assertThat(sentBody.getString("type")).isEqualTo("template");
+    assertThat(sentBody.getJsonObject("template").getString("name")).isEqualTo("order_shipped");
+    assertThat(sentBody.getJsonObject("template").getJsonObject("language").getString("code")).isEqualTo("pl");
+    assertThat(sentBody.getJsonObject("template").getJsonArray("components").getJsonObject(0)
+        .getJsonArray("parameters").getJsonObject(0).getString("text")).isEqualTo("1001");
+    // A template without a name is refused before anything is queued.
+    Api.expect(api.post("/api/v1/conversations/" + conv + "/messages", t.admin.token(),
+        new JsonObject().put("text", "x").put("template", new JsonObject().put("language", "pl"))), 422);
+  }
+
+  @Test
   @DisplayName("outside WhatsApp's 24-hour window free text is refused for good, with the reason")
   void outsideWindow() {
     Tenant t = server.tenant("Windowshop");

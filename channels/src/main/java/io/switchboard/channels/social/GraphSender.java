@@ -73,7 +73,7 @@ final class GraphSender {
   private Future<Delivery> messenger(OutboundItem item, String handle) {
     String comment = commentId(item.inReplyTo());
     String text = item.text() == null ? "" : item.text();
-    boolean publicAnswer = comment != null && item.raw().getBoolean("public", false);
+    boolean publicAnswer = comment != null && Boolean.TRUE.equals(item.raw().getValue("public"));
     if (publicAnswer) {
       // Seen by everyone under the post: only when the agent chose it.
       String path = "/" + comment + ("instagram".equals(s.platform()) ? "/replies" : "/comments");
@@ -113,7 +113,7 @@ final class GraphSender {
       return Future.succeededFuture(Delivery.failed("the channel has no phoneNumberId", false));
     }
     String path = "/" + s.phoneNumberId() + "/messages";
-    JsonObject template = item.raw().getJsonObject("template");
+    JsonObject template = item.raw().getValue("template") instanceof JsonObject t ? t : null;
     Delivery[] first = new Delivery[1];
     Future<Delivery> chain = Future.succeededFuture(null);
     if (template != null) {
