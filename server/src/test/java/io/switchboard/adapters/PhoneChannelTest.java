@@ -52,6 +52,8 @@ class PhoneChannelTest {
     elsewhere = new FakeProvider();
     twilio.file("/2010-04-01/Accounts/AC0123/Recordings/RE77", "audio/x-wav", AUDIO);
     elsewhere.file("/secret", "text/plain", "internal".getBytes(StandardCharsets.US_ASCII));
+    twilio.router.get("/redirect-out").handler(ctx -> ctx.response().setStatusCode(302)
+        .putHeader("Location", elsewhere.url("/secret")).end());
     server = TestServer.start("phone", Map.of("SWITCHBOARD_ADAPTERS", "in-process",
         "SWITCHBOARD_PUBLIC_URL", PUBLIC_URL,
         "SWITCHBOARD_PROVIDER_MEDIA_HOSTS", "127.0.0.1:" + twilio.port()));
@@ -240,8 +242,14 @@ class PhoneChannelTest {
     meta.put("RecordingSid", "RE501");
     meta.put("RecordingUrl", "https://169.254.169.254/latest/meta-data/");
     assertThat(twilioPost(ch, meta, null, null, null)).isEqualTo(204);
+    // The provider's own host redirects elsewhere: the redirect is checked like the first URL.
+    Map<String, String> hop = status("CA502", "completed", "5");
+    hop.put("RecordingSid", "RE502");
+    hop.put("RecordingUrl", twilio.url("/redirect-out"));
+    assertThat(twilioPost(ch, hop, null, null, null)).isEqualTo(204);
+    assertThat(twilio.requests("/redirect-out")).hasSize(1);
     assertThat(elsewhere.seen).isEmpty();
-    assertThat(calls(ch)).hasSize(2).allSatisfy(r -> assertThat(call(r).getString("recordingAttachmentId")).isNull());
+    assertThat(calls(ch)).hasSize(3).allSatisfy(r -> assertThat(call(r).getString("recordingAttachmentId")).isNull());
   }
 
   @Test
