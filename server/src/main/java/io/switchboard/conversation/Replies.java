@@ -177,6 +177,8 @@ public final class Replies {
             : Future.failedFuture(Problem.invalid("channelId", req.channelId() == null
                 ? "no channel can reach the contact: no verified identity wrote in this conversation; pick a channel"
                 : "the contact has no verified identity this channel can reach")))
+        .compose(route -> req.template() != null ? Future.succeededFuture(route)
+            : withinWhatsAppWindow(tx, account, route))
         .compose(route -> conversations.view(tx, account, state.id())
             .compose(before -> sendOut(tx, caller, state.id(), route, "email".equals(route.channelKind())
                 ? replySubject(before.orElseThrow().subject()) : null, body, req.clientId(),
@@ -206,6 +208,31 @@ public final class Replies {
                 new OutboundPayload(route.to(), subject, body.text(), body.html(), refs, route.inReplyTo(),
                     route.references(), route.threadKey(), publicReply ? Boolean.TRUE : null, template)))
             .map(saved)));
+  }
+
+  /** The customer's latest message on the channel from that WhatsApp identity (time of receipt). */
+  private static final String LAST_WHATSAPP_INBOUND = """
+      SELECT m.created_at > now() - interval '24 hours' AS open FROM message m
+      JOIN identity i ON i.id = m.identity_id AND i.account_id = m.account_id
+      WHERE m.account_id = $1 AND m.channel_id = $2 AND m.direction = 'inbound'
+        AND i.kind = 'social' AND i.platform = 'whatsapp' AND i.value = 'whatsapp:' || $3
+      ORDER BY m.created_at DESC LIMIT 1""";
+
+  /**
+   * WhatsApp delivers free text only within 24 hours of the customer's last message; after that
+   * only a template (422, so the console offers the channel's templates instead of queueing a
+   * message that cannot be delivered).
+   */
+  private Future<Route> withinWhatsAppWindow(SqlConnection tx, String account, Route route) {
+    if (!"social".equals(route.channelKind()) || !"whatsapp".equals(route.to().platform())) {
+      return Future.succeededFuture(route);
+    }
+    return tx.preparedQuery(LAST_WHATSAPP_INBOUND)
+        .execute(io.vertx.sqlclient.Tuple.of(account, route.channelId(), route.to().handle()))
+        .compose(rows -> rows.size() > 0 && Boolean.TRUE.equals(rows.iterator().next().getBoolean("open"))
+            ? Future.succeededFuture(route)
+            : Future.failedFuture(Problem.invalid("template", "the customer last wrote on WhatsApp more than 24 hours "
+                + "ago: only one of the channel's templates can be sent")));
   }
 
   private static void checkTemplate(Template t) {

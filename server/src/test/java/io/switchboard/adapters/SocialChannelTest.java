@@ -336,6 +336,30 @@ class SocialChannelTest {
   }
 
   @Test
+  @DisplayName("24 hours after the customer's last WhatsApp message free text is refused at once (422); a template goes")
+  void windowClosedOnServer() {
+    Tenant t = server.tenant("Closedshop");
+    Channel ch = socialChannel(t, "whatsapp");
+    String body = new String(fixture("whatsapp-api-js_v25_incoming.json"), StandardCharsets.UTF_8)
+        .replace("16315551181", "48511222333").replace("ABGGFlA5Fpa", "wamid.OLD2");
+    assertThat(signed(ch, body.getBytes(StandardCharsets.UTF_8))).isEqualTo(200);
+    Row in = messages(ch).get(0);
+    server.rows("UPDATE message SET created_at = now() - interval '25 hours' WHERE id = $1", in.getString("id"));
+    String conv = in.getString("conversation_id");
+    var refused = api.post("/api/v1/conversations/" + conv + "/messages", t.admin.token(),
+        new JsonObject().put("text", "Hello again"));
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.json().encode()).contains("template");
+    assertThat(server.count("SELECT count(*) FROM message WHERE conversation_id = $1 AND direction = 'outbound'",
+        conv)).isZero();
+    Api.expect(api.post("/api/v1/conversations/" + conv + "/messages", t.admin.token(),
+        new JsonObject().put("text", "Your order has shipped.").put("template", new JsonObject()
+            .put("name", "order_shipped"))), 201);
+    until("the template at the Graph API", 30_000, () -> graph.requests("/v19.0/123456123/messages").stream()
+        .anyMatch(r -> "48511222333".equals(r.json().getString("to")) && "template".equals(r.json().getString("type"))));
+  }
+
+  @Test
   @DisplayName("outside WhatsApp's 24-hour window free text is refused for good, with the reason")
   void outsideWindow() {
     Tenant t = server.tenant("Windowshop");
