@@ -38,9 +38,11 @@ public final class ConversationChanges {
   private final EventLog events;
   private final ConversationRepository conversations;
   private final MessageRepository messages;
+  private final io.switchboard.sla.Sla sla;
 
   public ConversationChanges(Pool db, EventLog events, ConversationRepository conversations,
-      MessageRepository messages) {
+      MessageRepository messages, io.switchboard.sla.Sla sla) {
+    this.sla = sla;
     this.db = db;
     this.events = events;
     this.conversations = conversations;
@@ -63,7 +65,9 @@ public final class ConversationChanges {
                   .done();
               Changes changes = new Changes(p.status(), p.priority(), p.setAssignee(), p.assigneeId(), p.setTeam(),
                   p.teamId(), tags, p.snoozeUntil());
-              return conversations.change(tx, account, id, changes)
+              // SLA clocks (and the CSAT survey of a resolution) move in the same transaction.
+              return sla.patched(tx, account, id, p.status(), p.priority())
+                  .compose(x -> conversations.change(tx, account, id, changes))
                   .compose(x -> conversations.view(tx, account, id))
                   .compose(conv -> {
                     ConversationView view = conv.orElseThrow();

@@ -76,9 +76,11 @@ public final class Replies {
   private final MessageRepository messages;
   private final OutboundQueue outbound;
   private final ReplyChannels replyChannels = new ReplyChannels();
+  private final io.switchboard.sla.Sla sla;
 
   public Replies(Pool db, EventLog events, ConversationRepository conversations, MessageRepository messages,
-      OutboundQueue outbound) {
+      OutboundQueue outbound, io.switchboard.sla.Sla sla) {
+    this.sla = sla;
     this.db = db;
     this.events = events;
     this.conversations = conversations;
@@ -183,7 +185,8 @@ public final class Replies {
             .compose(before -> sendOut(tx, caller, state.id(), route, "email".equals(route.channelKind())
                 ? replySubject(before.orElseThrow().subject()) : null, body, req.clientId(),
                 Boolean.TRUE.equals(req.publicReply()), req.template()))
-            .compose(saved -> conversations.recordFirstResponse(tx, account, state.id())
+            // A public human reply: the first response (once) and the end of the customer's wait.
+            .compose(saved -> sla.replied(tx, account, state.id())
                 .compose(v -> conversations.view(tx, account, state.id()))
                 .compose(conv -> {
                   ConversationView view = conv.orElseThrow();

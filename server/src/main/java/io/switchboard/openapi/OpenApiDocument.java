@@ -181,6 +181,16 @@ public final class OpenApiDocument {
         .body("SlaPolicy").answers(200, "The policy", "SlaPolicy");
     op("put", "/api/v1/business-hours/{id}", "SLA", "Create or replace business hours").role("admin")
         .body("BusinessHours").answers(200, "The business hours", "BusinessHours");
+    op("get", "/api/v1/sla-policies", "SLA", "The account's SLA policies, in the order they are tried")
+        .role("supervisor").answers(200, "{items:[SlaPolicy]}", "SlaPolicy");
+    op("get", "/api/v1/sla-policies/{id}", "SLA", "One SLA policy").role("supervisor")
+        .answers(200, "The policy", "SlaPolicy");
+    op("delete", "/api/v1/sla-policies/{id}", "SLA", "Delete an SLA policy").role("admin")
+        .answers(204, "Deleted", null);
+    op("get", "/api/v1/business-hours", "SLA", "The account's business hours").role("supervisor")
+        .answers(200, "{items:[BusinessHours]}", "BusinessHours");
+    op("delete", "/api/v1/business-hours/{id}", "SLA", "Delete business hours no policy uses (409 otherwise)")
+        .role("admin").answers(204, "Deleted", null);
     op("get", "/csat/{token}", "CSAT", "The public survey page (a ?rating only pre-selects)").open()
         .query("rating", "integer", "pre-selected rating 1..5")
         .answers(200, "An HTML page", "text/html", Schema.type("string"));

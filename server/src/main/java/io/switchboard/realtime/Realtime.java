@@ -33,6 +33,7 @@ public final class Realtime {
     }
     hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings, services.meters());
     hub.onAgentTyping((account, conversation) -> services.chatTyping.agentTyping(account, conversation));
+    hub.dashboardSla(services.sla::dashboard);
     routes = new StreamRoutes(services.auth, hub.tickets, hub, services::publicUrl);
     return services.vertx().deployVerticle(hub).onSuccess(id -> {
       deployment = id;

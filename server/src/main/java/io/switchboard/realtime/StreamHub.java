@@ -77,6 +77,11 @@ final class StreamHub extends VerticleBase {
     this.retention = new EventRetention(db, settings.retention());
   }
 
+  /** The SLA and CSAT part of the dashboard snapshot (see sla/SlaDashboard). */
+  void dashboardSla(java.util.function.Function<String, Future<JsonObject>> part) {
+    dashboard.slaPart = part;
+  }
+
   @Override
   public Future<?> start() {
     consumers.add(vertx.eventBus().<JsonObject>consumer(EventLog.APPENDED, msg ->

@@ -48,7 +48,15 @@ public final class Api {
   }
 
   public Resp call(HttpMethod method, String path, String token, Object body) {
+    return call(method, path, token, body, null);
+  }
+
+  /** With an Accept header (e.g. text/csv). */
+  public Resp call(HttpMethod method, String path, String token, Object body, String accept) {
     HttpRequest<Buffer> req = client.request(method, path);
+    if (accept != null) {
+      req.putHeader("Accept", accept);
+    }
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
