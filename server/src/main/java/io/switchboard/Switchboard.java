@@ -173,6 +173,9 @@ public final class Switchboard {
     root.route("/metrics").handler(floods::publicRoute);
     root.post("/api/v1/accounts").handler(floods::publicRoute);
     root.get("/api/v1/openapi.json").handler(floods::publicRoute);
+    // The customers' survey links: the page and its answer.
+    root.get("/csat/*").handler(floods::publicRoute);
+    root.post("/api/v1/csat/*").handler(floods::publicRoute);
     root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     root.get("/health/ready").handler(services::ready);
     root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
@@ -321,7 +324,8 @@ public final class Switchboard {
       realtime.mountApi(api);
       new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)
           .mount(api);
-      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth)
+      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth,
+          realtime::customerTyping, sla)
           .mount(api);
       new IngestRoutes(db, auth, ingest, attachments, floods.channelIngest()).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,

@@ -216,7 +216,11 @@ final class DemoSetup {
         .put("settings", spec.kind().equals("email")
             // The in-process email adapter takes SMTP mail for this address.
             ? new JsonObject().put("defaultRegion", "PL").put("address", "sklep@demo-shop.example")
-            : new JsonObject().put("defaultRegion", "PL"));
+            : spec.kind().equals("chat")
+                // The simulator's visitors come through the widget's socket from the demo shop's origin.
+                ? new JsonObject().put("defaultRegion", "PL").put("title", "Demo Shop help")
+                    .put("allowedOrigins", new io.vertx.core.json.JsonArray().add(WidgetVisitors.ORIGIN))
+                : new JsonObject().put("defaultRegion", "PL"));
     return api.post("/api/v1/channels", token, body).map(created -> {
       JsonObject c = created.expect("creating the " + spec.kind() + " channel", 201).body();
       return new ChannelKey(c.getString("id"), spec.kind(), spec.name(), c.getString("apiKey"), c.getString("secret"));

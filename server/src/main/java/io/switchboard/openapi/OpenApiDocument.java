@@ -130,6 +130,9 @@ public final class OpenApiDocument {
         .body("ProviderStatus").answers(204, "Recorded", null);
     op("get", "/api/v1/adapter/threads/{threadKey}/messages", "Outbound", "A chat thread's public history (widget)")
         .security("channelKey").answers(200, "The messages", "MessageList");
+    op("post", "/api/v1/adapter/threads/{threadKey}/typing", "Outbound",
+        "A chat visitor is typing: shown live to the agents who see the thread's conversation (nothing stored)")
+        .security("channelKey").answers(204, "Shown", null);
     op("get", "/api/v1/adapter/availability", "Outbound", "Whether agents are online and in business hours")
         .security("channelKey").answers(200, "Availability", "Availability");
     op("get", "/api/v1/adapter/channel", "Outbound",

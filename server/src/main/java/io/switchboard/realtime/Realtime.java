@@ -57,6 +57,12 @@ public final class Realtime {
     routes.mountRoot(root);
   }
 
+  /** A chat visitor is typing in the conversation (see AdapterRoutes); false when there is no such conversation. */
+  public Future<Boolean> customerTyping(String accountId, String conversationId, String name) {
+    StreamHub h = hub;
+    return h == null ? Future.succeededFuture(false) : h.customerTyping(accountId, conversationId, name);
+  }
+
   StreamHub hub() {
     return hub;
   }

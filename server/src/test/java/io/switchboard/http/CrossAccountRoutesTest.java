@@ -43,6 +43,20 @@ class CrossAccountRoutesTest {
   static Tenant b;
   /** A's objects, by the path up to and including the parameter that names them. */
   static final Map<String, String> A_IDS = new LinkedHashMap<>();
+  /**
+   * Links whose token is the credential (a customer's survey): whoever holds the link may use it,
+   * whatever account they are in, so there is no other account to refuse; CsatTest covers them.
+   */
+  static final Set<String> BEARER_LINKS = Set.of("/csat/{token}", "/api/v1/csat/{token}");
+  /**
+   * Objects whose id the admin chooses (PUT creates or replaces): ids are per account, so B's PUT
+   * with A's id makes B's own object and must leave A's untouched (checked after the loop).
+   */
+  static final Map<String, JsonObject> CLIENT_CHOSEN_IDS = Map.of(
+      "/api/v1/business-hours/{id}", new JsonObject().put("timezone", "Europe/Warsaw")
+          .put("weekly", new JsonObject().put("mon", new JsonArray().add(new JsonArray().add("09:00").add("17:00")))),
+      "/api/v1/sla-policies/{id}", new JsonObject().put("name", "B's policy").put("position", 1)
+          .put("firstResponseMinutes", 30));
   /** B's own objects, for bodies that name a second object ("merge this into that"). */
   static String bConversation;
   static String bContact;
@@ -90,6 +104,15 @@ class CrossAccountRoutesTest {
     A_IDS.put("/api/v1/contacts/{id}", aContact);
     // The mail one: a reply to it is valid for A (a verified address), so only the account can refuse B's.
     A_IDS.put("/api/v1/conversations/{id}", aMailConversation);
+    // A's calendar and SLA policy, under ids A's admin chose.
+    Api.expect(api.call(HttpMethod.PUT, "/api/v1/business-hours/alpha-hours", a.admin.token(), new JsonObject()
+        .put("timezone", "Europe/Warsaw").put("weekly", new JsonObject().put("tue",
+            new JsonArray().add(new JsonArray().add("08:00").add("16:00"))))), 200, 201);
+    Api.expect(api.call(HttpMethod.PUT, "/api/v1/sla-policies/alpha-policy", a.admin.token(), new JsonObject()
+        .put("name", "Alpha").put("position", 1).put("firstResponseMinutes", 60)
+        .put("businessHoursId", "alpha-hours")), 200, 201);
+    A_IDS.put("/api/v1/business-hours/{id}", "alpha-hours");
+    A_IDS.put("/api/v1/sla-policies/{id}", "alpha-policy");
 
     JsonObject bChat = channel(b, "chat");
     bChannelKey = bChat.getString("apiKey");
@@ -113,7 +136,7 @@ class CrossAccountRoutesTest {
   /** The routes with a path parameter, from the running server's router. */
   static List<String> routesWithIds() {
     return RouteTable.served(server.app.services().openApi.rootRouter()).stream()
-        .filter(r -> r.contains("{")).toList();
+        .filter(r -> r.contains("{")).filter(r -> !BEARER_LINKS.contains(r.substring(r.indexOf(' ') + 1))).toList();
   }
 
   /** The concrete path with A's ids, or null when some parameter has no provider. */
@@ -163,6 +186,9 @@ class CrossAccountRoutesTest {
       String method = route.substring(0, route.indexOf(' '));
       String template = route.substring(route.indexOf(' ') + 1);
       String path = withAIds(template, A_IDS);
+      if (method.equals("PUT") && CLIENT_CHOSEN_IDS.containsKey(template)) {
+        continue; // below, after the reads and deletes: it makes B's own object under that id
+      }
       for (String credential : credentials(method, template, bAgent)) {
         Resp r = api.call(HttpMethod.valueOf(method), path, credential, body(method, template));
         calls++;
@@ -194,6 +220,14 @@ class CrossAccountRoutesTest {
         "x-" + UUID.randomUUID() + "@beta.test").put("name", "X").put("password", "secret-pass-9").put("role", "agent")
         .put("teamIds", new JsonArray().add(A_IDS.get("/api/v1/teams/{id}"))));
 
+    // B's admin PUTs under A's chosen ids: B's own objects, A's stay as they were (the digest below).
+    for (var chosen : CLIENT_CHOSEN_IDS.entrySet()) {
+      Resp r = api.call(HttpMethod.PUT, withAIds(chosen.getKey(), A_IDS), b.admin.token(), chosen.getValue());
+      calls++;
+      if (r.status() != 200 && r.status() != 201) {
+        failures.add("PUT " + chosen.getKey() + " as B's admin (B's own object) -> " + r);
+      }
+    }
     assertThat(calls).as("calls made").isGreaterThan(20);
     assertThat(failures).as("answers other than 404").isEmpty();
     assertThat(digest(a.accountId)).as("A's rows after B's calls").isEqualTo(before);

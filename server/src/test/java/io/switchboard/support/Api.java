@@ -161,6 +161,13 @@ public final class Api {
     }
   }
 
+  public static Resp expect(Resp r, int status, int orStatus) {
+    if (r.status() != status && r.status() != orStatus) {
+      throw new AssertionError("expected " + status + " or " + orStatus + " but got " + r);
+    }
+    return r;
+  }
+
   public static Resp expect(Resp r, int status) {
     if (r.status() != status) {
       throw new AssertionError("expected " + status + " but got " + r);

@@ -1,5 +1,6 @@
 package io.switchboard.channels.core;
 
+import io.switchboard.channels.chat.ChatKind;
 import io.switchboard.channels.email.EmailKind;
 import io.switchboard.channels.phone.PhoneKind;
 import io.switchboard.channels.social.SocialKind;
@@ -13,7 +14,7 @@ public final class ChannelKinds {
   }
 
   public static List<ChannelKind> all(Vertx vertx, HostSettings host) {
-    return List.of(new EmailKind(vertx, host), new PhoneKind(vertx, host),
+    return List.of(new EmailKind(vertx, host), new ChatKind(), new PhoneKind(vertx, host),
         new SocialKind(vertx, host));
   }
 }
