@@ -37,6 +37,7 @@ const FIELDS = {
   phone: [
     ['provider', 'Provider', 'select', { options: ['twilio', 'cti'] }],
     ['authToken', 'Twilio auth token', 'password'],
+    ['recordingHosts', 'CTI recording hosts (comma-separated; recordings are fetched only from these)', 'list', { placeholder: 'pbx.shop.example' }],
   ],
   social: [
     ['platform', 'Platform', 'select', { options: ['messenger', 'instagram', 'whatsapp'] }],
@@ -64,7 +65,9 @@ function connectInfo(ch, extra = {}) {
         `<script src="${base}/widget.js" async data-email="ann@example.com" data-name="Ann" data-signature="hex HMAC-SHA256(secret, email)"></script>`]];
     case 'phone': return s.provider === 'cti'
       ? [['CTI events (POST, signed)', `${base}/cti`]]
-      : [['Twilio voice status callback URL', `${base}/twilio/voice`], ['CTI events (POST, signed)', `${base}/cti`]];
+      : [['Twilio voice status callback URL', `${base}/twilio/voice`],
+        ['Twilio voicemail recording callback URL', `${base}/twilio/voice?outcome=voicemail`],
+        ['CTI events (POST, signed)', `${base}/cti`]];
     case 'social': return [['Meta webhook callback URL', `${base}/meta`],
       ['Verify token', extra.verifyToken || (s.verifyToken ? '(set; shown only when created)' : '(none set)')]];
     default: return [['Store key', 'use the channel key with PUT /api/v1/commerce/orders/{externalId}']];

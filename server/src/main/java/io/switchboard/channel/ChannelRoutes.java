@@ -84,8 +84,9 @@ public final class ChannelRoutes {
     if (region instanceof String s) {
       settings.put("defaultRegion", s.toUpperCase());
     }
-    if ("chat".equals(body.kind()) && settings.getString("secret") == null) {
-      // The widget's identity signatures are HMACs with this secret (see "from.signature").
+    if (("chat".equals(body.kind()) || "phone".equals(body.kind())) && settings.getString("secret") == null) {
+      // The widget's identity signatures are HMACs with this secret (see "from.signature"); a phone
+      // channel's CTI events are signed with it (X-Switchboard-Signature).
       settings.put("secret", Ids.random(40));
     }
     // Shown once in the answer, stored encrypted.

@@ -34,8 +34,18 @@ public final class Replies {
   public record AttachmentId(String id) {
   }
 
+  /**
+   * publicReply: answer a public social comment in public (by default the answer goes privately to
+   * the commenter). template: a WhatsApp template, the only kind of message WhatsApp delivers
+   * outside its 24-hour window; text stays what the timeline shows.
+   */
   public record PostMessage(String text, String html, List<AttachmentId> attachments,
-      @JsonProperty("private") Boolean isPrivate, String channelId, String afterMessageId, String clientId) {
+      @JsonProperty("private") Boolean isPrivate, String channelId, String afterMessageId, String clientId,
+      @JsonProperty("public") Boolean publicReply, Template template) {
+  }
+
+  /** A WhatsApp template by name, with the values of its body's placeholders in order. */
+  public record Template(String name, String language, List<String> parameters) {
   }
 
   public record StartConversation(String contactId, String channelId, String subject, String text, String html,
@@ -48,7 +58,8 @@ public final class Replies {
 
   /** What the adapter receives besides the queue's own fields. */
   public record OutboundPayload(Recipient to, String subject, String text, String html,
-      List<AttachmentRef> attachments, String inReplyTo, List<String> references, String threadKey) {
+      List<AttachmentRef> attachments, String inReplyTo, List<String> references, String threadKey,
+      @JsonProperty("public") Boolean publicReply, Template template) {
   }
 
   /** The body of a message after validation: sanitized HTML, text, and the claimed attachments' ids. */
@@ -83,6 +94,7 @@ public final class Replies {
         .maxLength("clientId", req.clientId(), 200)
         .maxLength("channelId", req.channelId(), 100)
         .maxLength("afterMessageId", req.afterMessageId(), 100));
+    checkTemplate(req.template());
     boolean note = Boolean.TRUE.equals(req.isPrivate());
     String account = caller.accountId();
     return db.withTransaction(tx -> conversations.lock(tx, account, conversationId)
@@ -134,7 +146,7 @@ public final class Replies {
             route.channelKind())
         .compose(v -> conversations.change(tx, account, conversationId, assignToCaller))
         .compose(v -> sendOut(tx, caller, conversationId, route, "email".equals(route.channelKind()) ? subject : null,
-            body, null))
+            body, null, false, null))
         .compose(message -> conversations.view(tx, account, conversationId).compose(conv -> {
           ConversationView view = conv.orElseThrow();
           return events.append(tx, account, List.of(
@@ -167,9 +179,12 @@ public final class Replies {
             : Future.failedFuture(Problem.invalid("channelId", req.channelId() == null
                 ? "no channel can reach the contact: no verified identity wrote in this conversation; pick a channel"
                 : "the contact has no verified identity this channel can reach")))
+        .compose(route -> req.template() != null ? Future.succeededFuture(route)
+            : withinWhatsAppWindow(tx, account, route))
         .compose(route -> conversations.view(tx, account, state.id())
             .compose(before -> sendOut(tx, caller, state.id(), route, "email".equals(route.channelKind())
-                ? replySubject(before.orElseThrow().subject()) : null, body, req.clientId()))
+                ? replySubject(before.orElseThrow().subject()) : null, body, req.clientId(),
+                Boolean.TRUE.equals(req.publicReply()), req.template()))
             // A public human reply: the first response (once) and the end of the customer's wait.
             .compose(saved -> sla.replied(tx, account, state.id())
                 .compose(v -> conversations.view(tx, account, state.id()))
@@ -184,18 +199,56 @@ public final class Replies {
 
   /** Stores an outbound message (queued) and enqueues its delivery, in the caller's transaction. */
   private Future<MessageView> sendOut(SqlConnection tx, Caller.User caller, String conversationId, Route route,
-      String subject, Body body, String clientId) {
+      String subject, Body body, String clientId, boolean publicReply, Template template) {
     String account = caller.accountId();
     var draft = new MessageRepository.Draft(Ids.next("msg"), account, conversationId, route.channelId(),
         route.channelKind(), "outbound", author(caller), null, false, null, clientId, route.threadKey(), subject,
-        body.text(), body.html(), List.of(), null, false, false, null, "queued", null);
+        body.text(), body.html(), List.of(), null, publicReply, false, null, "queued", null);
     return attachments(tx, account, body).compose(refs -> messages.insert(tx, withAttachments(draft, refs))
         .compose(saved -> messages.linkAttachments(tx, account, saved.id(), body.attachmentIds())
             .compose(n -> conversations.touch(tx, account, conversationId, false, route.channelKind(), null, false))
             .compose(v -> outbound.enqueue(tx, account, route.channelId(), conversationId, saved.id(), "message",
                 new OutboundPayload(route.to(), subject, body.text(), body.html(), refs, route.inReplyTo(),
-                    route.references(), route.threadKey())))
+                    route.references(), route.threadKey(), publicReply ? Boolean.TRUE : null, template)))
             .map(saved)));
+  }
+
+  /** The customer's latest message on the channel from that WhatsApp identity (time of receipt). */
+  private static final String LAST_WHATSAPP_INBOUND = """
+      SELECT m.created_at > now() - interval '24 hours' AS open FROM message m
+      JOIN identity i ON i.id = m.identity_id AND i.account_id = m.account_id
+      WHERE m.account_id = $1 AND m.channel_id = $2 AND m.direction = 'inbound'
+        AND i.kind = 'social' AND i.platform = 'whatsapp' AND i.value = 'whatsapp:' || $3
+      ORDER BY m.created_at DESC LIMIT 1""";
+
+  /**
+   * WhatsApp delivers free text only within 24 hours of the customer's last message; after that
+   * only a template (422, so the console offers the channel's templates instead of queueing a
+   * message that cannot be delivered).
+   */
+  private Future<Route> withinWhatsAppWindow(SqlConnection tx, String account, Route route) {
+    if (!"social".equals(route.channelKind()) || !"whatsapp".equals(route.to().platform())) {
+      return Future.succeededFuture(route);
+    }
+    return tx.preparedQuery(LAST_WHATSAPP_INBOUND)
+        .execute(io.vertx.sqlclient.Tuple.of(account, route.channelId(), route.to().handle()))
+        .compose(rows -> rows.size() > 0 && Boolean.TRUE.equals(rows.iterator().next().getBoolean("open"))
+            ? Future.succeededFuture(route)
+            : Future.failedFuture(Problem.invalid("template", "the customer last wrote on WhatsApp more than 24 hours "
+                + "ago: only one of the channel's templates can be sent")));
+  }
+
+  private static void checkTemplate(Template t) {
+    if (t == null) {
+      return;
+    }
+    List<String> params = t.parameters() == null ? List.of() : t.parameters();
+    new Check().required("template.name", t.name()).maxLength("template.name", t.name(), 512)
+        .maxLength("template.language", t.language(), 20)
+        .that(params.size() <= 20, "template.parameters", "at most 20")
+        .that(params.stream().allMatch(p -> p != null && p.length() <= 1024), "template.parameters",
+            "each is a text of at most 1024 characters")
+        .done();
   }
 
   /** After commit: tell stream readers about the events (OutboundQueue wakes the adapters itself). */

@@ -71,7 +71,8 @@ final class Schemas {
     // outbound
     s.put("OutboundItem", object("id!:string", "leaseId!:string", "messageId:string", "conversationId!:string",
         "to:object", "subject:string", "text:string", "html:string", "attachments:[Attachment]",
-        "inReplyTo:string", "references:[string]", "attempt!:integer", "kind!:message|typing"));
+        "inReplyTo:string", "references:[string]", "attempt!:integer", "kind!:message|typing", "public:boolean",
+        "template:object"));
     s.put("OutboundBatch", object("items!:[OutboundItem]"));
     s.put("Ack", object("leaseId!:string", "status!:sent|failed", "externalId:string", "error:string",
         "retryable:boolean"));
@@ -102,7 +103,7 @@ final class Schemas {
     s.put("ConversationPatch", object("status:" + STATUS, "assigneeId:string", "teamId:string",
         "priority:" + PRIORITY, "tags:[string]", "snoozeUntil:date-time"));
     s.put("Reply", object("text:string", "html:string", "attachments:[AttachmentRef]", "private:boolean",
-        "channelId:string", "afterMessageId:string", "clientId:string"));
+        "channelId:string", "afterMessageId:string", "clientId:string", "public:boolean", "template:object"));
     s.put("Merge", object("otherId!:string"));
     s.put("Identity", object("kind!:email|phone|social", "value!:string", "platform:string", "verified!:boolean"));
     s.put("Contact", object("id!:string", "name:string", "identities:[Identity]"));

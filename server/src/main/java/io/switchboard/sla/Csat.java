@@ -149,7 +149,7 @@ public final class Csat {
     return stored.compose(v -> messages.insert(tx, draft))
         .compose(saved -> outbound.enqueue(tx, accountId, r.channelId(), conversationId, saved.id(), "message",
                 new OutboundPayload(r.to(), subject, text, html, List.of(), r.inReplyTo(), r.references(),
-                    r.threadKey()))
+                    r.threadKey(), null, null))
             .compose(x -> conversations.view(tx, accountId, conversationId))
             .compose(view -> events.append(tx, accountId, EventDraft.of("message.created", conversationId,
                 view.orElseThrow().teamId(), view.orElseThrow().assigneeId(), saved))))

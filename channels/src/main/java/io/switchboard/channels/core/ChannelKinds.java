@@ -2,6 +2,8 @@ package io.switchboard.channels.core;
 
 import io.switchboard.channels.chat.ChatKind;
 import io.switchboard.channels.email.EmailKind;
+import io.switchboard.channels.phone.PhoneKind;
+import io.switchboard.channels.social.SocialKind;
 import io.vertx.core.Vertx;
 import java.util.List;
 
@@ -12,6 +14,7 @@ public final class ChannelKinds {
   }
 
   public static List<ChannelKind> all(Vertx vertx, HostSettings host) {
-    return List.of(new EmailKind(vertx, host), new ChatKind());
+    return List.of(new EmailKind(vertx, host), new ChatKind(), new PhoneKind(vertx, host),
+        new SocialKind(vertx, host));
   }
 }
