@@ -25,6 +25,7 @@ final class CallRecord {
     record.put("durationSec", call.durationSec());
     record.put("recordingAttachmentId", call.recordingAttachmentId());
     record.put("transcript", call.transcript());
+    record.put("agentEmail", call.agentEmail());
     return record;
   }
 
@@ -41,6 +42,9 @@ final class CallRecord {
     }
     if (event.recordingAttachmentId() != null) {
       record.put("recordingAttachmentId", event.recordingAttachmentId());
+    }
+    if (event.agentEmail() != null && record.get("agentEmail") == null) {
+      record.put("agentEmail", event.agentEmail());
     }
     if (event.transcript() != null && !event.transcript().isBlank()) {
       record.put("transcript", event.transcript());

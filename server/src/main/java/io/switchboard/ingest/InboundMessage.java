@@ -26,9 +26,12 @@ public record InboundMessage(
   public record AttachmentId(String id) {
   }
 
-  /** callId: the provider's id of the call; every event of one call updates one message. */
+  /**
+   * callId: the provider's id of the call; every event of one call updates one message.
+   * agentEmail: who took the call, as the phone system knows them (shown on the call card).
+   */
   public record Call(String callId, String direction, String outcome, Integer durationSec,
-      String recordingAttachmentId, String transcript) {
+      String recordingAttachmentId, String transcript, String agentEmail) {
   }
 
   public boolean auto() {

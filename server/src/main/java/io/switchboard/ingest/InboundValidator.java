@@ -98,6 +98,7 @@ final class InboundValidator {
           .required("call.outcome", c.outcome()).oneOf("call.outcome", c.outcome(), OUTCOMES)
           .that(c.durationSec() == null || c.durationSec() >= 0, "call.durationSec", "must not be negative")
           .maxLength("call.callId", c.callId(), 200)
+          .maxLength("call.agentEmail", c.agentEmail(), 320)
           .maxLength("call.transcript", c.transcript(), 100_000);
     }
     List<Identity> ids = msg.from() == null ? List.of() : Identities.of(channel, msg.from(), chatSecret, check);

@@ -61,7 +61,7 @@ final class Schemas {
         "verified:[email|phone]", "signature:string", "unverified:[email|phone|handle]"));
     s.put("Call", object("callId:string", "direction!:inbound|outbound", "outcome!:answered|missed|voicemail",
         "durationSec:integer",
-        "recordingAttachmentId:string", "transcript:string"));
+        "recordingAttachmentId:string", "transcript:string", "agentEmail:string"));
     s.put("Inbound", object("externalId!:string", "from!:From", "threadKey:string", "subject:string",
         "text:string", "html:string", "sentAt:date-time", "attachments:[AttachmentRef]", "call:Call",
         "autoSubmitted:boolean", "public:boolean"));

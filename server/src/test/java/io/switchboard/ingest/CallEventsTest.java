@@ -53,7 +53,8 @@ class CallEventsTest {
     String messageId = ended.json().getString("messageId");
     String conversationId = ended.json().getString("conversationId");
 
-    Resp answered = expect(t.inbound(phone, event("ev-2", "CA1", caller, "answered")), 202);
+    Resp answered = expect(t.inbound(phone, event("ev-2", "CA1", caller, "answered").put("call",
+        call("CA1", "answered").put("agentEmail", "ola@shop.example"))), 202);
     assertThat(answered.json().getString("messageId")).isEqualTo(messageId);
     // A stray "missed" after the call was answered changes nothing: answered stays answered.
     expect(t.inbound(phone, event("ev-3", "CA1", caller, "missed")), 202);
@@ -79,6 +80,7 @@ class CallEventsTest {
     assertThat(callData.getInteger("durationSec")).isEqualTo(312);
     assertThat(callData.getString("transcript")).isEqualTo("Hello, my parcel never came.");
     assertThat(callData.getString("recordingAttachmentId")).isEqualTo(recording);
+    assertThat(callData.getString("agentEmail")).isEqualTo("ola@shop.example");
     assertThat(card.getJsonArray("attachments").stream().map(a -> ((JsonObject) a).getString("id")).toList())
         .containsExactly(recording);
 
