@@ -1,6 +1,7 @@
 package io.switchboard.conversation;
 
 import io.switchboard.channel.ChannelRoutes;
+import io.switchboard.contact.SearchTerms;
 import io.switchboard.db.Sql;
 import io.switchboard.http.Caller;
 import io.switchboard.http.Check;
@@ -42,16 +43,83 @@ public record ConversationList(String status, String assignee, String teamId, St
    * a prefix, all required. Built from lexemes PostgreSQL made itself and quoted, so nothing the
    * user typed is read as tsquery syntax; no words (only punctuation) match no message.
    */
+  static String queryWordsOf(int param) {
+    return queryWords(param);
+  }
+
   private static String queryWords(int param) {
     return """
         (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')
          FROM unnest(to_tsvector('simple', $%d)))::tsquery""".formatted(param);
   }
 
+  /**
+   * Search hits, each with its tier (see SearchTerms): identities equal to what the query names, then
+   * the contact's name and the subject (conversation.search_text) and parts of identities, then the
+   * words of messages. field/value say what matched, for the answer's match. Every branch starts
+   * from an index: identity_lookup/identity_value_search, conversation_search, message_search.
+   * $1 account, then pattern, exact values, handle, phone digits pattern and the words at the
+   * numbers given.
+   */
+  private static String hits(SearchTerms terms, Tuple params, String q) {
+    int exact = params.size() + 1;
+    params.addArrayOfString(terms.exactValues().toArray(String[]::new));
+    StringBuilder sql = new StringBuilder("WITH hits AS (");
+    sql.append("""
+        SELECT c.id, 1 AS tier, i.kind AS field, i.value FROM identity i
+        JOIN conversation c ON c.contact_id = i.contact_id AND c.account_id = i.account_id AND c.merged_into IS NULL
+        WHERE i.account_id = $1 AND (i.value = ANY($%d)""".formatted(exact));
+    if (terms.handle() != null && terms.fragment()) {
+      int handle = bind(params, SearchTerms.escapeLike(terms.handle()));
+      sql.append(" OR (i.kind = 'social' AND i.value ILIKE '%%:' || $%d)".formatted(handle));
+    }
+    sql.append(")");
+    if (terms.fragment()) {
+      int pattern = bind(params, terms.pattern());
+      sql.append("""
+           UNION ALL
+          SELECT c.id, 2, 'subject', NULL FROM conversation c
+          WHERE c.account_id = $1 AND c.merged_into IS NULL AND c.search_text LIKE $%d
+           UNION ALL
+          SELECT c.id, 2, i.kind, i.value FROM identity i
+          JOIN conversation c ON c.contact_id = i.contact_id AND c.account_id = i.account_id AND c.merged_into IS NULL
+          WHERE i.account_id = $1 AND (i.value ILIKE $%d""".formatted(pattern, pattern));
+      if (terms.phoneDigits() != null) {
+        int digits = bind(params, "%" + terms.phoneDigits() + "%");
+        sql.append(" OR (i.kind = 'phone' AND i.value LIKE $%d)".formatted(digits));
+      }
+      sql.append(")");
+    }
+    sql.append("""
+         UNION ALL
+        SELECT m.conversation_id, 3, 'text', NULL FROM message m
+        WHERE m.account_id = $1 AND %s @@ %s),
+        best AS (SELECT DISTINCT ON (id) id, tier, field, value FROM hits ORDER BY id, tier, field)
+        """.formatted(MESSAGE_WORDS, queryWords(bind(params, q))));
+    return sql.toString();
+  }
+
   /** Builds the query; it asks for one row more than the page to learn whether another page follows. */
   public Statement statement(Caller.User caller) {
+    return statement(caller, null);
+  }
+
+  /**
+   * @param region the account's default region, to read a national phone number in q (null: only
+   *               international numbers are read)
+   */
+  public Statement statement(Caller.User caller, String region) {
     Tuple params = Tuple.of(caller.accountId(), caller.userId());
-    StringBuilder sql = new StringBuilder(SELECT);
+    StringBuilder sql = new StringBuilder();
+    if (q != null) {
+      // Ranked search: tiers first (see SearchTerms), then the newest activity; every status unless one is asked for.
+      SearchTerms terms = SearchTerms.of(q, region);
+      sql.append(hits(terms, params, q)).append(SELECT.replace("FROM conversation c",
+          "FROM best JOIN conversation c ON c.id = best.id")
+          .replace(" AS unread", " AS unread, best.tier, best.field AS match_field, best.value AS match_value"));
+    } else {
+      sql.append(SELECT);
+    }
     if (status != null) {
       sql.append(" AND c.status = $").append(bind(params, status));
     }
@@ -67,14 +135,6 @@ public record ConversationList(String status, String assignee, String teamId, St
     if (channel != null) {
       sql.append(" AND c.channels @> ARRAY[$").append(bind(params, channel)).append("::text]");
     }
-    if (q != null) {
-      // The conversation's subject and contact name (as typed), or the words of any of its messages.
-      int pattern = bind(params, "%" + escapeLike(q.toLowerCase()) + "%");
-      int words = bind(params, q);
-      sql.append(" AND (c.search_text LIKE $").append(pattern).append(" OR c.id IN (SELECT m.conversation_id")
-          .append(" FROM message m WHERE m.account_id = $1 AND ").append(MESSAGE_WORDS).append(" @@ ")
-          .append(queryWords(words)).append("))");
-    }
     if (!caller.seesAll()) {
       // Agents: their teams, their own and team-less conversations (see Caller.User.sees).
       int teams = params.size() + 1;
@@ -84,9 +144,17 @@ public record ConversationList(String status, String assignee, String teamId, St
     if (after != null) {
       int at = params.size() + 1;
       params.addOffsetDateTime(Sql.utc(after.at())).addString(after.id());
-      sql.append(" AND (c.last_message_at, c.id) < ($").append(at).append(", $").append(at + 1).append(")");
+      String older = "(c.last_message_at, c.id) < ($" + at + ", $" + (at + 1) + ")";
+      if (q != null) {
+        int rank = bind(params, after.rank());
+        sql.append(" AND (best.tier > $").append(rank).append(" OR best.tier = $").append(rank).append(" AND ")
+            .append(older).append(")");
+      } else {
+        sql.append(" AND ").append(older);
+      }
     }
-    sql.append(" ORDER BY c.last_message_at DESC, c.id DESC LIMIT $").append(bind(params, limit + 1));
+    sql.append(q != null ? " ORDER BY best.tier, c.last_message_at DESC, c.id DESC LIMIT $"
+        : " ORDER BY c.last_message_at DESC, c.id DESC LIMIT $").append(bind(params, limit + 1));
     return new Statement(sql.toString(), params);
   }
 
@@ -126,10 +194,6 @@ public record ConversationList(String status, String assignee, String teamId, St
   private static int bind(Tuple params, Object value) {
     params.addValue(value);
     return params.size();
-  }
-
-  static String escapeLike(String s) {
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   private static boolean noNul(String s) {

@@ -1,5 +1,8 @@
 package io.switchboard.conversation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.switchboard.contact.SearchTerms;
 import io.switchboard.conversation.Views.ConversationView;
 import io.switchboard.db.Sql;
 import io.switchboard.http.Caller;
@@ -192,24 +195,104 @@ public final class ConversationRepository {
   }
 
   /** A page of the list and the cursor of the next one (null on the last page). */
-  public record Page(List<ConversationView> items, String nextCursor) {
+  public record Page(List<Listed> items, String nextCursor) {
   }
 
+  /**
+   * A conversation in a list; match (search only, else absent) says what the query found: field is
+   * email, phone, social, name, subject or text; text is the matched value or a snippet of the
+   * message (messageId) around the query's words, for the console to highlight.
+   */
+  public record Listed(@JsonUnwrapped ConversationView conversation,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Match match) {
+  }
+
+  public record Match(String field, String text, String messageId) {
+  }
+
+  private static final String REGION = "SELECT default_region FROM account WHERE id = $1";
+
+  /** The newest message of each conversation whose words match the query, walked newest first per conversation. */
+  private static final String TEXT_MATCHES = """
+      SELECT cv.id AS conversation_id, hit.id, hit.body FROM unnest($2::text[]) AS cv(id)
+      CROSS JOIN LATERAL (
+        SELECT m.id, left(concat_ws(' ', m.subject, m.text), 20000) AS body FROM message m
+        WHERE m.account_id = $1 AND m.conversation_id = cv.id
+          AND to_tsvector('simple', coalesce(m.subject, '') || ' ' || coalesce(m.text, '')) @@ %s
+        ORDER BY m.created_at DESC, m.id DESC LIMIT 1) hit""";
+
   public Future<Page> list(SqlClient db, Caller.User caller, ConversationList query) {
-    ConversationList.Statement st = query.statement(caller);
-    return db.preparedQuery(st.sql()).execute(st.params()).map(rows -> {
-      List<ConversationView> items = new ArrayList<>();
+    Future<String> region = query.q() != null && SearchTerms.phoneLike(query.q())
+        ? db.preparedQuery(REGION).execute(Tuple.of(caller.accountId()))
+            .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
+        : Future.succeededFuture(null);
+    return region.compose(r -> {
+      ConversationList.Statement st = query.statement(caller, r);
+      return db.preparedQuery(st.sql()).execute(st.params());
+    }).compose(rows -> {
+      List<Listed> items = new ArrayList<>();
+      List<Integer> tiers = new ArrayList<>();
       for (Row r : rows) {
-        items.add(map(r).withUnread(r.getBoolean("unread")));
+        ConversationView view = map(r).withUnread(r.getBoolean("unread"));
+        Match match = null;
+        if (query.q() != null) {
+          tiers.add(r.getInteger("tier"));
+          match = match(view, query.q(), r.getString("match_field"), r.getString("match_value"));
+        }
+        items.add(new Listed(view, match));
       }
-      if (items.size() <= query.limit()) {
-        return new Page(items, null);
+      String next = null;
+      if (items.size() > query.limit()) {
+        items = new ArrayList<>(items.subList(0, query.limit()));
+        ConversationView last = items.get(items.size() - 1).conversation();
+        next = new Cursor(last.lastMessageAt(), last.id(), query.q() == null ? 0 : tiers.get(items.size() - 1))
+            .encode();
       }
-      List<ConversationView> page = items.subList(0, query.limit());
-      ConversationView last = page.get(page.size() - 1);
-      return new Page(List.copyOf(page),
-          new Cursor(last.lastMessageAt(), last.id()).encode());
+      String nextCursor = next;
+      List<Listed> page = items;
+      return textSnippets(db, caller.accountId(), query.q(), page).map(v -> new Page(List.copyOf(page), nextCursor));
     });
+  }
+
+  private static Match match(ConversationView view, String q, String field, String value) {
+    if (field == null || "text".equals(field)) {
+      return new Match("text", null, null);
+    }
+    if ("subject".equals(field)) {
+      String lower = q.toLowerCase(java.util.Locale.ROOT);
+      boolean inSubject = view.subject() != null && view.subject().toLowerCase(java.util.Locale.ROOT).contains(lower);
+      return inSubject ? new Match("subject", view.subject(), null) : new Match("name", view.contactName(), null);
+    }
+    // Social identities are stored as "platform:handle": show the handle.
+    String shown = "social".equals(field) && value != null && value.indexOf(':') >= 0
+        ? value.substring(value.lastIndexOf(':') + 1) : value;
+    return new Match(field, shown, null);
+  }
+
+  /** Fills the snippets of the page's text matches, in one statement. */
+  private Future<Void> textSnippets(SqlClient db, String accountId, String q, List<Listed> page) {
+    List<String> ids = page.stream().filter(l -> l.match() != null && "text".equals(l.match().field()))
+        .map(l -> l.conversation().id()).toList();
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String sql = TEXT_MATCHES.formatted(ConversationList.queryWordsOf(3));
+    return db.preparedQuery(sql).execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)).addString(q))
+        .map(rows -> {
+          Map<String, Match> found = new java.util.HashMap<>();
+          for (Row r : rows) {
+            found.put(r.getString("conversation_id"),
+                new Match("text", SearchTerms.snippet(r.getString("body"), q, 140), r.getString("id")));
+          }
+          for (int i = 0; i < page.size(); i++) {
+            Listed l = page.get(i);
+            Match m = found.get(l.conversation().id());
+            if (m != null) {
+              page.set(i, new Listed(l.conversation(), m));
+            }
+          }
+          return null;
+        });
   }
 
   /** The contact's conversations this user may see. */
