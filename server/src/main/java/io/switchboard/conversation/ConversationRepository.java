@@ -69,7 +69,11 @@ public final class ConversationRepository {
         team_id = CASE WHEN $7 THEN $8 ELSE team_id END,
         tags = coalesce($9, tags),
         snooze_until = CASE WHEN coalesce($3, status) = 'snoozed' THEN coalesce($10, snooze_until) END,
-        resolved_at = CASE WHEN coalesce($3, status) = 'resolved' THEN coalesce(resolved_at, now()) END
+        resolved_at = CASE WHEN coalesce($3, status) = 'resolved' THEN coalesce(resolved_at, now()) END,
+        subject = CASE WHEN $11 THEN $12 ELSE subject END,
+        search_text = CASE WHEN $11
+          THEN lower(concat_ws(' ', $12::text, (SELECT ct.name FROM contact ct WHERE ct.id = contact_id)))
+          ELSE search_text END
       WHERE account_id = $1 AND id = $2""";
 
   private static final String FIRST_RESPONSE = """
@@ -99,6 +103,42 @@ public final class ConversationRepository {
         first_response_at = least(c.first_response_at, o.first_response_at)
       FROM conversation o
       WHERE c.account_id = $1 AND c.id = $2 AND o.account_id = $1 AND o.id = $3""";
+
+  /**
+   * Split: a new conversation of the same contact, team, assignee and priority, holding the chosen
+   * messages ($4): its activity, channels and first response come from them.
+   */
+  private static final String SPLIT_OFF = """
+      INSERT INTO conversation (id, account_id, contact_id, status, priority, subject, team_id, assignee_id, channels,
+                                created_at, last_message_at, last_inbound_at, first_response_at, search_text)
+      SELECT $3, c.account_id, c.contact_id, 'open', c.priority, $5, c.team_id, c.assignee_id,
+             ARRAY(SELECT DISTINCT m.channel_kind FROM message m
+                   WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4) AND m.channel_kind IS NOT NULL),
+             now(),
+             (SELECT max(m.created_at) FROM message m WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4)),
+             (SELECT max(m.created_at) FROM message m WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4)
+                AND m.direction = 'inbound'),
+             (SELECT min(m.created_at) FROM message m WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4)
+                AND m.direction = 'outbound' AND m.author_type = 'user'),
+             lower(concat_ws(' ', $5::text, ct.name))
+      FROM conversation c JOIN contact ct ON ct.id = c.contact_id
+      WHERE c.account_id = $1 AND c.id = $2""";
+
+  /** After a split: the conversation's activity and channels are those of the messages it kept. */
+  private static final String RECOMPUTE = """
+      UPDATE conversation c SET
+        last_message_at = coalesce((SELECT max(m.created_at) FROM message m
+                                    WHERE m.account_id = $1 AND m.conversation_id = $2), c.last_message_at),
+        last_inbound_at = (SELECT max(m.created_at) FROM message m
+                           WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.direction = 'inbound'),
+        channels = ARRAY(SELECT DISTINCT m.channel_kind FROM message m
+                         WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.channel_kind IS NOT NULL)
+      WHERE c.account_id = $1 AND c.id = $2""";
+
+  /** Delivery of moved replies follows them (its status updates name the message's conversation). */
+  private static final String MOVE_OUTBOUND_OF = """
+      UPDATE outbound_item SET conversation_id = $3 WHERE account_id = $1 AND conversation_id = $2
+        AND message_id = ANY($4)""";
 
   private static final String MARK_MERGED = """
       UPDATE conversation SET merged_into = $3 WHERE account_id = $1 AND id = $2""";
@@ -317,14 +357,14 @@ public final class ConversationRepository {
 
   /** What a PATCH changes; null fields stay as they are. */
   public record Changes(String status, String priority, boolean setAssignee, String assigneeId, boolean setTeam,
-      String teamId, List<String> tags, Instant snoozeUntil) {
+      String teamId, List<String> tags, Instant snoozeUntil, String subject) {
   }
 
   public Future<Void> change(SqlClient tx, String accountId, String id, Changes c) {
     Tuple t = Tuple.of(accountId, id, c.status(), c.priority(), c.setAssignee(), c.assigneeId())
         .addBoolean(c.setTeam()).addString(c.teamId())
         .addArrayOfString(c.tags() == null ? null : c.tags().toArray(String[]::new))
-        .addOffsetDateTime(Sql.utc(c.snoozeUntil()));
+        .addOffsetDateTime(Sql.utc(c.snoozeUntil())).addBoolean(c.subject() != null).addString(c.subject());
     return tx.preparedQuery(CHANGE).execute(t).mapEmpty();
   }
 
@@ -356,6 +396,22 @@ public final class ConversationRepository {
         .compose(x -> tx.preparedQuery(MOVE_OUTBOUND).execute(moving))
         .compose(x -> tx.preparedQuery(MARK_MERGED).execute(moving))
         .mapEmpty();
+  }
+
+  /** Creates the split-off conversation from the chosen messages (still in the source) and repoints their delivery. */
+  public Future<Void> splitOff(SqlClient tx, String accountId, String sourceId, String newId, List<String> messageIds,
+      String subject) {
+    String[] ids = messageIds.toArray(String[]::new);
+    return tx.preparedQuery(SPLIT_OFF).execute(Tuple.of(accountId, sourceId, newId).addArrayOfString(ids)
+            .addString(subject))
+        .compose(x -> tx.preparedQuery(MOVE_OUTBOUND_OF).execute(Tuple.of(accountId, sourceId, newId)
+            .addArrayOfString(ids)))
+        .mapEmpty();
+  }
+
+  /** Recomputes activity and channels from the conversation's messages (after some moved out). */
+  public Future<Void> recompute(SqlClient tx, String accountId, String id) {
+    return tx.preparedQuery(RECOMPUTE).execute(Tuple.of(accountId, id)).mapEmpty();
   }
 
   /**

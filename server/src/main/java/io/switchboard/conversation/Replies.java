@@ -89,7 +89,7 @@ public final class Replies {
                 : messages.byClientId(tx, account, conversationId, req.clientId()))
                 .compose(first -> first.isPresent()
                     ? Future.succeededFuture(new Written<>(new Posted(first.get(), false), account, 0L))
-                    : notStale(tx, account, conversationId, req.afterMessageId())
+                    : notStale(tx, caller, conversationId, req.afterMessageId(), !note)
                         .compose(v -> note ? writeNote(tx, caller, state, req.clientId(), body)
                             : writeReply(tx, caller, state, req, body)))))
         // A concurrent retry with the same clientId lost the race on the unique index: answer with the winner.
@@ -127,7 +127,8 @@ public final class Replies {
       String contactId, String subject, Route route, Body body) {
     String account = caller.accountId();
     // The agent who starts a conversation owns it (and so keeps seeing it, whatever the channel's team).
-    var assignToCaller = new ConversationRepository.Changes(null, null, true, caller.userId(), false, null, null, null);
+    var assignToCaller = new ConversationRepository.Changes(null, null, true, caller.userId(), false, null, null, null,
+        null);
     return conversations.insert(tx, conversationId, account, contactId, subject, route.channelTeamId(),
             route.channelKind())
         .compose(v -> conversations.change(tx, account, conversationId, assignToCaller))
@@ -209,11 +210,18 @@ public final class Replies {
     return Future.succeededFuture(state.get());
   }
 
-  /** 409 when an inbound message arrived after the one the agent's reply was written against. */
-  private Future<Void> notStale(SqlConnection tx, String account, String conversationId, String afterMessageId) {
+  /**
+   * 409 when the agent's reply was written without seeing a newer message: a customer message, or
+   * another agent's public reply (two agents answering at once). Both are checked under the
+   * conversation's row lock, so of two simultaneous replies the second is refused. Internal notes
+   * never conflict.
+   */
+  private Future<Void> notStale(SqlConnection tx, Caller.User caller, String conversationId, String afterMessageId,
+      boolean reply) {
     if (afterMessageId == null || afterMessageId.isBlank()) {
       return Future.succeededFuture();
     }
+    String account = caller.accountId();
     return messages.inConversation(tx, account, conversationId, afterMessageId).compose(after -> {
       if (after.isEmpty()) {
         return Future.failedFuture(Problem.invalid("afterMessageId", "is not a message of this conversation"));
@@ -221,9 +229,20 @@ public final class Replies {
       return messages.newestInbound(tx, account, conversationId).compose(newest -> {
         if (newest.isPresent() && isNewer(newest.get(), after.get())) {
           return Future.failedFuture(Problem.conflict("a customer message arrived after the one this reply answers",
-              Map.of("message", newest.get())));
+              Map.of("message", newest.get(), "reason", "customer")));
         }
-        return Future.succeededFuture();
+        if (!reply) {
+          return Future.succeededFuture();
+        }
+        return messages.newestReplyByOthers(tx, account, conversationId, caller.userId()).compose(other -> {
+          if (other.isPresent() && isNewer(other.get(), after.get())) {
+            String who = other.get().author() == null || other.get().author().name() == null ? "Another agent"
+                : other.get().author().name();
+            return Future.failedFuture(Problem.conflict(who + " replied after the message this reply answers",
+                Map.of("message", other.get(), "reason", "agent")));
+          }
+          return Future.succeededFuture();
+        });
       });
     });
   }
