@@ -77,6 +77,7 @@ public final class ConversationRoutes {
     api.post("/conversations/:id/messages").handler(auth.user("agent")).handler(handle(this::post));
     api.post("/conversations/:id/read").handler(auth.user("agent")).handler(handle(this::read));
     api.post("/conversations/:id/merge").handler(auth.user("agent")).handler(handle(this::merge));
+    api.get("/conversations/:id/reply-options").handler(auth.user("agent")).handler(handle(this::replyOptions));
     api.post("/conversations/:id/split").handler(auth.user("agent")).handler(handle(this::split));
   }
 
@@ -146,6 +147,15 @@ public final class ConversationRoutes {
     SplitBody body = Json.read(ctx.body().buffer(), SplitBody.class);
     return changes.split(caller, pathId(ctx), body.messageIds(), body.subject())
         .compose(conv -> detail(caller, conv, null)).map(Reply::created);
+  }
+
+  /** GET /conversations/{id}/reply-options: the channels a written reply can go through, and the phone to call. */
+  private Future<Reply> replyOptions(RoutingContext ctx) {
+    Caller.User caller = Authenticator.user(ctx);
+    return conversations.viewFor(db, caller, pathId(ctx)).compose(found -> found.isEmpty()
+            ? Future.failedFuture(Problem.notFound("conversation"))
+            : replies.options(caller.accountId(), found.get().id(), found.get().contactId()))
+        .map(Reply::ok);
   }
 
   private Future<Reply> read(RoutingContext ctx) {

@@ -66,6 +66,11 @@ public final class Replies {
   private final OutboundQueue outbound;
   private final ReplyChannels replyChannels = new ReplyChannels();
 
+  /** What the composer may offer for a reply in this conversation (see ReplyChannels.Options). */
+  public Future<ReplyChannels.Options> options(String accountId, String conversationId, String contactId) {
+    return replyChannels.options(db, accountId, conversationId, contactId);
+  }
+
   public Replies(Pool db, EventLog events, ConversationRepository conversations, MessageRepository messages,
       OutboundQueue outbound) {
     this.db = db;
@@ -163,9 +168,14 @@ public final class Replies {
     String account = caller.accountId();
     return replyChannels.resolve(tx, account, state.id(), state.contactId(), blankToNull(req.channelId()))
         .compose(route -> route.isPresent() ? Future.succeededFuture(route.get())
-            : Future.failedFuture(Problem.invalid("channelId", req.channelId() == null
-                ? "no channel can reach the contact: no verified identity wrote in this conversation; pick a channel"
-                : "the contact has no verified identity this channel can reach")))
+            : Future.failedFuture(req.channelId() == null
+                ? Problem.invalidSaying("This customer has not written in this conversation from a verified email, "
+                    + "chat or social account, so there is no channel to reply through. Pick a channel they can be "
+                    + "reached on, or log a call.", "channelId",
+                    "no channel can reach the contact: no verified identity wrote in this conversation; pick a channel")
+                : Problem.invalidSaying("This customer has no verified address on that channel. Pick another "
+                    + "channel, or log a call.", "channelId",
+                    "the contact has no verified identity this channel can reach")))
         .compose(route -> conversations.view(tx, account, state.id())
             .compose(before -> sendOut(tx, caller, state.id(), route, "email".equals(route.channelKind())
                 ? replySubject(before.orElseThrow().subject()) : null, body, req.clientId()))

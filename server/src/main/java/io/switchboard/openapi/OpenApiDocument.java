@@ -169,6 +169,9 @@ public final class OpenApiDocument {
         .answers(204, "Marked", null);
     op("post", "/api/v1/conversations/{id}/merge", "Conversations", "Merge another conversation into this one")
         .role("agent").body("Merge").answers(200, "The surviving conversation", "Conversation");
+    op("get", "/api/v1/conversations/{id}/reply-options", "Conversations",
+        "Channels that can carry a written reply to the contact, rule 3's default, and the phone to log a call with")
+        .role("agent").answers(200, "The options", "ReplyOptions");
     op("post", "/api/v1/conversations/{id}/split", "Conversations", "Move chosen messages into a new conversation")
         .role("agent").body("Split").answers(201, "The new conversation with its messages", "ConversationDetail");
     op("get", "/api/v1/contacts", "Contacts", "Search contacts by name or identity, exact identities first").role("agent").withSeq()

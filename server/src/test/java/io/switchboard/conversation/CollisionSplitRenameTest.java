@@ -185,4 +185,40 @@ class CollisionSplitRenameTest {
     assertThat(messages(cv, agent.token())).hasSize(1);
     assertThat(messages(newId, agent.token())).hasSize(2);
   }
+
+  @Test
+  @DisplayName("the composer is offered only channels that carry a written reply, and the phone to log a call with")
+  void replyOptions() {
+    Tenant t = server.tenant("Options");
+    Channel phone = t.channel("phone", null);
+    Channel email = t.channel("email", null);
+    t.channel("social", null, new JsonObject().put("platform", "messenger"));
+    String caller = expect(t.inbound(phone, new JsonObject().put("externalId", "call-" + Ids.random(6))
+        .put("from", new JsonObject().put("phone", "601 777 888").put("name", "Jerzy"))
+        .put("call", new JsonObject().put("callId", "CA9").put("direction", "inbound").put("outcome", "missed"))), 202).json()
+        .getString("conversationId");
+    JsonObject phoneOnly = expect(api.get("/api/v1/conversations/" + caller + "/reply-options", t.admin.token()), 200)
+        .json();
+    assertThat(phoneOnly.getJsonArray("channels")).isEmpty();
+    assertThat(phoneOnly.getString("defaultChannelId")).isNull();
+    assertThat(phoneOnly.getString("phone")).isEqualTo("+48601777888");
+    // a written reply without a channel says so in the user's words
+    Resp refused = api.post("/api/v1/conversations/" + caller + "/messages", t.admin.token(),
+        new JsonObject().put("text", "hello?"));
+    assertThat(refused.status()).isEqualTo(422);
+    assertThat(refused.json().getString("detail")).startsWith("This customer has not written").contains("log a call")
+        .doesNotContain("channelId");
+
+    String address = "ola-" + Ids.random(5) + "@c.test";
+    String mailed = mail(t, email, address, "Hi", "Question").getString("conversationId");
+    JsonObject byMail = expect(api.get("/api/v1/conversations/" + mailed + "/reply-options", t.admin.token()), 200)
+        .json();
+    assertThat(byMail.getString("defaultChannelId")).isEqualTo(email.id());
+    assertThat(byMail.getJsonArray("channels")).hasSize(1);
+    assertThat(byMail.getJsonArray("channels").getJsonObject(0).getString("to")).isEqualTo(address);
+    assertThat(byMail.getString("phone")).isNull();
+    Tenant other = server.tenant("OptionsOther");
+    assertThat(api.get("/api/v1/conversations/" + mailed + "/reply-options", other.admin.token()).status())
+        .isEqualTo(404);
+  }
 }
