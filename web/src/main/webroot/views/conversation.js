@@ -105,6 +105,16 @@ export class ConversationView {
     return inbound.length ? inbound[inbound.length - 1].id : null;
   }
 
+  /**
+   * The newest message of any kind the agent has in front of them: a reply is refused (409) when a
+   * customer message or another agent's reply is newer than this.
+   */
+  newestSeenId() {
+    if (!this.id) return null;
+    const seen = sortedMessages(this.id).filter((m) => m.createdAt && !String(m.id).startsWith('local'));
+    return seen.length ? seen[seen.length - 1].id : null;
+  }
+
   // ---- header ------------------------------------------------------------------------------
 
   renderHeader() {
