@@ -7,6 +7,7 @@ import { state, putConversation, putMessage, patchConversationLocal, sortedMessa
 import { channelLabel, channelClass, fromNow, toLocalInput } from '../format.js';
 import { toast, toastError } from '../notify.js';
 import { renderMessage, updateStatus } from './message.js';
+import { SplitRename } from './split-rename.js';
 
 export class ConversationView {
   constructor() {
@@ -42,6 +43,8 @@ export class ConversationView {
     on('conversation', ({ conv }) => { if (conv.id === this.id) this.renderHeader(); });
     on('presence-changed', () => { if (this.id && state.usersListed && document.activeElement !== this.assigneeSel) this.renderHeader(); });
     on('message', ({ msg, prev }) => { if (msg.conversationId === this.id) this.onMessage(msg, prev); });
+    on('message-moved', ({ msg, from }) => { if (from === this.id) this.onMoved(msg.id); });
+    this.splitRename = new SplitRename(this);
     on('contact', ({ contact }) => {
       const conv = state.conversations.get(this.id);
       if (conv && conv.contactId === contact.id) this.contactEl.textContent = contactName(conv) || '';
@@ -53,6 +56,7 @@ export class ConversationView {
 
   async open(id) {
     const gen = ++this.gen;
+    this.splitRename?.reset();
     this.id = id;
     state.openId = id;
     this.beforeCursor = null;
@@ -83,6 +87,7 @@ export class ConversationView {
 
   close() {
     this.gen += 1;
+    this.splitRename?.reset();
     this.id = null;
     state.openId = null;
     this.section.hidden = true;
@@ -292,7 +297,15 @@ export class ConversationView {
   node(msg) {
     const el = renderMessage(msg, { contactName: contactName(this.conv) });
     this.nodes.set(msg.id, el);
+    this.splitRename?.decorate(el);
     return el;
+  }
+
+  /** A message was split off into another conversation. */
+  onMoved(id) {
+    this.nodes.get(id)?.remove();
+    this.nodes.delete(id);
+    this.splitRename.forget(id);
   }
 
   onMessage(msg, prev) {
