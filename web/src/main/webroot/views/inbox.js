@@ -19,17 +19,13 @@ function sortKey(c) { return c.lastMessageAt || c.createdAt || ''; }
  * wrapped in <mark>. Only text nodes: customer text never becomes markup.
  */
 export function highlighted(text, query) {
-  const words = String(query || '').toLowerCase().split(/[^\p{L}\p{N}@._+-]+/u).filter((w) => w.length > 0);
   const lower = text.toLowerCase();
   const ranges = [];
-  for (const w of words) {
-    for (let i = lower.indexOf(w); i >= 0; i = lower.indexOf(w, i + w.length)) ranges.push([i, i + w.length]);
-  }
   const digits = String(query || '').replace(/\D/g, '');
-  if (!ranges.length && digits.length >= 6) {
+  if (digits.length >= 6 && /^[+\d\s().\/-]+$/.test(String(query).trim())) {
+    // A phone number as typed: mark its digits in the stored number, whatever the separators.
     const i = text.replace(/\D/g, '').indexOf(digits);
     if (i >= 0) {
-      // map the digit positions back onto the text
       let seen = -1; let start = -1; let end = -1;
       for (let k = 0; k < text.length; k++) {
         if (/\d/.test(text[k])) {
@@ -39,6 +35,12 @@ export function highlighted(text, query) {
         }
       }
       if (start >= 0 && end > start) ranges.push([start, end]);
+    }
+  }
+  if (!ranges.length) {
+    const words = String(query || '').toLowerCase().split(/[^\p{L}\p{N}@._+-]+/u).filter((w) => w.length > 0);
+    for (const w of words) {
+      for (let i = lower.indexOf(w); i >= 0; i = lower.indexOf(w, i + w.length)) ranges.push([i, i + w.length]);
     }
   }
   ranges.sort((a, b) => a[0] - b[0]);

@@ -61,8 +61,9 @@ export class SplitRename {
   }
 
   cancelRename() {
-    this.input?.remove();
-    this.input = null;
+    const input = this.input;
+    this.input = null; // first: removing a focused input fires blur, which must not save again
+    input?.remove();
     this.title.hidden = false;
   }
 
