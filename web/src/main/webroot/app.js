@@ -16,6 +16,7 @@ import { ConversationView } from './views/conversation.js';
 import { Composer } from './views/composer.js';
 import { ContactPanel, NewConversationDialog } from './views/contact.js';
 import { AdminChannels } from './views/admin-channels.js';
+import { Dashboard } from './views/dashboard.js';
 
 const LAST_EMAIL_KEY = 'sb.lastEmail';
 
@@ -24,6 +25,7 @@ const app = {
   conversation: new ConversationView(),
   contact: new ContactPanel(),
   presence: new Presence(),
+  dashboard: new Dashboard(),
   running: false,
   selfAssigned: new Set(),
   unseen: new Set(), // conversations with an inbound message that arrived live and is not read yet
@@ -118,6 +120,7 @@ async function startApp() {
   avatar.className = `avatar avatar-small hue-${hue(state.me?.id || name)}`;
   renderSound();
   $('#admin-link').hidden = state.me?.role !== 'admin';
+  $('#dashboard-link').hidden = !Dashboard.allowed();
 
   await loadDirectory();
   if (!app.running) return;
@@ -136,6 +139,7 @@ function stopApp() {
   app.running = false;
   app.unseen.clear();
   app.composer.saveNow();
+  app.dashboard.hide();
   stream.stop();
   app.presence.stop();
   app.conversation.close();
@@ -174,6 +178,11 @@ function route() {
     return;
   }
   app.admin.hide();
+  if (location.hash === '#/dashboard') {
+    app.dashboard.show();
+    return;
+  }
+  app.dashboard.hide();
   const m = /^#\/c\/(.+)$/.exec(location.hash);
   const id = m ? decodeURIComponent(m[1]) : null;
   if (id === app.conversation.id) return;
@@ -274,7 +283,9 @@ on('event', (ev) => {
       return;
     }
     case 'csat.received':
-      if (ev.conversationId && state.conversations.has(ev.conversationId)) patchConversationLocal(ev.conversationId, { csat: d.csat || d });
+      // The event carries the conversation as the rating left it (a low one reopens it).
+      if (d.conversation?.id) putConversation(d.conversation, ev.seq);
+      else if (ev.conversationId && state.conversations.has(ev.conversationId)) patchConversationLocal(ev.conversationId, { csat: d.csat || d });
       return;
     case 'order.updated':
     case 'return.updated':

@@ -79,8 +79,8 @@ export class Presence {
         let per = map.get(m.conversationId);
         if (!per) { per = new Map(); map.set(m.conversationId, per); }
         per.set(m.userId, { name: m.userName || 'Another agent', until: Date.now() + TTL_MS });
-        if (m.type === 'typing') {
-          // Someone typing is also looking at it.
+        if (m.type === 'typing' && !m.customer) {
+          // Someone typing is also looking at it (an agent: a chat visitor's typing is not viewing).
           let v = this.viewing.get(m.conversationId);
           if (!v) { v = new Map(); this.viewing.set(m.conversationId, v); }
           v.set(m.userId, { name: m.userName || 'Another agent', until: Date.now() + TTL_MS });

@@ -59,7 +59,9 @@ function connectInfo(ch, extra = {}) {
       ['Send or forward mail for', s.address || '(no address)'],
       ['to this server\'s SMTP listener', `${location.hostname}, port SWITCHBOARD_SMTP_PORT (default 2525)`],
     ];
-    case 'chat': return [['Add to the shop\'s pages', `<script src="${base}/widget.js" async></script>`]];
+    case 'chat': return [['Add to the shop\'s pages', `<script src="${base}/widget.js" async></script>`],
+      ['For a signed-in customer (the shop\'s server computes the signature with the channel secret)',
+        `<script src="${base}/widget.js" async data-email="ann@example.com" data-name="Ann" data-signature="hex HMAC-SHA256(secret, email)"></script>`]];
     case 'phone': return s.provider === 'cti'
       ? [['CTI events (POST, signed)', `${base}/cti`]]
       : [['Twilio voice status callback URL', `${base}/twilio/voice`], ['CTI events (POST, signed)', `${base}/cti`]];

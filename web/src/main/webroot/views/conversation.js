@@ -1,5 +1,6 @@
 // The open conversation: header controls (status, snooze, priority, assignee, team, tags,
 // resolve), SLA line, and the timeline across channels, kept live from store events.
+import { slaBadge } from '../sla.js';
 import { api } from '../api.js';
 import { on, emit } from '../bus.js';
 import { h, clear, $, setOptions } from '../dom.js';
@@ -171,14 +172,12 @@ export class ConversationView {
     const sla = conv?.sla;
     if (!sla || conv.status === 'resolved') return;
     const breaches = Array.isArray(sla.breaches) ? sla.breaches : [];
-    let label = null;
-    let due = null;
-    if (!sla.firstResponseAt && sla.firstResponseDueAt) { label = 'First response'; due = sla.firstResponseDueAt; }
-    else if (sla.nextResponseDueAt) { label = 'Next response'; due = sla.nextResponseDueAt; }
-    else if (sla.resolutionDueAt) { label = 'Resolution'; due = sla.resolutionDueAt; }
-    const overdue = due && Date.parse(due) < Date.now();
-    if (breaches.length || overdue) this.slaEl.append(h('span', { class: 'sla-chip sla-breached' }, 'SLA breached'));
-    if (due) this.slaEl.append(h('span', { class: ['sla-chip', overdue ? 'sla-breached' : Date.parse(due) - Date.now() < 30 * 60000 ? 'sla-warning' : 'sla-ok'], title: new Date(due).toLocaleString() }, `${label} due ${fromNow(due)}`));
+    const badge = slaBadge(conv, { long: true });
+    if (breaches.length) {
+      this.slaEl.append(h('span', { class: 'sla-chip sla-breached', title: breaches.map((b) => b.metric).join(', ') },
+        `SLA breached (${breaches.length})`));
+    }
+    if (badge) this.slaEl.append(badge);
   }
 
   /** PATCH /conversations/{id}; on failure the header snaps back to the stored state. */

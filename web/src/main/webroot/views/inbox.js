@@ -7,6 +7,7 @@ import { state, putConversation, contactName, userName } from '../store.js';
 import { relTime, fullTime, channelLabel, channelClass, initials, hue, capitalize } from '../format.js';
 import { toastError } from '../notify.js';
 import { ensureContact } from '../contacts.js';
+import { slaBadge } from '../sla.js';
 
 const PAGE = 50;
 const COUNT_PAGE = 100;
@@ -432,6 +433,7 @@ export class Inbox {
       h('div', { class: 'conv-meta' },
         (conv.channels || []).map((k) => h('span', { class: ['ch-badge', channelClass(k)], title: channelLabel(k) }, channelLabel(k))),
         conv.status && conv.status !== 'open' ? h('span', { class: ['status-chip', `status-${conv.status}`] }, capitalize(conv.status)) : null,
+        slaBadge(conv),
         (conv.tags || []).slice(0, 2).map((t) => h('span', { class: 'tag tag-small' }, t)),
         assignee ? h('span', { class: ['avatar', 'avatar-tiny', `hue-${hue(conv.assigneeId)}`], title: `Assigned to ${assignee}` }, initials(assignee)) : null));
     return h('li', { class: 'conv-item' }, row);

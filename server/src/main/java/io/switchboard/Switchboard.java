@@ -100,9 +100,11 @@ public final class Switchboard {
         .compose(v -> services.auth.start(vertx))
         .compose(v -> {
           Router router = router();
+          var tuning = config.tuning();
+          var guard = new io.switchboard.http.ConnectionGuard(tuning.connectionsPerAddress(), tuning.httpHeadSeconds());
           return vertx.deployVerticle(() -> {
             HttpVerticle http = new HttpVerticle(config.httpPort(), router, config.tuning().wsCompression(),
-                config.tuning().httpIdleSeconds());
+                config.tuning().httpIdleSeconds(), guard);
             instances.add(http);
             return http;
           }, new io.vertx.core.DeploymentOptions().setInstances(config.tuning().eventLoops()));
@@ -162,6 +164,18 @@ public final class Switchboard {
   private Router router() {
     Router root = Router.router(vertx);
     root.route().handler(WebSecurity::headers);
+    root.route().handler(io.switchboard.http.RequestShape::refuseNul);
+    var floods = services.floods;
+    // Every API request: an address that has guessed ids (404) or credentials (401) too often waits.
+    root.route("/api/v1/*").handler(floods::screen);
+    // The routes that need no credential: a bucket per address.
+    root.route("/health/*").handler(floods::publicRoute);
+    root.route("/metrics").handler(floods::publicRoute);
+    root.post("/api/v1/accounts").handler(floods::publicRoute);
+    root.get("/api/v1/openapi.json").handler(floods::publicRoute);
+    // The customers' survey links: the page and its answer.
+    root.get("/csat/*").handler(floods::publicRoute);
+    root.post("/api/v1/csat/*").handler(floods::publicRoute);
     root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     root.get("/health/ready").handler(services::ready);
     root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
@@ -178,6 +192,8 @@ public final class Switchboard {
       ctx.addEndHandler(ended -> io.switchboard.http.UnreadBody.discard(ctx.request(), 2 * services.attachmentLimit()));
       uploadGuard.handle(ctx);
     });
+    // At most so many uploads in flight per account and per address, before the body is read.
+    api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST).handler(floods::uploadSlot);
     api.route("/attachments").method(io.vertx.core.http.HttpMethod.POST)
         .handler(BodyHandler.create(false).setBodyLimit(services.attachmentLimit()));
     api.route().handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));
@@ -191,6 +207,9 @@ public final class Switchboard {
       // Providers' webhooks, the chat widget, ...: /channels/{channelId}/... reaches that channel's adapter.
       root.route("/channels/*").subRouter(services.adapters.router());
     }
+    // The dashboard's charting library, from its webjar (a dependency of the web module).
+    root.route("/vendor/uplot/*").handler(StaticHandler.create("META-INF/resources/webjars/uplot/1.6.30/dist")
+        .setCachingEnabled(false));
     root.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
     root.route().failureHandler(ProblemHandler::handle);
     return root;
@@ -214,6 +233,8 @@ public final class Switchboard {
     public final io.switchboard.http.SecretBox secrets;
     /** Rate limits in Redis, shared by every node (see http/RateLimiter). */
     public final io.switchboard.http.RateLimiter limits;
+    /** Per-node limits on floods: ingest per channel, public routes, id guessing, uploads in flight. */
+    public final io.switchboard.http.Floods floods;
     public final AccountRepository accounts = new AccountRepository();
     public final UserRepository users = new UserRepository();
     public final ChannelRepository channels = new ChannelRepository();
@@ -228,6 +249,8 @@ public final class Switchboard {
     // Helpers add their services here (one field each), start them in start(), mount them below.
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
+    /** SLAs and CSAT (issue 20): one clock for all of it, policies cached, timers armed. */
+    public final io.switchboard.sla.Sla sla;
     volatile int actualPort;
     /** The channel adapters this node runs itself (SWITCHBOARD_ADAPTERS=in-process), else null. */
     public final io.switchboard.adapters.InProcessAdapters adapters;
@@ -241,10 +264,11 @@ public final class Switchboard {
       this.meters = metrics;
       this.events = new EventLog(vertx);
       this.tokens = new Tokens(vertx, config.jwtSecret());
-      this.passwords = new Passwords(vertx, config.passwordIterations());
+      this.passwords = new Passwords(vertx, config.passwordIterations(), config.tuning().hashQueue());
       this.limits = new io.switchboard.http.RateLimiter(redis, config.redisPrefix(), System::currentTimeMillis);
       this.secrets = new io.switchboard.http.SecretBox(config.dataKey());
-      this.auth = new Authenticator(db, tokens, events, secrets);
+      this.floods = new io.switchboard.http.Floods(config.tuning(), limits, System::currentTimeMillis);
+      this.auth = new Authenticator(db, tokens, events, secrets, floods);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
@@ -252,12 +276,25 @@ public final class Switchboard {
           ? new io.switchboard.adapters.InProcessAdapters(vertx, db, channels, config,
               host -> io.switchboard.channels.core.ChannelKinds.all(vertx, host))
           : null;
+      this.sla = new io.switchboard.sla.Sla(vertx, db, events, conversations, messages, outbound, this::publicUrl,
+          io.switchboard.sla.SlaClock.system());
       this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
-          config.tuning().ingestQueue());
+          config.tuning().ingestQueue(), sla);
+      // The load test reads it: how many SLA timers this node holds.
+      io.micrometer.core.instrument.Gauge.builder("switchboard_sla_timers_armed", sla, s -> s.armedTimers())
+          .description("SLA warning, breach and escalation timers armed on this node").register(metrics);
+      String[] kinds = {"warning", "breach", "escalation"};
+      for (int kind = 0; kind < kinds.length; kind++) {
+        int k = kind;
+        io.micrometer.core.instrument.FunctionCounter.builder("switchboard.sla.fired", sla, s -> s.fired(k))
+            .description("SLA warnings, breaches and escalation steps fired by this node").tag("kind", kinds[kind])
+            .register(metrics);
+      }
     }
 
     Future<Void> start() {
       return cluster.start()
+          .compose(v -> sla.start())
           .compose(v -> ingest.start())
           .compose(v -> outboundPolls.start())
           .compose(v -> realtime.start());
@@ -273,7 +310,7 @@ public final class Switchboard {
 
     /** Once no request is left: what ingest accepted is written (and announced) before it stops. */
     Future<Void> stopWriters() {
-      return ingest.stop();
+      return ingest.stop().eventually(() -> sla.stop());
     }
 
     long attachmentLimit() {
@@ -283,6 +320,7 @@ public final class Switchboard {
     void mountRoot(Router root) {
       openApi.observe(root);
       realtime.mountRoot(root);
+      new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountRoot(root);
     }
 
     void mountApi(Router api) {
@@ -293,11 +331,15 @@ public final class Switchboard {
       realtime.mountApi(api);
       new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)
           .mount(api);
-      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth)
+      new io.switchboard.outbound.AdapterRoutes(db, new io.switchboard.outbound.AgentsOnline(redis, config.redisPrefix()), auth,
+          realtime::customerTyping, sla)
           .mount(api);
-      new IngestRoutes(db, auth, ingest, attachments).mount(api);
+      new IngestRoutes(db, auth, ingest, attachments, floods.channelIngest()).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
-          new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound)).mount(api);
+          new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound, sla), sla).mount(api);
+      new io.switchboard.sla.SlaRoutes(db, auth, sla.repo, sla.cache).mount(api);
+      new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountApi(api);
+      new io.switchboard.sla.ReportRoutes(auth, new io.switchboard.sla.Reports(db)).mount(api);
       new io.switchboard.contact.ContactRoutes(db, auth, events, contacts, conversations).mount(api);
     }
 

@@ -65,7 +65,7 @@ final class LoadAccount {
         api.login("admin" + domain, PASSWORD).compose(admin ->
             Lanes.map(IntStream.rangeClosed(0, teams).boxed().toList(), SETUP_LANES,
                     t -> api.createTeam(admin, t == teams ? "Idle" : "Team " + t))
-                .compose(teamIds -> channels(api, admin, teamIds.subList(0, teams))
+                .compose(teamIds -> api.defineSla(admin).compose(v -> channels(api, admin, teamIds.subList(0, teams)))
                     .compose(channels -> users(api, admin, domain, teamIds.subList(0, teams), 0, agentsPerTeam, "agent")
                         .compose(agents -> users(api, admin, domain, List.of(), 0, supervisors, "supervisor")
                             .compose(sups -> users(api, admin, domain, teamIds.subList(teams, teams + 1), teams,

@@ -83,6 +83,27 @@ final class SwitchboardApi {
   }
 
   /** A single-use stream ticket (valid 30 s), refreshing the token first if it is about to expire. */
+  /**
+   * Business hours around the working week and an SLA policy for every conversation, so the ingest
+   * path is measured with its SLA statement (and the server arms a timer wheel for every
+   * conversation the run opens).
+   */
+  Future<Void> defineSla(Session admin) {
+    io.vertx.core.json.JsonArray day = new io.vertx.core.json.JsonArray()
+        .add(new io.vertx.core.json.JsonArray().add("08:00").add("13:00"))
+        .add(new io.vertx.core.json.JsonArray().add("13:30").add("20:00"));
+    JsonObject weekly = new JsonObject();
+    for (String d : java.util.List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun")) {
+      weekly.put(d, day);
+    }
+    return call(HttpMethod.PUT, "/api/v1/business-hours/load", admin.token, new JsonObject()
+            .put("timezone", "Europe/Warsaw").put("weekly", weekly), 200)
+        .compose(x -> call(HttpMethod.PUT, "/api/v1/sla-policies/load", admin.token, new JsonObject()
+            .put("name", "Load").put("position", 1).put("firstResponseMinutes", 60).put("nextResponseMinutes", 30)
+            .put("resolutionMinutes", 1440).put("businessHoursId", "load").put("warnBeforeMinutes", 10), 200))
+        .mapEmpty();
+  }
+
   Future<String> ticket(Session user) {
     Future<Void> fresh = user.expiresAt.isAfter(Instant.now().plusSeconds(60)) ? Future.succeededFuture()
         : call(HttpMethod.POST, "/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", user.refreshToken),

@@ -19,20 +19,33 @@ public final class Passwords {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Vertx vertx;
   private final int iterations;
+  private final int maxQueued;
+  /** Hashes waiting for or running on a worker thread: bounded, so a sign-in flood cannot queue without end. */
+  private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
-  public Passwords(Vertx vertx, int iterations) {
+  public Passwords(Vertx vertx, int iterations, int maxQueued) {
     this.vertx = vertx;
     this.iterations = iterations;
+    this.maxQueued = maxQueued;
+  }
+
+  /** Runs one hash on a worker thread, or fails with a 503 at once when too many are waiting. */
+  private <T> Future<T> bounded(java.util.concurrent.Callable<T> work) {
+    if (queued.incrementAndGet() > maxQueued) {
+      queued.decrementAndGet();
+      return Future.failedFuture(io.switchboard.http.Problem.unavailable("too many sign-ins at once", 1));
+    }
+    return vertx.executeBlocking(work, false).andThen(done -> queued.decrementAndGet());
   }
 
   public Future<String> hash(String password) {
-    return vertx.executeBlocking(() -> {
+    return bounded(() -> {
       byte[] salt = new byte[16];
       RANDOM.nextBytes(salt);
       byte[] hash = derive(password, salt, iterations);
       Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
       return "pbkdf2-sha256$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
-    }, false);
+    });
   }
 
   /**
@@ -40,7 +53,7 @@ public final class Passwords {
    * verifying a real password, so a login for an unknown email answers in the same time.
    */
   public synchronized Future<String> decoy() {
-    if (decoy == null) {
+    if (decoy == null || decoy.failed()) { // a refused (queue full) decoy is made again next time
       decoy = hash(java.util.UUID.randomUUID().toString());
     }
     return decoy;
@@ -54,7 +67,7 @@ public final class Passwords {
   }
 
   public Future<Boolean> verify(String password, String stored) {
-    return vertx.executeBlocking(() -> {
+    return bounded(() -> {
       String[] parts = stored.split("\\$");
       if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
         return false;
@@ -63,7 +76,7 @@ public final class Passwords {
       byte[] expected = Base64.getDecoder().decode(parts[3]);
       byte[] actual = derive(password, salt, Integer.parseInt(parts[1]));
       return MessageDigest.isEqual(expected, actual);
-    }, false);
+    });
   }
 
   private static byte[] derive(String password, byte[] salt, int iterations) throws Exception {

@@ -41,9 +41,11 @@ public final class ConversationChanges {
   private final EventLog events;
   private final ConversationRepository conversations;
   private final MessageRepository messages;
+  private final io.switchboard.sla.Sla sla;
 
   public ConversationChanges(Pool db, EventLog events, ConversationRepository conversations,
-      MessageRepository messages) {
+      MessageRepository messages, io.switchboard.sla.Sla sla) {
+    this.sla = sla;
     this.db = db;
     this.events = events;
     this.conversations = conversations;
@@ -66,7 +68,9 @@ public final class ConversationChanges {
                   .done();
               Changes changes = new Changes(p.status(), p.priority(), p.setAssignee(), p.assigneeId(), p.setTeam(),
                   p.teamId(), tags, p.snoozeUntil(), p.subject() == null ? null : p.subject().strip());
-              return conversations.change(tx, account, id, changes)
+              // SLA clocks (and the CSAT survey of a resolution) move in the same transaction.
+              return sla.patched(tx, account, id, p.status(), p.priority())
+                  .compose(x -> conversations.change(tx, account, id, changes))
                   .compose(x -> conversations.view(tx, account, id))
                   .compose(conv -> {
                     ConversationView view = conv.orElseThrow();
@@ -123,21 +127,25 @@ public final class ConversationChanges {
   public Future<ConversationView> split(Caller.User caller, String id, List<String> messageIds, String subject) {
     List<String> ids = messageIds == null ? List.of()
         : messageIds.stream().filter(m -> m != null && !m.isBlank()).distinct().toList();
-    new Check()
-        .that(!ids.isEmpty(), "messageIds", "Choose at least one message to move.")
-        .that(messageIds == null || messageIds.stream().allMatch(m -> m != null && !m.isBlank()), "messageIds",
-            "Each message needs an id.")
-        .that(ids.size() <= MAX_SPLIT, "messageIds", "At most " + MAX_SPLIT + " messages can move at once.")
-        .that(ids.stream().allMatch(m -> m.length() <= 100 && m.indexOf('\0') < 0), "messageIds",
-            "names a message that is not in this conversation")
-        .that(subject == null || !subject.isBlank(), "subject", "The subject cannot be empty.")
-        .maxLength("subject", subject, 500)
-        .done();
     String account = caller.accountId();
     String newId = io.switchboard.http.Ids.next("cv");
+    // Visibility first: another account's (or team's) conversation is 404 whatever the body says.
     return db.withTransaction(tx -> conversations.lock(tx, account, id)
             .compose(state -> visible(caller, state))
-            .compose(state -> messages.countChosen(tx, account, id, ids).compose(counts -> {
+            .compose(state -> {
+              new Check()
+                  .that(!ids.isEmpty(), "messageIds", "Choose at least one message to move.")
+                  .that(messageIds == null || messageIds.stream().allMatch(m -> m != null && !m.isBlank()),
+                      "messageIds", "Each message needs an id.")
+                  .that(ids.size() <= MAX_SPLIT, "messageIds", "At most " + MAX_SPLIT + " messages can move at once.")
+                  .that(ids.stream().allMatch(m -> m.length() <= 100 && m.indexOf('\0') < 0), "messageIds",
+                      "names a message that is not in this conversation")
+                  .that(subject == null || !subject.isBlank(), "subject", "The subject cannot be empty.")
+                  .maxLength("subject", subject, 500)
+                  .done();
+              return messages.countChosen(tx, account, id, ids);
+            })
+            .compose(counts -> {
               new Check()
                   .that(counts[0] == ids.size(), "messageIds", "names a message that is not in this conversation")
                   .that(counts[0] < counts[1], "messageIds",
@@ -163,7 +171,7 @@ public final class ConversationChanges {
                         return events.append(tx, account, drafts)
                             .map(appended -> new Committed(made, account, appended));
                       })));
-            })))
+            }))
         .compose(c -> {
           events.announce(c.accountId(), c.appended());
           return conversations.viewFor(db, caller, newId).map(v -> v.orElse(c.view()));

@@ -30,7 +30,8 @@ public final class ConversationRepository {
       c.team_id, c.tags, c.created_at, c.last_message_at, c.last_inbound_at, c.snooze_until, c.resolved_at,
       (SELECT left(coalesce(m.text, m.subject, ''), 140) FROM message m
         WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.direction <> 'note'
-        ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview""";
+        ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview,
+      """ + io.switchboard.sla.SlaViews.COLUMNS;
 
   /** Per user: an inbound message arrived after the user last read the conversation (or never read). */
   static final String UNREAD = """
@@ -440,6 +441,6 @@ public final class ConversationRepository {
         tags == null ? List.of() : Arrays.asList(tags), Sql.instant(r.getOffsetDateTime("created_at")),
         Sql.instant(r.getOffsetDateTime("last_message_at")), Sql.instant(r.getOffsetDateTime("last_inbound_at")),
         Sql.instant(r.getOffsetDateTime("snooze_until")), Sql.instant(r.getOffsetDateTime("resolved_at")),
-        r.getString("preview"), null, Map.of(), Map.of());
+        r.getString("preview"), null, io.switchboard.sla.SlaViews.sla(r), io.switchboard.sla.SlaViews.csat(r));
   }
 }

@@ -58,7 +58,7 @@ public final class ConversationRoutes {
   private final ConversationChanges changes;
 
   public ConversationRoutes(Pool db, Authenticator auth, EventLog events, ConversationRepository conversations,
-      MessageRepository messages, ContactRepository contacts, Replies replies) {
+      MessageRepository messages, ContactRepository contacts, Replies replies, io.switchboard.sla.Sla sla) {
     this.db = db;
     this.auth = auth;
     this.events = events;
@@ -66,7 +66,7 @@ public final class ConversationRoutes {
     this.messages = messages;
     this.contacts = contacts;
     this.replies = replies;
-    this.changes = new ConversationChanges(db, events, conversations, messages);
+    this.changes = new ConversationChanges(db, events, conversations, messages, sla);
   }
 
   public void mount(Router api) {

@@ -65,6 +65,7 @@ public final class Replies {
   private final MessageRepository messages;
   private final OutboundQueue outbound;
   private final ReplyChannels replyChannels = new ReplyChannels();
+  private final io.switchboard.sla.Sla sla;
 
   /** What the composer may offer for a reply in this conversation (see ReplyChannels.Options). */
   public Future<ReplyChannels.Options> options(String accountId, String conversationId, String contactId) {
@@ -72,7 +73,8 @@ public final class Replies {
   }
 
   public Replies(Pool db, EventLog events, ConversationRepository conversations, MessageRepository messages,
-      OutboundQueue outbound) {
+      OutboundQueue outbound, io.switchboard.sla.Sla sla) {
+    this.sla = sla;
     this.db = db;
     this.events = events;
     this.conversations = conversations;
@@ -179,7 +181,8 @@ public final class Replies {
         .compose(route -> conversations.view(tx, account, state.id())
             .compose(before -> sendOut(tx, caller, state.id(), route, "email".equals(route.channelKind())
                 ? replySubject(before.orElseThrow().subject()) : null, body, req.clientId()))
-            .compose(saved -> conversations.recordFirstResponse(tx, account, state.id())
+            // A public human reply: the first response (once) and the end of the customer's wait.
+            .compose(saved -> sla.replied(tx, account, state.id())
                 .compose(v -> conversations.view(tx, account, state.id()))
                 .compose(conv -> {
                   ConversationView view = conv.orElseThrow();

@@ -30,8 +30,10 @@ final class DemoClient {
   }
 
   private final HttpClientAgent http;
+  final int port;
 
   DemoClient(Vertx vertx, int port) {
+    this.port = port;
     this.http = vertx.createHttpClient(new HttpClientOptions()
         .setDefaultHost("localhost")
         .setDefaultPort(port)

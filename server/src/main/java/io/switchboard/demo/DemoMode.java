@@ -39,6 +39,7 @@ public final class DemoMode {
   private DemoClient client;
   private TrafficSimulator simulator;
   private SingleActive trafficOnOneNode;
+  private DemoSatisfaction satisfaction;
 
   public DemoMode(Vertx vertx, Switchboard app) {
     this(vertx, app, Options.fromEnv(System.getenv()));
@@ -69,14 +70,19 @@ public final class DemoMode {
           System.out.println(Banner.render(demo, app.services().publicUrl(), options.dir()));
           simulator = new TrafficSimulator(vertx, client, demo.channelsByKind(), options.minDelayMs(),
               options.maxDelayMs(), new Random());
+          satisfaction = new DemoSatisfaction(vertx, client, app.db(), demo.accountId(), 15_000, new Random());
           // With several nodes, one simulates the customers (and another takes over if it dies).
           trafficOnOneNode = new SingleActive(vertx, PgUrl.parse(app.config().pgUrl()).options(), "demo-traffic", 5_000,
               () -> {
                 simulator.start();
+                satisfaction.start();
                 LOG.info("demo traffic started for account {}", demo.accountId());
                 return Future.succeededFuture();
               },
-              () -> simulator.stop());
+              () -> {
+                satisfaction.stop();
+                return simulator.stop();
+              });
           return demo;
         })
         .compose(demo -> trafficOnOneNode.begin().<Void>mapEmpty())

@@ -77,6 +77,7 @@ final class DemoSetup {
       boolean created = session.status() == 201;
       return ensureTeams(token)
           .compose(teams -> ensureStaff(token, teams)
+              .compose(v -> ensureSla(token))
               .compose(v -> ensureChannels(token, accountId, teams)))
           .map(channels -> new Demo(accountId, created, STAFF, channels));
     });
@@ -120,6 +121,41 @@ final class DemoSetup {
   private Future<Answer> login(Person person) {
     return api.post("/api/v1/auth/login", null,
         new JsonObject().put("email", person.email()).put("password", PASSWORD));
+  }
+
+  /**
+   * Office hours in Warsaw (a split shift on weekdays, a short Saturday, the Christmas and New
+   * Year holidays) and two SLA policies; PUT is idempotent, so every start writes the same.
+   */
+  private Future<Void> ensureSla(String token) {
+    JsonArray weekday = new JsonArray().add(new JsonArray().add("08:00").add("13:00"))
+        .add(new JsonArray().add("13:30").add("20:00"));
+    JsonObject weekly = new JsonObject();
+    for (String day : List.of("mon", "tue", "wed", "thu", "fri")) {
+      weekly.put(day, weekday);
+    }
+    weekly.put("sat", new JsonArray().add(new JsonArray().add("10:00").add("14:00")));
+    JsonObject hours = new JsonObject().put("name", "Warsaw office").put("timezone", "Europe/Warsaw")
+        .put("weekly", weekly).put("holidays", new JsonArray().add("2026-12-24").add("2026-12-25").add("2026-12-26")
+            .add("2027-01-01").add("2027-01-06"));
+    JsonObject urgent = new JsonObject().put("name", "Urgent and high").put("position", 1)
+        .put("match", new JsonObject().put("priority", new JsonArray().add("urgent").add("high")))
+        .put("firstResponseMinutes", 15).put("nextResponseMinutes", 30).put("resolutionMinutes", 240)
+        .put("warnBeforeMinutes", 5)
+        .put("escalation", new JsonArray().add(new JsonObject().put("afterBreachMinutes", 0)
+            .put("action", "notifySupervisors")));
+    JsonObject standard = new JsonObject().put("name", "Standard").put("position", 10)
+        .put("firstResponseMinutes", 60).put("nextResponseMinutes", 120).put("resolutionMinutes", 1440)
+        .put("businessHoursId", "warsaw-office").put("warnBeforeMinutes", 15)
+        .put("escalation", new JsonArray().add(new JsonObject().put("afterBreachMinutes", 30)
+            .put("action", "raisePriority")));
+    return api.put("/api/v1/business-hours/warsaw-office", token, hours)
+        .map(a -> a.expect("defining business hours", 200))
+        .compose(v -> api.put("/api/v1/sla-policies/urgent", token, urgent))
+        .map(a -> a.expect("defining the urgent SLA policy", 200))
+        .compose(v -> api.put("/api/v1/sla-policies/standard", token, standard))
+        .map(a -> a.expect("defining the standard SLA policy", 200))
+        .mapEmpty();
   }
 
   /** Team name to id, creating the teams that do not exist yet. */
@@ -180,7 +216,11 @@ final class DemoSetup {
         .put("settings", spec.kind().equals("email")
             // The in-process email adapter takes SMTP mail for this address.
             ? new JsonObject().put("defaultRegion", "PL").put("address", "sklep@demo-shop.example")
-            : new JsonObject().put("defaultRegion", "PL"));
+            : spec.kind().equals("chat")
+                // The simulator's visitors come through the widget's socket from the demo shop's origin.
+                ? new JsonObject().put("defaultRegion", "PL").put("title", "Demo Shop help")
+                    .put("allowedOrigins", new io.vertx.core.json.JsonArray().add(WidgetVisitors.ORIGIN))
+                : new JsonObject().put("defaultRegion", "PL"));
     return api.post("/api/v1/channels", token, body).map(created -> {
       JsonObject c = created.expect("creating the " + spec.kind() + " channel", 201).body();
       return new ChannelKey(c.getString("id"), spec.kind(), spec.name(), c.getString("apiKey"), c.getString("secret"));

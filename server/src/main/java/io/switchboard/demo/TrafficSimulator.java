@@ -5,6 +5,7 @@ import io.switchboard.demo.DemoClient.Answer;
 import io.switchboard.demo.DemoSetup.ChannelKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -44,6 +45,7 @@ final class TrafficSimulator {
   private long timer = -1;
   private volatile Future<Void> inFlight = Future.succeededFuture();
   private int round;
+  private final WidgetVisitors widget;
 
   TrafficSimulator(Vertx vertx, DemoClient api, Map<String, ChannelKey> channels, long minDelayMs, long maxDelayMs,
       Random random) {
@@ -53,6 +55,7 @@ final class TrafficSimulator {
     this.minDelayMs = minDelayMs;
     this.maxDelayMs = Math.max(minDelayMs, maxDelayMs);
     this.random = random;
+    this.widget = new WidgetVisitors(vertx, api.port);
   }
 
   void start() {
@@ -123,7 +126,13 @@ final class TrafficSimulator {
       return api.put("/api/v1/commerce/orders/" + URLEncoder.encode(order.externalId(), StandardCharsets.UTF_8),
           channel.apiKey(), order.body());
     }
-    return api.post("/api/v1/inbound", channel.apiKey(), ((Story.Inbound) step).body());
+    JsonObject body = ((Story.Inbound) step).body();
+    if ("chat".equals(step.kind())) {
+      // Through the widget's socket, as a shop page would; a channel made before the demo shop's
+      // origin was allowed (or a refused socket) falls back to posting the message directly.
+      return widget.send(channel, body).recover(err -> api.post("/api/v1/inbound", channel.apiKey(), body));
+    }
+    return api.post("/api/v1/inbound", channel.apiKey(), body);
   }
 
   private void count(Story.Step step, Answer answer) {

@@ -43,7 +43,10 @@ public final class Authenticator {
 
   private final SecretBox secrets;
 
-  public Authenticator(Pool db, Tokens tokens, EventLog events, SecretBox secrets) {
+  private final Floods floods;
+
+  public Authenticator(Pool db, Tokens tokens, EventLog events, SecretBox secrets, Floods floods) {
+    this.floods = floods;
     this.secrets = secrets;
     this.db = db;
     this.tokens = tokens;
@@ -133,6 +136,11 @@ public final class Authenticator {
    * route reads its data, so the body reflects every event up to it. Routes may set a later one.
    */
   private void proceed(RoutingContext ctx, Caller caller) {
+    int guessed = floods.blocked(caller);
+    if (guessed > 0) {
+      ctx.fail(Problem.tooMany(guessed)); // this caller was answered 404 too often (id guessing)
+      return;
+    }
     if (ctx.request().method() != HttpMethod.GET) {
       ctx.next();
       return;

@@ -18,12 +18,14 @@ public final class HttpVerticle extends VerticleBase {
   private final Router router;
   private final boolean wsCompression;
   private final int idleSeconds;
+  private final ConnectionGuard guard;
   private HttpServer server;
   /** How long requests in flight may take to finish when the node stops. */
   static final long DRAIN_SECONDS = 10;
 
-  public HttpVerticle(int port, Router router, boolean wsCompression, int idleSeconds) {
+  public HttpVerticle(int port, Router router, boolean wsCompression, int idleSeconds, ConnectionGuard guard) {
     this.port = port;
+    this.guard = guard;
     this.router = router;
     this.wsCompression = wsCompression;
     this.idleSeconds = idleSeconds;
@@ -34,7 +36,7 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(options(wsCompression, idleSeconds));
     // Port 0 would give each instance its own random port; a negative port shares one random port
     // among the servers of this Vertx that use it (one application per Vertx, as in tests).
-    return server.requestHandler(router).listen(port == 0 ? -1 : port);
+    return server.connectionHandler(guard::accept).invalidRequestHandler(RequestShape::invalid).requestHandler(router).listen(port == 0 ? -1 : port);
   }
 
   /**
@@ -48,6 +50,10 @@ public final class HttpVerticle extends VerticleBase {
         .setIdleTimeout(idleSeconds)
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         .setCompressionSupported(true)
+        // HTTP/1.1 only (browsers use HTTP/2 only over TLS, which a proxy in front terminates): with
+        // cleartext HTTP/2 on, Vert.x builds a connection only once its first bytes arrived, too late
+        // to count silent connections per address or to time a request head (ConnectionGuard).
+        .setHttp2ClearTextEnabled(false)
         .setAcceptBacklog(8192)
         // Netty's own limits are set above the stream's 64 KiB so that a too-large message reaches
         // the stream, which closes it with 1009; past these, Netty drops the connection (1006).

@@ -71,6 +71,11 @@ public final class ProblemHandler {
       // The pool's wait queue is full: shed this request, the client retries shortly.
       return Problem.unavailable("the server is busy; retry shortly", 1);
     }
+    if (failure instanceof PgException pg && ("22021".equals(pg.getSqlState()) || "22P05".equals(pg.getSqlState()))) {
+      // A character PostgreSQL cannot store (a NUL, a broken sequence) that a route let through:
+      // the request is at fault, not the server.
+      return Problem.badJson("the request contains a character that cannot be stored");
+    }
     if (failure instanceof PgException pg && isUnavailable(pg.getSqlState())) {
       return Problem.unavailable("the database is unavailable", 5);
     }

@@ -127,6 +127,8 @@ final class BatchPlan {
   static final class Activity {
     Instant lastMessageAt;
     Instant lastInboundAt;
+    /** The receipt time of the first customer message (not an auto-reply): where SLA clocks start. */
+    Instant firstInboundAt;
     final Set<String> channelKinds = new LinkedHashSet<>();
     String subject;
     boolean reopen;
@@ -135,6 +137,7 @@ final class BatchPlan {
       lastMessageAt = later(lastMessageAt, p.receivedAt);
       if (!p.in.msg().auto()) {
         lastInboundAt = later(lastInboundAt, p.receivedAt);
+        firstInboundAt = firstInboundAt == null ? p.receivedAt : firstInboundAt;
       }
       channelKinds.add(p.in.channel().kind());
       if (subject == null) {

@@ -41,8 +41,11 @@ final class BatchWriter {
   private final ContactRepository contacts;
   private final IngestRepository repo;
   private final IngestMetrics metrics;
+  private final io.switchboard.sla.Sla sla;
 
-  BatchWriter(Pool db, EventLog events, ContactRepository contacts, IngestRepository repo, IngestMetrics metrics) {
+  BatchWriter(Pool db, EventLog events, ContactRepository contacts, IngestRepository repo, IngestMetrics metrics,
+      io.switchboard.sla.Sla sla) {
+    this.sla = sla;
     this.db = db;
     this.events = events;
     this.contacts = contacts;
@@ -53,24 +56,29 @@ final class BatchWriter {
   /** All messages belong to one account; receivedAt gives each its receipt time. */
   Future<Written> write(List<ValidInbound> batch, List<Instant> receivedAt) {
     String account = batch.get(0).accountId();
-    BatchPlan plan = new BatchPlan(Instant.now());
+    BatchPlan plan = new BatchPlan(sla.now());
     metrics.batch(batch.size());
     long[] stepStart = {System.nanoTime()};
-    return db.withConnection(tx -> {
+    // SLA: the account's policies are in memory (completed at once unless they changed since the
+    // last batch); its statement rides in round trip 3, its timers are armed after the commit.
+    return sla.ingest(account).compose(slaBatch -> db.withConnection(tx -> {
       stepStart[0] = metrics.step(IngestMetrics.Step.CONNECTION, stepStart[0]);
       // BEGIN goes out with round trip 1 instead of costing one of its own (Pool.withTransaction
       // waits for it). Nothing is written before round trip 1 has answered, BEGIN included, so no
       // write can run outside the transaction.
       Future<Void> begun = repo.begin(tx);
-      return inTransaction(tx, account, plan, batch, receivedAt, begun, stepStart)
+      return inTransaction(tx, account, plan, batch, receivedAt, begun, stepStart, slaBatch)
           .transform(done -> done.succeeded()
               ? repo.commit(tx).map(done.result())
               : repo.rollback(tx).transform(x -> Future.<Written>failedFuture(done.cause())));
-    }).onSuccess(written -> metrics.step(IngestMetrics.Step.COMMIT, stepStart[0]));
+    }).onSuccess(written -> {
+      metrics.step(IngestMetrics.Step.COMMIT, stepStart[0]);
+      slaBatch.committed();
+    }));
   }
 
   private Future<Written> inTransaction(SqlConnection tx, String account, BatchPlan plan, List<ValidInbound> batch,
-      List<Instant> receivedAt, Future<Void> begun, long[] stepStart) {
+      List<Instant> receivedAt, Future<Void> begun, long[] stepStart, io.switchboard.sla.SlaIngest slaBatch) {
     // Round trip 1. Pipelined: the reads go out with the locks and run once they are held.
     Future<Void> planned = repo.planForThisBatch(tx);
     Future<Void> locked = repo.lockInOrder(tx, messageAndIdentityLocks(batch));
@@ -93,11 +101,12 @@ final class BatchWriter {
         plan.chooseConversations(threads.result(), latest.result());
         return plan;
       });
-    }).compose(p -> store(tx, account, p, stepStart));
+    }).compose(p -> store(tx, account, p, stepStart, slaBatch));
   }
 
   /** Round trips 3 and 4: every write pipelined in one, then the events with their numbers. */
-  private Future<Written> store(SqlConnection tx, String account, BatchPlan plan, long[] stepStart) {
+  private Future<Written> store(SqlConnection tx, String account, BatchPlan plan, long[] stepStart,
+      io.switchboard.sla.SlaIngest slaBatch) {
     List<Placed> placed = plan.outcomes.stream().filter(o -> o instanceof Placed).map(o -> (Placed) o).toList();
     List<CallUpdate> callUpdates = List.copyOf(plan.callUpdates.values());
     if (placed.isEmpty() && callUpdates.isEmpty()) {
@@ -115,6 +124,7 @@ final class BatchWriter {
     writes.add(suggested);
     writes.add(repo.insertConversations(tx, account, plan.newConversations.values()));
     writes.add(repo.touchConversations(tx, account, plan.touched));
+    writes.add(slaBatch.write(tx, slaTouches(plan)));
     Future<Map<String, MessageView>> saved = repo.insertMessages(tx, account, placed);
     writes.add(saved);
     Future<Map<String, MessageView>> updatedCalls = repo.updateCalls(tx, account, callUpdates);
@@ -169,6 +179,15 @@ final class BatchWriter {
           saved.get(p.messageId)));
     }
     return drafts;
+  }
+
+  /** Each conversation the batch wrote to, with the receipt time of its first customer message. */
+  private static List<io.switchboard.sla.SlaIngest.Touch> slaTouches(BatchPlan plan) {
+    List<io.switchboard.sla.SlaIngest.Touch> out = new ArrayList<>();
+    plan.newConversations.values().forEach(c -> out.add(
+        new io.switchboard.sla.SlaIngest.Touch(c.id, c.activity.firstInboundAt)));
+    plan.touched.forEach((id, a) -> out.add(new io.switchboard.sla.SlaIngest.Touch(id, a.firstInboundAt)));
+    return out;
   }
 
   /**

@@ -55,7 +55,12 @@ public final class IngestBatcher extends VerticleBase {
     boolean writing;
   }
 
-  IngestBatcher(BatchWriter writer, EventLog events, IngestMetrics metrics, int maxBatch, int maxQueued) {
+  /** Receipt times come from the SLA clock, the one clock SLA due times are computed with. */
+  private final java.time.Clock clock;
+
+  IngestBatcher(BatchWriter writer, EventLog events, IngestMetrics metrics, int maxBatch, int maxQueued,
+      java.time.Clock clock) {
+    this.clock = clock;
     this.writer = writer;
     this.events = events;
     this.metrics = metrics;
@@ -107,7 +112,7 @@ public final class IngestBatcher extends VerticleBase {
 
   /** Receipt times rise strictly (to the microsecond PostgreSQL keeps), so arrival order is stored. */
   private Instant receipt() {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     lastReceipt = now.isAfter(lastReceipt) ? now : lastReceipt.plus(1, ChronoUnit.MICROS);
     return lastReceipt;
   }

@@ -30,8 +30,12 @@ public final class IngestRoutes {
   private final Authenticator auth;
   private final IngestService ingest;
   private final AttachmentStore attachments;
+  /** The channel's ingest rate (http/Floods), in memory: no round trip per message. */
+  private final io.vertx.core.Handler<RoutingContext> rateLimit;
 
-  public IngestRoutes(Pool db, Authenticator auth, IngestService ingest, AttachmentStore attachments) {
+  public IngestRoutes(Pool db, Authenticator auth, IngestService ingest, AttachmentStore attachments,
+      io.vertx.core.Handler<RoutingContext> rateLimit) {
+    this.rateLimit = rateLimit;
     this.db = db;
     this.auth = auth;
     this.ingest = ingest;
@@ -39,7 +43,7 @@ public final class IngestRoutes {
   }
 
   public void mount(Router api) {
-    api.post("/inbound").handler(auth.channel()).handler(handle(this::inbound));
+    api.post("/inbound").handler(auth.channel()).handler(rateLimit).handler(handle(this::inbound));
     // Guarded before its body is read (Switchboard.router mounts auth.userOrChannel() ahead of the body handler).
     api.post("/attachments").handler(handle(this::upload));
     api.get("/attachments/:id").handler(auth.userOrChannel()).handler(this::download);

@@ -46,13 +46,13 @@ public final class IngestService {
    * @param maxQueued the most messages of one account that may wait for their batch; more are a 503
    */
   public IngestService(Vertx vertx, Pool db, EventLog events, ContactRepository contacts, MeterRegistry registry,
-      int maxBatch, int maxQueued) {
+      int maxBatch, int maxQueued, io.switchboard.sla.Sla sla) {
     IngestRepository repo = new IngestRepository();
     IngestMetrics metrics = new IngestMetrics(registry);
     this.vertx = vertx;
     this.validator = new InboundValidator(vertx);
-    this.batcher = new IngestBatcher(new BatchWriter(db, events, contacts, repo, metrics), events, metrics, maxBatch,
-        maxQueued);
+    this.batcher = new IngestBatcher(new BatchWriter(db, events, contacts, repo, metrics, sla), events, metrics, maxBatch,
+        maxQueued, sla.clock);
   }
 
   public Future<Void> start() {

@@ -130,6 +130,9 @@ public final class OpenApiDocument {
         .body("ProviderStatus").answers(204, "Recorded", null);
     op("get", "/api/v1/adapter/threads/{threadKey}/messages", "Outbound", "A chat thread's public history (widget)")
         .security("channelKey").answers(200, "The messages", "MessageList");
+    op("post", "/api/v1/adapter/threads/{threadKey}/typing", "Outbound",
+        "A chat visitor is typing: shown live to the agents who see the thread's conversation (nothing stored)")
+        .security("channelKey").answers(204, "Shown", null);
     op("get", "/api/v1/adapter/availability", "Outbound", "Whether agents are online and in business hours")
         .security("channelKey").answers(200, "Availability", "Availability");
     op("get", "/api/v1/adapter/channel", "Outbound",
@@ -190,6 +193,16 @@ public final class OpenApiDocument {
         .body("SlaPolicy").answers(200, "The policy", "SlaPolicy");
     op("put", "/api/v1/business-hours/{id}", "SLA", "Create or replace business hours").role("admin")
         .body("BusinessHours").answers(200, "The business hours", "BusinessHours");
+    op("get", "/api/v1/sla-policies", "SLA", "The account's SLA policies, in the order they are tried")
+        .role("supervisor").answers(200, "{items:[SlaPolicy]}", "SlaPolicy");
+    op("get", "/api/v1/sla-policies/{id}", "SLA", "One SLA policy").role("supervisor")
+        .answers(200, "The policy", "SlaPolicy");
+    op("delete", "/api/v1/sla-policies/{id}", "SLA", "Delete an SLA policy").role("admin")
+        .answers(204, "Deleted", null);
+    op("get", "/api/v1/business-hours", "SLA", "The account's business hours").role("supervisor")
+        .answers(200, "{items:[BusinessHours]}", "BusinessHours");
+    op("delete", "/api/v1/business-hours/{id}", "SLA", "Delete business hours no policy uses (409 otherwise)")
+        .role("admin").answers(204, "Deleted", null);
     op("get", "/csat/{token}", "CSAT", "The public survey page (a ?rating only pre-selects)").open()
         .query("rating", "integer", "pre-selected rating 1..5")
         .answers(200, "An HTML page", "text/html", Schema.type("string"));

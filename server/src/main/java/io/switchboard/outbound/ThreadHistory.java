@@ -38,6 +38,12 @@ final class ThreadHistory {
         ORDER BY created_at DESC, id DESC LIMIT $4::int) newest
       ORDER BY created_at, id""";
 
+  /** The conversation of a thread on a channel (following a merge), if the thread exists. */
+  Future<Optional<String>> conversation(SqlClient db, String accountId, String channelId, String threadKey) {
+    return db.preparedQuery(CONVERSATION).execute(Tuple.of(accountId, channelId, threadKey)).map(rows ->
+        rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("conversation_id")));
+  }
+
   /** Oldest first; empty when the thread key is unknown on the channel. */
   Future<Optional<List<MessageView>>> messages(SqlClient db, String accountId, String channelId, String threadKey) {
     return db.preparedQuery(CONVERSATION).execute(Tuple.of(accountId, channelId, threadKey)).compose(rows -> {

@@ -27,6 +27,8 @@ final class Dashboard {
 
   private final Pool db;
   private final Presence presence;
+  /** SLA and CSAT figures (at-risk list, breaches and attainment today, CSAT): set by Realtime. */
+  volatile java.util.function.Function<String, Future<JsonObject>> slaPart = account -> Future.succeededFuture(null);
 
   Dashboard(Pool db, Presence presence) {
     this.db = db;
@@ -46,7 +48,8 @@ final class Dashboard {
     Future<Long> staff = db.preparedQuery(STAFF).execute(Tuple.of(accountId))
         .map(rows -> rows.iterator().next().getLong(0));
     var agents = presence.counts(accountId);
-    return Future.all(queues, staff, agents).map(v -> {
+    Future<JsonObject> sla = slaPart.apply(accountId);
+    return Future.all(queues, staff, agents, sla).map(v -> {
       int online = agents.result().get("online");
       int away = agents.result().get("away");
       // Staff who never connected have no presence entry: they are offline too.
@@ -55,6 +58,9 @@ final class Dashboard {
           .put("at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString())
           .put("queues", queues.result())
           .put("agents", new JsonObject().put("online", online).put("away", away).put("offline", offline));
+      if (sla.result() != null) {
+        data.mergeIn(sla.result());
+      }
       return new JsonObject().put("type", "dashboard.snapshot").put("data", data).encode();
     });
   }

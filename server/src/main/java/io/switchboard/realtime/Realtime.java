@@ -33,6 +33,7 @@ public final class Realtime {
     }
     hub = new StreamHub(services.db(), services.redis(), services.config().redisPrefix(), settings, services.meters());
     hub.onAgentTyping((account, conversation) -> services.chatTyping.agentTyping(account, conversation));
+    hub.dashboardSla(services.sla::dashboard);
     routes = new StreamRoutes(services.auth, hub.tickets, hub, services::publicUrl);
     return services.vertx().deployVerticle(hub).onSuccess(id -> {
       deployment = id;
@@ -54,6 +55,12 @@ public final class Realtime {
 
   public void mountRoot(Router root) {
     routes.mountRoot(root);
+  }
+
+  /** A chat visitor is typing in the conversation (see AdapterRoutes); false when there is no such conversation. */
+  public Future<Boolean> customerTyping(String accountId, String conversationId, String name) {
+    StreamHub h = hub;
+    return h == null ? Future.succeededFuture(false) : h.customerTyping(accountId, conversationId, name);
   }
 
   StreamHub hub() {

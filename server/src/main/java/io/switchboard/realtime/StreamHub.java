@@ -77,6 +77,11 @@ final class StreamHub extends VerticleBase {
     this.retention = new EventRetention(db, settings.retention());
   }
 
+  /** The SLA and CSAT part of the dashboard snapshot (see sla/SlaDashboard). */
+  void dashboardSla(java.util.function.Function<String, Future<JsonObject>> part) {
+    dashboard.slaPart = part;
+  }
+
   @Override
   public Future<?> start() {
     consumers.add(vertx.eventBus().<JsonObject>consumer(EventLog.APPENDED, msg ->
@@ -206,6 +211,24 @@ final class StreamHub extends VerticleBase {
     vertx.eventBus().publish(EPHEMERAL, new JsonObject().put("accountId", from.accountId())
         .put("teamId", scope.teamId()).put("assigneeId", scope.assigneeId()).put("scoped", true)
         .put("exceptUserId", from.userId()).put("frame", frame.encode()));
+  }
+
+  /**
+   * A chat visitor types in a conversation: a "typing" frame with customer: true to the users who
+   * may see it, on every node (like an agent's, it expires 6 s after the last one).
+   */
+  Future<Boolean> customerTyping(String accountId, String conversationId, String name) {
+    return scope(accountId, conversationId).map(scope -> {
+      if (scope == null) {
+        return false;
+      }
+      JsonObject frame = new JsonObject().put("type", "typing").put("conversationId", conversationId)
+          .put("userId", "customer:" + conversationId).put("userName", name == null ? "The customer" : name)
+          .put("customer", true);
+      vertx.eventBus().publish(EPHEMERAL, new JsonObject().put("accountId", accountId).put("teamId", scope.teamId())
+          .put("assigneeId", scope.assigneeId()).put("scoped", true).put("frame", frame.encode()));
+      return true;
+    });
   }
 
   /** How many event loops serve this node's sockets, for tests (read on the stream context). */

@@ -215,6 +215,76 @@ class ConsoleE2ETest {
         new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
   }
 
+  /**
+   * The characters of {@code expected} inside the first element matching {@code selector}, left
+   * edges as Chromium laid them out: in logical order they must run left to right, which an
+   * override (U+202E) would reverse.
+   */
+  static final String LAID_OUT = """
+      ([selector, expected]) => {
+        const el = document.querySelector(selector);
+        if (!el) return { error: 'no ' + selector };
+        const text = el.textContent;
+        const controls = /[\\u202A-\\u202E\\u2066-\\u2069]/.test(text);
+        // Every visible character (controls left out) with where it sits, in logical order.
+        const chars = [];
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        let node;
+        while ((node = walker.nextNode())) {
+          for (let i = 0; i < node.data.length; i++) {
+            if (!/[\u202A-\u202E\u2066-\u2069]/.test(node.data[i])) chars.push({ node, i, c: node.data[i] });
+          }
+        }
+        const visible = chars.map((x) => x.c).join('');
+        const at = visible.indexOf(expected);
+        const lefts = at < 0 ? [] : chars.slice(at, at + expected.length).map(({ node, i }) => {
+          const r = document.createRange();
+          r.setStart(node, i);
+          r.setEnd(node, i + 1);
+          return r.getBoundingClientRect().left;
+        });
+        return { text, controls, lefts };
+      }""";
+
+  @Test
+  @DisplayName("a file name, sender name and subject with U+202E are shown in Chromium in their written order, not reversed")
+  void bidiOverridesDoNotReorder() {
+    // "evil\u202Egnp.exe" would show as "evilexe.png" if the override reached the page.
+    Resp up = api.upload(email.key(), "evil%E2%80%AEgnp.exe", "application/octet-stream",
+        Buffer.buffer(new byte[] {1, 2, 3}));
+    assertThat(up.status()).isEqualTo(201);
+    JsonObject body = new JsonObject().put("externalId", UUID.randomUUID().toString())
+        .put("from", new JsonObject().put("name", "Mallory \u202Efdp.exe").put("email", "mallory@example.com"))
+        .put("subject", "Invoice \u202Efdp.exe")
+        .put("text", "see attached")
+        .put("attachments", new JsonArray().add(new JsonObject().put("id", up.json().getString("id"))));
+    Resp in = api.post("/api/v1/inbound", email.key(), body);
+    assertThat(in.status()).isEqualTo(202);
+    Page page = signIn(ania);
+    Locator row = row(page, in.json().getString("conversationId"));
+    row.waitFor(new Locator.WaitForOptions().setTimeout(10_000));
+    row.click();
+    assertThat(page.locator("#timeline .msg-attachment").first()).containsText("gnp.exe");
+    assertThat(page.locator("#timeline .msg-author").first()).containsText("fdp.exe");
+    String[][] shown = {
+        {"#timeline .msg-attachment", "evilgnp.exe"},
+        {"#timeline .msg-author", "Mallory fdp.exe"},
+        {".conv-row[data-id=\"" + in.json().getString("conversationId") + "\"] .conv-subject", "Invoice fdp.exe"}};
+    for (String[] check : shown) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> laid = (Map<String, Object>) page.evaluate(LAID_OUT, List.of(check[0], check[1]));
+      assertThat(laid.get("error")).as(check[0]).isNull();
+      @SuppressWarnings("unchecked")
+      List<Number> lefts = (List<Number>) laid.get("lefts");
+      assertThat(lefts).as(check[0] + " shows " + check[1]).hasSize(check[1].length());
+      for (int i = 1; i < lefts.size(); i++) {
+        assertThat(lefts.get(i).doubleValue()).as(check[0] + ": character " + i + " of " + check[1] + " is right of the one before")
+            .isGreaterThan(lefts.get(i - 1).doubleValue());
+      }
+      assertThat(laid.get("controls")).as("bidi controls in " + check[0] + ": " + laid.get("text")).isEqualTo(false);
+    }
+  }
+
   @Test
   @DisplayName("hostile names, subjects, bodies and file names open no dialog and create no element")
   void hostileContentIsInert() {

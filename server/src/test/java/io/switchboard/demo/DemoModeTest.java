@@ -131,6 +131,10 @@ class DemoModeTest {
     assertThat(names(api.get("/api/v1/teams", again))).hasSize(2);
     assertThat(kinds(again)).hasSize(5);
     assertThat(new JsonObject(Files.readString(keysFile))).isEqualTo(keys);
+    // SLA policies (one on Warsaw business hours) are defined once, however often the demo starts.
+    assertThat(api.get("/api/v1/sla-policies", again).json().getJsonArray("items").stream()
+        .map(p -> ((JsonObject) p).getString("businessHoursId"))).containsExactly(null, "warsaw-office");
+    assertThat(api.get("/api/v1/business-hours", again).json().getJsonArray("items")).hasSize(1);
     Long accounts = await(server.app.db().query("SELECT count(*) FROM account WHERE name = 'Demo Shop'").execute()
         .map(rows -> rows.iterator().next().getLong(0)));
     assertThat(accounts).isEqualTo(1L);

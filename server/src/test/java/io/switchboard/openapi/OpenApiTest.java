@@ -4,7 +4,6 @@ import io.switchboard.support.Api.Resp;
 import io.switchboard.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,36 +120,9 @@ class OpenApiTest {
     }
   }
 
-  /** "METHOD /path/{param}" for every concrete route, descending into mounted sub-routers. */
+  /** "METHOD /path/{param}" for every concrete route (see support/RouteTable). */
   static Set<String> served(Router router) {
-    Set<String> out = new TreeSet<>();
-    walk(router, "", out);
-    return out;
-  }
-
-  private static void walk(Router router, String prefix, Set<String> out) {
-    for (Route route : router.getRoutes()) {
-      String path = route.getPath();
-      if (path == null && route.getName() != null && route.getName().startsWith("/")) {
-        path = route.getName(); // a route with :params keeps its template only as its name
-      }
-      if (route.getSubRouter() != null) {
-        String mount = path.endsWith("*") ? path.substring(0, path.length() - 1) : path;
-        walk(route.getSubRouter(), prefix + (mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount),
-            out);
-        continue;
-      }
-      // middleware (no path), static files and catch-alls ("/*") are not operations
-      if (path == null || path.endsWith("*") || !route.isExactPath() && !path.contains(":")) {
-        continue;
-      }
-      String openApiPath = (prefix + path).replaceAll(":([A-Za-z0-9_]+)", "{$1}");
-      if (route.methods() == null || route.methods().isEmpty()) {
-        out.add("ANY " + openApiPath);
-      } else {
-        route.methods().forEach(m -> out.add(m.name() + " " + openApiPath));
-      }
-    }
+    return io.switchboard.support.RouteTable.served(router);
   }
 
   /** The routes the document does not name; "ANY" routes need some operation on their path. */

@@ -48,7 +48,15 @@ public final class Api {
   }
 
   public Resp call(HttpMethod method, String path, String token, Object body) {
+    return call(method, path, token, body, null);
+  }
+
+  /** With an Accept header (e.g. text/csv). */
+  public Resp call(HttpMethod method, String path, String token, Object body, String accept) {
     HttpRequest<Buffer> req = client.request(method, path);
+    if (accept != null) {
+      req.putHeader("Accept", accept);
+    }
     if (token != null) {
       req.putHeader("Authorization", "Bearer " + token);
     }
@@ -151,6 +159,13 @@ public final class Api {
     public Resp inbound(Channel channel, JsonObject message) {
       return post("/api/v1/inbound", channel.key(), message);
     }
+  }
+
+  public static Resp expect(Resp r, int status, int orStatus) {
+    if (r.status() != status && r.status() != orStatus) {
+      throw new AssertionError("expected " + status + " or " + orStatus + " but got " + r);
+    }
+    return r;
   }
 
   public static Resp expect(Resp r, int status) {

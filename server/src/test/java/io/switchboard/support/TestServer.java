@@ -71,6 +71,12 @@ public final class TestServer implements AutoCloseable {
     // the adapter tests ask for in-process. SMTP on any free port: servers run side by side.
     env.put("SWITCHBOARD_ADAPTERS", "none");
     env.put("SWITCHBOARD_SMTP_PORT", "0");
+    // Every test client calls from 127.0.0.1, many of them on purpose with unknown ids and at full
+    // speed: the per-address and per-channel flood limits are lifted unless a test sets them
+    // (FloodLimitsTest, IdGuessingTest do).
+    env.put("SWITCHBOARD_NOT_FOUND_LIMIT", "1000000");
+    env.put("SWITCHBOARD_PUBLIC_RATE", "1000000");
+    env.put("SWITCHBOARD_CHANNEL_RATE", "1000000");
     env.putAll(extraEnv);
     Switchboard app = await(Switchboard.start(vertx, Config.fromEnv(env)), 120);
     return new TestServer(vertx, app, platformKey, prefix, pgUrl, ownsDatabase);

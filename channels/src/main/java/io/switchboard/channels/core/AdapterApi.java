@@ -104,6 +104,12 @@ public final class AdapterApi {
         .map(r -> r.bodyAsJsonObject().getJsonArray("items", new JsonArray()));
   }
 
+  /** A chat visitor is typing in this thread: shown live to the agents who see its conversation. */
+  public Future<Void> typing(String threadKey) {
+    return send(request(HttpMethod.POST, "/api/v1/adapter/threads/" + encode(threadKey) + "/typing"),
+        new JsonObject(), 204).mapEmpty();
+  }
+
   /** {"agentsOnline","inBusinessHours","nextOpenAt"}. */
   public Future<JsonObject> availability() {
     return send(request(HttpMethod.GET, "/api/v1/adapter/availability"), null, 200).map(HttpResponse::bodyAsJsonObject);

@@ -57,8 +57,23 @@ public final class AdapterHost {
     this.perChannel = new WindowLimiter(host.intSetting("SWITCHBOARD_ADAPTER_RATE_PER_CHANNEL", 6000), 100_000);
     this.router = Router.router(vertx);
     router.route("/:channelId/*").handler(this::admit);
-    router.route("/:channelId/*").handler(TimeoutHandler.create(TIMEOUT_MS, 503));
-    router.route("/:channelId/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    // A WebSocket upgrade (the chat widget's socket) has no body to read and outlives any request timeout.
+    var timeout = TimeoutHandler.create(TIMEOUT_MS, 503);
+    var body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+    router.route("/:channelId/*").handler(ctx -> {
+      if (upgrade(ctx)) {
+        ctx.next();
+      } else {
+        timeout.handle(ctx);
+      }
+    });
+    router.route("/:channelId/*").handler(ctx -> {
+      if (upgrade(ctx)) {
+        ctx.next();
+      } else {
+        body.handle(ctx);
+      }
+    });
     // The adapters' own routes are added (and removed) between these and the last one.
     router.route().last().handler(ctx -> problem(ctx, 404, "Not Found", "no such channel endpoint"));
     router.route().failureHandler(ctx -> {
@@ -182,6 +197,11 @@ public final class AdapterHost {
       return;
     }
     ctx.next();
+  }
+
+  private static boolean upgrade(RoutingContext ctx) {
+    String upgrade = ctx.request().getHeader("Upgrade");
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
   }
 
   /** An answer in the core's error format (RFC 9457). */

@@ -1,5 +1,6 @@
 package io.switchboard.channels.core;
 
+import io.switchboard.channels.chat.ChatKind;
 import io.switchboard.channels.email.EmailKind;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -11,6 +12,6 @@ public final class ChannelKinds {
   }
 
   public static List<ChannelKind> all(Vertx vertx, HostSettings host) {
-    return List.of(new EmailKind(vertx, host));
+    return List.of(new EmailKind(vertx, host), new ChatKind());
   }
 }

@@ -1,0 +1,56 @@
+package io.switchboard.sla;
+
+/**
+ * The public survey page: plain HTML that works on a phone, no inline script or style (the
+ * server's CSP allows neither); /csat-survey.js posts the answer. Every dynamic value is escaped.
+ */
+final class CsatPage {
+
+  private CsatPage() {
+  }
+
+  static String form(String accountName, Integer preselected) {
+    StringBuilder stars = new StringBuilder();
+    String[] words = {"", "Very poor", "Poor", "OK", "Good", "Great"};
+    for (int i = 1; i <= 5; i++) {
+      stars.append("<label class=\"rating\"><input type=\"radio\" name=\"rating\" value=\"").append(i).append('"')
+          .append(preselected != null && preselected == i ? " checked" : "").append(" required><span class=\"num\">")
+          .append(i).append("</span><span class=\"word\">").append(words[i]).append("</span></label>");
+    }
+    return page("How did we do?", "<h1>How did " + escape(accountName) + " do?</h1>"
+        + "<form id=\"survey\" novalidate><fieldset><legend>Your rating</legend><div class=\"ratings\">" + stars
+        + "</div></fieldset><label class=\"comment\">Anything you would like to add? (optional)"
+        + "<textarea name=\"comment\" maxlength=\"2000\" rows=\"4\"></textarea></label>"
+        + "<button type=\"submit\">Send</button><p id=\"status\" role=\"status\" aria-live=\"polite\"></p></form>");
+  }
+
+  static String message(String title, String text) {
+    return page(title, "<h1>" + escape(title) + "</h1><p>" + escape(text) + "</p>");
+  }
+
+  private static String page(String title, String body) {
+    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        + "<meta name=\"robots\" content=\"noindex\"><title>" + escape(title) + "</title>"
+        + "<link rel=\"stylesheet\" href=\"/csat-survey.css\"></head><body><main class=\"survey\">" + body
+        + "</main><script type=\"module\" src=\"/csat-survey.js\"></script></body></html>";
+  }
+
+  static String escape(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}

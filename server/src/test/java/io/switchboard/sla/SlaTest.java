@@ -1,0 +1,395 @@
+package io.switchboard.sla;
+
+import io.switchboard.http.Ids;
+import io.switchboard.support.Api;
+import io.switchboard.support.Api.Channel;
+import io.switchboard.support.Api.Resp;
+import io.switchboard.support.Api.Tenant;
+import io.switchboard.support.TestServer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+import static io.switchboard.support.Api.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SLA semantics over the real database with the test clock. The calendar is Warsaw's office
+ * hours (Mon-Fri 09:00-13:00 and 14:00-18:00, UTC+1 in winter); Monday 30 November 2026 09:00Z is
+ * 10:00 local. Worked out by hand: 480 business minutes after Monday 10:00 local is Tuesday 10:00
+ * local (09:00Z): 180 + 240 on Monday, 60 on Tuesday. Receipt times only rise, so each test
+ * lives in a later week than the one before (none of those weeks has a holiday or a DST change).
+ */
+@DisplayName("SLA clocks, due times and timers")
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+class SlaTest {
+
+  static TestServer server;
+  static Api api;
+  static Tenant tenant;
+  static Channel email;
+  static SlaClock clock;
+
+  static final Instant FIRST_MONDAY = Instant.parse("2026-11-30T09:00:00Z");
+
+  /** Monday 10:00 local of the n-th week from 30 November 2026. */
+  static Instant monday(int week) {
+    return FIRST_MONDAY.plus(Duration.ofDays(7L * week));
+  }
+
+  /** The instant as JSON shows it: at + minutes. */
+  static String at(Instant base, long minutes) {
+    return base.plus(Duration.ofMinutes(minutes)).toString();
+  }
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start("sla");
+    api = server.api;
+    clock = server.app.services().sla.clock;
+    tenant = api.tenant("Sla Shop");
+    email = tenant.channel("email", null);
+    put("/api/v1/business-hours/office", new JsonObject().put("name", "Office").put("timezone", "Europe/Warsaw")
+        .put("weekly", office()).put("holidays", new JsonArray().add("2026-12-25")), 200);
+    put("/api/v1/sla-policies/standard", new JsonObject().put("name", "Standard").put("position", 10)
+        .put("firstResponseMinutes", 60).put("nextResponseMinutes", 30).put("resolutionMinutes", 480)
+        .put("businessHoursId", "office").put("warnBeforeMinutes", 10)
+        .put("escalation", new JsonArray().add(new JsonObject().put("afterBreachMinutes", 0)
+            .put("action", "raisePriority"))), 200);
+    put("/api/v1/sla-policies/urgent", new JsonObject().put("name", "Urgent").put("position", 1)
+        .put("match", new JsonObject().put("priority", new JsonArray().add("urgent")))
+        .put("firstResponseMinutes", 15).put("resolutionMinutes", 120), 200);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static JsonObject office() {
+    JsonObject weekly = new JsonObject();
+    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri"}) {
+      weekly.put(d, new JsonArray().add(new JsonArray().add("09:00").add("13:00"))
+          .add(new JsonArray().add("14:00").add("18:00")));
+    }
+    return weekly;
+  }
+
+  static Resp put(String path, JsonObject body, int status) {
+    return expect(api.call(HttpMethod.PUT, path, tenant.admin.token(), body), status);
+  }
+
+  /** A customer's email received now (by the test clock); answers the conversation id. */
+  static String customerWrites(String from, String text) {
+    return customerWrites(from, text, null);
+  }
+
+  static String customerWrites(String from, String text, String threadKey) {
+    JsonObject msg = new JsonObject().put("externalId", "<" + Ids.random(12) + "@mail.test>")
+        .put("from", new JsonObject().put("email", from)).put("subject", "Help").put("text", text)
+        .put("threadKey", threadKey);
+    return expect(tenant.inbound(email, msg), 202).json().getString("conversationId");
+  }
+
+  static JsonObject sla(String conversationId) {
+    return conversation(conversationId).getJsonObject("sla");
+  }
+
+  static JsonObject conversation(String id) {
+    return expect(api.get("/api/v1/conversations/" + id, tenant.admin.token()), 200).json();
+  }
+
+  static void reply(String conversationId, boolean note) {
+    expect(api.post("/api/v1/conversations/" + conversationId + "/messages", tenant.admin.token(),
+        new JsonObject().put("text", note ? "internal" : "We are on it").put("private", note)), 201);
+  }
+
+  static void patch(String conversationId, JsonObject body) {
+    expect(api.patch("/api/v1/conversations/" + conversationId, tenant.admin.token(), body), 200);
+  }
+
+  static String customer() {
+    return "c-" + Ids.random(8) + "@customer.test";
+  }
+
+  static void eventually(String what, Supplier<Boolean> condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new RuntimeException(e);
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("a new conversation gets first-response and resolution due times in business hours")
+  void dueTimesInBusinessHours() {
+    Instant m = monday(0);
+    clock.set(m);
+    String id = customerWrites(customer(), "Where is my order?");
+    JsonObject sla = sla(id);
+    assertThat(sla.getString("policyId")).isEqualTo("standard");
+    assertThat(sla.getString("firstResponseDueAt")).isEqualTo(at(m, 60));
+    assertThat(sla.getString("resolutionDueAt")).isEqualTo(at(m, 24 * 60)); // Tuesday 10:00 local
+    assertThat(sla.getString("nextResponseDueAt")).isNull();
+    assertThat(sla.getJsonArray("breaches")).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("a public reply is the first response; notes are not; the next customer message starts a next-response clock")
+  void firstAndNextResponse() {
+    Instant m = monday(1);
+    clock.set(m);
+    String from = customer();
+    String id = customerWrites(from, "Hello");
+    clock.set(m.plus(Duration.ofMinutes(10)));
+    reply(id, true);
+    assertThat(sla(id).getString("firstResponseAt")).isNull();
+    clock.set(m.plus(Duration.ofMinutes(20)));
+    reply(id, false);
+    JsonObject afterReply = sla(id);
+    assertThat(afterReply.getString("firstResponseAt")).isEqualTo(at(m, 20));
+    assertThat(afterReply.getString("nextResponseDueAt")).isNull();
+
+    clock.set(m.plus(Duration.ofMinutes(40)));
+    assertThat(customerWrites(from, "Any news?")).isEqualTo(id);
+    JsonObject waiting = sla(id);
+    assertThat(waiting.getString("nextResponseDueAt")).isEqualTo(at(m, 70));
+    assertThat(waiting.getString("firstResponseAt")).isEqualTo(at(m, 20));
+    // A second message while still waiting does not move the clock: the oldest unanswered counts.
+    clock.set(m.plus(Duration.ofMinutes(50)));
+    customerWrites(from, "Hello??");
+    assertThat(sla(id).getString("nextResponseDueAt")).isEqualTo(at(m, 70));
+
+    clock.set(m.plus(Duration.ofMinutes(55)));
+    reply(id, false);
+    assertThat(sla(id).getString("nextResponseDueAt")).isNull();
+    assertThat(server.count("SELECT count(*) FROM sla_audit WHERE conversation_id = $1 AND change = 'met'", id))
+        .isEqualTo(2);
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("pending pauses the resolution clock; the customer's answer resumes it with the paused time added")
+  void pendingPausesResolution() {
+    Instant m = monday(2);
+    clock.set(m);
+    String from = customer();
+    String id = customerWrites(from, "Broken item");
+    assertThat(sla(id).getString("resolutionDueAt")).isEqualTo(at(m, 24 * 60));
+    clock.set(m.plus(Duration.ofHours(2))); // Mon 12:00 local
+    patch(id, new JsonObject().put("status", "pending"));
+    assertThat(sla(id).getBoolean("paused")).isTrue();
+    // Tue 12:00 local: paused for Mon 12-13, 14-18 and Tue 9-12 = 480 business minutes, so the
+    // resolution is due 960 business minutes after Monday 10:00 local: Wednesday 10:00 local.
+    clock.set(m.plus(Duration.ofHours(26)));
+    customerWrites(from, "Here are the photos");
+    eventually("the resolution clock resumes", () -> at(m, 48 * 60).equals(sla(id).getString("resolutionDueAt")));
+    assertThat(sla(id).getBoolean("paused")).isFalse();
+    assertThat(server.count(
+        "SELECT count(*) FROM sla_audit WHERE conversation_id = $1 AND change IN ('paused','resumed')", id))
+        .isEqualTo(2);
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("raising the priority switches the policy and recomputes the due times (audited)")
+  void priorityChangeSwitchesPolicy() {
+    Instant m = monday(3);
+    clock.set(m);
+    String id = customerWrites(customer(), "Urgent matter");
+    clock.set(m.plus(Duration.ofMinutes(5)));
+    patch(id, new JsonObject().put("priority", "urgent"));
+    JsonObject sla = sla(id);
+    assertThat(sla.getString("policyId")).isEqualTo("urgent");
+    // The urgent policy runs around the clock: 15 minutes after the message was received.
+    assertThat(sla.getString("firstResponseDueAt")).isEqualTo(at(m, 15));
+    assertThat(sla.getString("resolutionDueAt")).isEqualTo(at(m, 120));
+    assertThat(server.count(
+        "SELECT count(*) FROM sla_audit WHERE conversation_id = $1 AND change = 'policy.switched'", id)).isEqualTo(1);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("resolving ends the clocks; a customer reopening starts new ones and keeps the first response")
+  void resolveAndReopen() {
+    Instant m = monday(4);
+    clock.set(m);
+    String from = customer();
+    String thread = "<root-" + Ids.random(8) + "@mail.test>";
+    String id = customerWrites(from, "Question", thread);
+    reply(id, false);
+    patch(id, new JsonObject().put("status", "resolved"));
+    JsonObject resolved = sla(id);
+    assertThat(resolved.getString("resolutionDueAt")).isNull();
+    assertThat(resolved.getString("nextResponseDueAt")).isNull();
+    clock.set(m.plus(Duration.ofHours(4))); // 14:00 local
+    assertThat(customerWrites(from, "One more thing", thread)).isEqualTo(id);
+    JsonObject reopened = sla(id);
+    assertThat(reopened.getString("firstResponseAt")).isEqualTo(at(m, 0));
+    assertThat(reopened.getString("nextResponseDueAt")).isEqualTo(at(m, 4 * 60 + 30));
+    // 480 business minutes from Monday 14:00 local: 240 on Monday, 240 on Tuesday -> Tue 13:00 local.
+    assertThat(reopened.getString("resolutionDueAt")).isEqualTo(at(m, 27 * 60));
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("warning and breach fire at their time, once, with the escalation step; rebuilt by a node started later")
+  void timersFireOnceAcrossNodes() {
+    Instant m = monday(5);
+    clock.set(m);
+    String id = customerWrites(customer(), "Nobody answers");
+    assertThat(sla(id).getString("firstResponseDueAt")).isEqualTo(at(m, 60));
+
+    clock.set(m.plus(Duration.ofSeconds(50 * 60 + 30))); // 10 minutes before: the warning
+    eventually("the warning", () -> events(id, "sla.warning") == 1);
+    assertThat(events(id, "sla.breached")).isZero();
+
+    // A second node starts on the same database: it rebuilds its timers from the stored due times.
+    try (TestServer second = server.secondNode()) {
+      second.app.services().sla.clock.set(m.plus(Duration.ofSeconds(3601)));
+      eventually("the breach, fired by the second node", () -> events(id, "sla.breached") == 1);
+      clock.set(m.plus(Duration.ofSeconds(3602)));
+      eventually("the escalation", () -> "high".equals(conversation(id).getString("priority")));
+      // The first node's timers came due too; the database let only one fire.
+      long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      while (System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(events(id, "sla.breached")).isEqualTo(1);
+      assertThat(events(id, "sla.warning")).isEqualTo(1);
+      assertThat(events(id, "sla.escalated")).isEqualTo(1);
+      // What /metrics counts (switchboard_sla_fired_total): over both nodes, exactly the events the
+      // database holds (this class's earlier conversations fired some too), none counted twice.
+      var one = server.app.services().sla;
+      var two = second.app.services().sla;
+      assertThat(one.fired(0) + two.fired(0)).as("warnings fired").isEqualTo(server.count(
+          "SELECT count(*) FROM event WHERE type = 'sla.warning'"));
+      assertThat(one.fired(1) + two.fired(1)).as("breaches fired").isEqualTo(server.count(
+          "SELECT count(*) FROM event WHERE type = 'sla.breached'"));
+      assertThat(one.fired(2) + two.fired(2)).as("escalation steps fired").isEqualTo(server.count(
+          "SELECT count(*) FROM event WHERE type = 'sla.escalated'"));
+      assertThat(two.fired(1)).as("the breach this test waits for, fired by the second node").isPositive();
+    }
+    JsonArray breaches = sla(id).getJsonArray("breaches");
+    assertThat(breaches).hasSize(1);
+    assertThat(breaches.getJsonObject(0).getString("metric")).isEqualTo("firstResponse");
+  }
+
+  @Test
+  @Order(7)
+  @DisplayName("Friday evening's message is due on Monday morning (weekend closed)")
+  void weekendIsSkipped() {
+    Instant friday = monday(6).plus(Duration.ofDays(4)).plus(Duration.ofMinutes(7 * 60 + 30)); // Fri 17:30 local
+    clock.set(friday);
+    String id = customerWrites(customer(), "Before the weekend");
+    // 30 minutes on Friday, 30 on Monday from 09:00 local.
+    assertThat(sla(id).getString("firstResponseDueAt")).isEqualTo(at(monday(7), -30));
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName("an auto-reply opens nothing and starts no clock")
+  void autoRepliesCountForNothing() {
+    clock.set(monday(8));
+    JsonObject msg = new JsonObject().put("externalId", "<" + Ids.random(12) + "@mail.test>")
+        .put("from", new JsonObject().put("email", customer())).put("text", "I am out of office")
+        .put("autoSubmitted", true);
+    String id = expect(tenant.inbound(email, msg), 202).json().getString("conversationId");
+    JsonObject sla = sla(id);
+    assertThat(sla.getString("firstResponseDueAt")).isNull();
+    assertThat(sla.getString("resolutionDueAt")).isNull();
+  }
+
+  @Test
+  @Order(9)
+  @DisplayName("policies and business hours are validated (422, unknown enum values included) and admin-only")
+  void validation() {
+    Resp bad = put("/api/v1/sla-policies/x", new JsonObject().put("name", "X").put("position", 1)
+        .put("firstResponseMinutes", 10).put("match", new JsonObject().put("priority", new JsonArray().add("asap"))), 422);
+    assertThat(bad.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(bad.json().getJsonArray("errors").encode()).contains("match.priority");
+    put("/api/v1/sla-policies/x", new JsonObject().put("name", "X").put("position", 1).put("firstResponseMinutes", 10)
+        .put("escalation", new JsonArray().add(new JsonObject().put("action", "fireEveryone"))), 422);
+    put("/api/v1/sla-policies/x", new JsonObject().put("name", "X").put("position", 1), 422);
+    put("/api/v1/sla-policies/x", new JsonObject().put("name", "X").put("position", 1).put("firstResponseMinutes", 10)
+        .put("businessHoursId", "nope"), 422);
+    put("/api/v1/business-hours/x", new JsonObject().put("timezone", "Mars/Olympus").put("weekly", office()), 422);
+    put("/api/v1/business-hours/x", new JsonObject().put("timezone", "Europe/Warsaw").put("weekly",
+        new JsonObject().put("mon", new JsonArray().add(new JsonArray().add("09:00").add("13:00"))
+            .add(new JsonArray().add("12:00").add("15:00")))), 422);
+    put("/api/v1/business-hours/x", new JsonObject().put("timezone", "Europe/Warsaw").put("weekly",
+        new JsonObject().put("someday", new JsonArray())), 422);
+    assertThat(server.count("SELECT count(*) FROM sla_policy WHERE id = 'x'")).isZero();
+    assertThat(server.count("SELECT count(*) FROM business_hours WHERE id = 'x'")).isZero();
+
+    var agent = tenant.user("agent", java.util.List.of());
+    expect(api.call(HttpMethod.PUT, "/api/v1/sla-policies/y", agent.token(), new JsonObject().put("name", "Y")
+        .put("position", 1).put("firstResponseMinutes", 5)), 403);
+    JsonArray list = expect(api.get("/api/v1/sla-policies", tenant.admin.token()), 200).json().getJsonArray("items");
+    assertThat(list.stream().map(o -> ((JsonObject) o).getString("id")).toList()).containsExactly("urgent", "standard");
+    expect(api.call(HttpMethod.DELETE, "/api/v1/business-hours/office", tenant.admin.token(), null), 409);
+    // Another account sees none of them.
+    Tenant other = api.tenant("Other Shop");
+    assertThat(expect(api.get("/api/v1/sla-policies", other.admin.token()), 200).json().getJsonArray("items")).isEmpty();
+    expect(api.call(HttpMethod.DELETE, "/api/v1/sla-policies/standard", other.admin.token(), null), 404);
+  }
+
+  @Test
+  @Order(10)
+  @DisplayName("the dashboard lists conversations at risk by time to breach and counts today's breaches")
+  void dashboardAtRisk() {
+    Instant m = monday(9);
+    clock.set(m);
+    String a = customerWrites(customer(), "First in line"); // first response due m + 60
+    clock.set(m.plus(Duration.ofMinutes(10)));
+    String b = customerWrites(customer(), "Second, but urgent");
+    patch(b, new JsonObject().put("priority", "urgent")); // due m + 25 (around the clock)
+    JsonObject before = io.switchboard.support.Await.await(server.app.services().sla.dashboard(tenant.accountId));
+    java.util.List<String> order = before.getJsonArray("atRisk").stream()
+        .map(o -> ((JsonObject) o).getString("conversationId")).toList();
+    assertThat(order).contains(a, b);
+    assertThat(order.indexOf(b)).isLessThan(order.indexOf(a));
+    java.util.List<String> dues = before.getJsonArray("atRisk").stream()
+        .map(o -> ((JsonObject) o).getString("dueAt")).toList();
+    assertThat(dues).isSorted();
+    long breachesBefore = before.getLong("breachesToday");
+    // a (10 minutes old) and b (just now) are both open for under 15 minutes.
+    assertThat(before.getJsonObject("queueByAge").getLong("under15m")).isGreaterThanOrEqualTo(2);
+
+    clock.set(m.plus(Duration.ofMinutes(26)));
+    eventually("b breaches", () -> events(b, "sla.breached") == 1);
+    // Today (from midnight local, 09:00 UTC+1 - 10 h) counts b's breach, and those of earlier
+    // tests' conversations that came due when the clock jumped to this week (they fire at once).
+    Instant midnight = m.minus(Duration.ofHours(10));
+    eventually("today's breaches counted", () -> io.switchboard.support.Await.await(
+            server.app.services().sla.dashboard(tenant.accountId)).getLong("breachesToday")
+        == server.count("SELECT count(*) FROM sla_breach WHERE account_id = $1 AND kind = 'breached' AND fired_at >= $2",
+            tenant.accountId, midnight.atOffset(java.time.ZoneOffset.UTC)));
+    JsonObject after = io.switchboard.support.Await.await(server.app.services().sla.dashboard(tenant.accountId));
+    assertThat(after.getLong("breachesToday")).isGreaterThan(breachesBefore);
+    JsonObject bRow = after.getJsonArray("atRisk").stream().map(o -> (JsonObject) o)
+        .filter(o -> b.equals(o.getString("conversationId"))).findFirst().orElseThrow();
+    assertThat(bRow.getLong("secondsLeft")).isNegative();
+    assertThat(bRow.getString("metric")).isEqualTo("firstResponse");
+  }
+
+  static long events(String conversationId, String type) {
+    return server.count("SELECT count(*) FROM event WHERE conversation_id = $1 AND type = $2", conversationId, type);
+  }
+}
