@@ -18,6 +18,7 @@ export const state = {
 };
 
 const versions = new Map(); // "c:<id>" | "m:<id>" | "p:<id>" -> highest seq applied
+const homes = new Map();    // messageId -> conversationId it is stored under (a split moves messages)
 
 function accept(key, seq) {
   if (seq == null) return true;
@@ -39,6 +40,7 @@ export function resetStore() {
   state.presence.clear();
   state.openId = null;
   versions.clear();
+  homes.clear();
 }
 
 /** Stores a conversation (list item, detail or event data) and its embedded contact and messages. */
@@ -82,6 +84,14 @@ export function putMessage(msg, seq = null, { quiet = false } = {}) {
   const map = messagesOf(msg.conversationId);
   const prev = map.get(msg.id) || null;
   if (!accept(`m:${msg.id}`, seq)) return prev;
+  const home = homes.get(msg.id);
+  if (home && home !== msg.conversationId) {
+    // Split off into another conversation: it leaves the old one's timeline.
+    const moved = state.messages.get(home)?.get(msg.id);
+    state.messages.get(home)?.delete(msg.id);
+    if (moved) emit('message-moved', { msg: moved, from: home, to: msg.conversationId });
+  }
+  homes.set(msg.id, msg.conversationId);
   const next = { ...(prev || {}), ...msg };
   map.set(msg.id, next);
   notePreview(next);

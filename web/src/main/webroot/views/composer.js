@@ -4,7 +4,7 @@ import { api, uploadAttachment } from '../api.js';
 import { emit } from '../bus.js';
 import { h, clear, $, setOptions } from '../dom.js';
 import { state, putMessage } from '../store.js';
-import { uuid, fileSize } from '../format.js';
+import { uuid, fileSize, channelLabel } from '../format.js';
 import { toast, toastError } from '../notify.js';
 import { loadDraft, saveDraft, clearDraft } from '../drafts.js';
 import { replyChannels, loadChannels } from '../channels.js';
@@ -34,9 +34,15 @@ export class Composer {
     this.lastTyping = 0;
     this.saveTimer = null;
     this.wantedChannel = null; // the draft's channel, kept until the dropdown can offer it
+    this.options = null;       // GET reply-options: {defaultChannelId, channels:[{id,kind,name,to}], phone}
+    this.call = false;         // "Log a call" mode: a private note about a phone call
+    this.callBtn = h('button', { id: 'composer-call-toggle', type: 'button', class: 'mode', 'aria-pressed': 'false', hidden: true }, 'Log a call');
+    this.noteBtn.after(this.callBtn);
+    this.callBtn.addEventListener('click', () => this.setNote(true, { call: true }));
 
     this.form.addEventListener('submit', (e) => { e.preventDefault(); this.send(); });
-    this.noteBtn.addEventListener('click', () => this.setNote(!this.note));
+    // From a call log, or when no written reply is possible, "Internal note" stays a note.
+    this.noteBtn.addEventListener('click', () => this.setNote(this.call || this.replyBtn.hidden || !this.note));
     this.replyBtn.addEventListener('click', () => this.setNote(false));
     this.text.addEventListener('input', () => this.onInput());
     this.text.addEventListener('keydown', (e) => {
@@ -68,15 +74,30 @@ export class Composer {
     this.text.value = d.text || '';
     this.attachments = Array.isArray(d.attachments) ? d.attachments : [];
     this.wantedChannel = d.channelId || null;
-    this.setNote(!!d.note, { save: false });
+    this.options = null;
+    this.replyBtn.hidden = false;
+    this.callBtn.hidden = true;
+    this.setNote(!!d.note, { save: false, call: !!d.call });
     this.renderFiles();
     clear(this.channelSel); // the previous conversation's choice must not carry over
     this.refreshChannels();
-    loadChannels().then(() => { if (this.id === id) this.refreshChannels(); });
+    loadChannels().then(() => { if (this.id === id && !this.options) this.refreshChannels(); });
+    this.loadOptions(id);
+  }
+
+  /** Asks the server which channels can carry a written reply to this customer. */
+  async loadOptions(id) {
+    try {
+      const { data } = await api('GET', `/api/v1/conversations/${encodeURIComponent(id)}/reply-options`);
+      if (this.id !== id || !data) return;
+      this.options = data;
+      this.refreshChannels();
+    } catch { /* keep the dropdown built from what the console knows */ }
   }
 
   /** The reply-channel dropdown: "automatic" (rule 3) plus the contact's channels. */
   refreshChannels() {
+    if (this.options) { this.offerOptions(); return; }
     const selected = this.channelSel.value || this.wantedChannel;
     const conv = state.conversations.get(this.id);
     const contact = conv?.contactId ? state.contacts.get(conv.contactId) : null;
@@ -86,13 +107,42 @@ export class Composer {
     this.channelSel.hidden = this.note || options.length < 2;
   }
 
-  setNote(note, { save = true } = {}) {
+  /**
+   * Only what can carry a written reply: the server's text channels (rule 3's default first). With
+   * none, Reply gives way to "Log a call" (a verified phone) or internal notes.
+   */
+  offerOptions() {
+    const o = this.options;
+    const selected = this.channelSel.value || this.wantedChannel;
+    const label = (c) => `Reply via: ${channelLabel(c.kind)}${c.name ? ` · ${c.name}` : ''}${c.to ? ` (${c.to})` : ''}`;
+    const def = o.channels.find((c) => c.id === o.defaultChannelId);
+    const options = [
+      ...(def ? [{ value: '', label: label(def) }] : []),
+      ...o.channels.filter((c) => c !== def).map((c) => ({ value: c.id, label: label(c) })),
+    ];
+    setOptions(this.channelSel, options, options.some((x) => x.value === selected) ? selected : (options[0]?.value ?? ''));
+    const canWrite = options.length > 0;
+    this.replyBtn.hidden = !canWrite;
+    this.callBtn.hidden = !o.phone;
+    this.callBtn.title = o.phone ? `Record a call with ${o.phone}` : '';
+    if (!canWrite && !this.note) this.setNote(true, { call: !!o.phone, save: false });
+    this.hint.textContent = canWrite ? this.hint.textContent
+      : o.phone ? `This customer has only a verified phone number (${o.phone}): call them and log the call, or add a note.`
+        : 'This customer cannot get a written reply from here: add an internal note.';
+    this.channelSel.hidden = this.note || options.length < 2;
+  }
+
+  setNote(note, { save = true, call = false } = {}) {
+    if (!note && this.replyBtn.hidden) note = true; // nothing can carry a written reply
     this.note = note;
-    this.noteBtn.setAttribute('aria-pressed', String(note));
+    this.call = note && call;
+    this.noteBtn.setAttribute('aria-pressed', String(note && !this.call));
+    this.callBtn.setAttribute('aria-pressed', String(this.call));
     this.replyBtn.setAttribute('aria-pressed', String(!note));
     this.form.classList.toggle('is-note', note);
-    this.text.placeholder = note ? 'Write an internal note — only your team sees it  (Ctrl+Enter)' : 'Write a reply…  (Ctrl+Enter to send)';
-    this.sendBtn.textContent = note ? 'Add note' : 'Send';
+    this.text.placeholder = this.call ? `What was said on the call with ${this.options?.phone || 'the customer'}?  (Ctrl+Enter)`
+      : note ? 'Write an internal note — only your team sees it  (Ctrl+Enter)' : 'Write a reply…  (Ctrl+Enter to send)';
+    this.sendBtn.textContent = this.call ? 'Log call' : note ? 'Add note' : 'Send';
     this.channelSel.hidden = note || this.channelSel.options.length < 2;
     if (save) this.saveNow();
   }
@@ -120,7 +170,7 @@ export class Composer {
   saveNow() {
     clearTimeout(this.saveTimer);
     if (!this.id) return;
-    saveDraft(this.id, { text: this.text.value, note: this.note, channelId: this.channelSel.value || null, attachments: this.attachments });
+    saveDraft(this.id, { text: this.text.value, note: this.note, call: this.call, channelId: this.channelSel.value || null, attachments: this.attachments });
   }
 
   async addFiles(files) {
@@ -173,9 +223,9 @@ export class Composer {
     this.sendBtn.disabled = this.sending || this.uploading > 0;
   }
 
-  showConflict(text) {
+  showConflict(text, headline = 'A newer customer message arrived. ') {
     clear(this.conflictEl);
-    this.conflictEl.append(h('strong', null, 'A newer customer message arrived. '), text,
+    this.conflictEl.append(h('strong', null, headline), text,
       h('button', { type: 'button', class: 'btn btn-link btn-small', onclick: () => { this.conflictEl.hidden = true; } }, 'Dismiss'));
     this.conflictEl.hidden = false;
   }
@@ -184,20 +234,22 @@ export class Composer {
     const id = this.id;
     if (!id || this.sending) return;
     if (this.uploading) { toast('Wait until the attachments finish uploading.'); return; }
-    const text = this.text.value.trim();
-    if (!text && !this.attachments.length) { this.text.focus(); return; }
+    const typed = this.text.value.trim();
+    if (!typed && !this.attachments.length) { this.text.focus(); return; }
     const note = this.note;
+    // No route logs an outbound call yet: the call is recorded as an internal note that says so.
+    const text = this.call ? `📞 Call with ${this.options?.phone || 'the customer'}: ${typed}` : typed;
     const channelId = note ? null : (this.channelSel.value || null);
     const attachments = this.attachments.map((a) => ({ id: a.id }));
     const signature = JSON.stringify([id, text, note, channelId, attachments]);
     // One clientId per send attempt; a retry of the same content reuses it so it cannot double-send.
     if (!this.attempt || this.attempt.signature !== signature) this.attempt = { clientId: uuid(), signature };
-    const body = { text, private: note, clientId: this.attempt.clientId, afterMessageId: this.view.newestInboundId() };
+    const body = { text, private: note, clientId: this.attempt.clientId, afterMessageId: this.view.newestSeenId() };
     if (attachments.length) body.attachments = attachments;
     if (channelId) body.channelId = channelId;
     this.saveNow();
     this.sending = true;
-    this.sendBtn.textContent = 'Sending…';
+    this.sendBtn.textContent = this.call ? 'Logging…' : 'Sending…';
     this.updateHint();
     try {
       const { data } = await api('POST', `/api/v1/conversations/${encodeURIComponent(id)}/messages`, { body });
@@ -215,21 +267,26 @@ export class Composer {
       this.onSendError(e, id);
     } finally {
       this.sending = false;
-      this.sendBtn.textContent = this.note ? 'Add note' : 'Send';
+      this.sendBtn.textContent = this.call ? 'Log call' : this.note ? 'Add note' : 'Send';
       this.updateHint();
     }
   }
 
   onSendError(e, id) {
     if (e.status === 409) {
-      // The reply was written without seeing a newer customer message: show it, keep the draft.
+      // The reply was written without seeing a newer customer message, or another agent's reply:
+      // show that message, keep the draft.
       this.attempt = null;
       const m = e.problem?.message;
       if (m && typeof m === 'object' && m.id) {
         putMessage({ conversationId: id, ...m });
         if (this.id === id) this.view.highlight(m.id);
       }
-      if (this.id === id) this.showConflict('Your draft is kept: read it, then send again.');
+      if (this.id === id) {
+        const byAgent = e.problem?.reason === 'agent' || m?.direction === 'outbound';
+        this.showConflict('Your draft is kept: read it, then send again if it still helps.',
+          byAgent ? `${m?.author?.name || 'Another agent'} replied while you were writing. ` : undefined);
+      }
       return;
     }
     if (e.status === 401) return; // back to sign-in; the draft is in localStorage

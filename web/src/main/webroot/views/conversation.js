@@ -8,6 +8,7 @@ import { state, putConversation, putMessage, patchConversationLocal, sortedMessa
 import { channelLabel, channelClass, fromNow, toLocalInput } from '../format.js';
 import { toast, toastError } from '../notify.js';
 import { renderMessage, updateStatus } from './message.js';
+import { SplitRename } from './split-rename.js';
 
 export class ConversationView {
   constructor() {
@@ -43,6 +44,8 @@ export class ConversationView {
     on('conversation', ({ conv }) => { if (conv.id === this.id) this.renderHeader(); });
     on('presence-changed', () => { if (this.id && state.usersListed && document.activeElement !== this.assigneeSel) this.renderHeader(); });
     on('message', ({ msg, prev }) => { if (msg.conversationId === this.id) this.onMessage(msg, prev); });
+    on('message-moved', ({ msg, from }) => { if (from === this.id) this.onMoved(msg.id); });
+    this.splitRename = new SplitRename(this);
     on('contact', ({ contact }) => {
       const conv = state.conversations.get(this.id);
       if (conv && conv.contactId === contact.id) this.contactEl.textContent = contactName(conv) || '';
@@ -54,6 +57,7 @@ export class ConversationView {
 
   async open(id) {
     const gen = ++this.gen;
+    this.splitRename?.reset();
     this.id = id;
     state.openId = id;
     this.beforeCursor = null;
@@ -84,6 +88,7 @@ export class ConversationView {
 
   close() {
     this.gen += 1;
+    this.splitRename?.reset();
     this.id = null;
     state.openId = null;
     this.section.hidden = true;
@@ -104,6 +109,16 @@ export class ConversationView {
     if (!this.id) return null;
     const inbound = sortedMessages(this.id).filter((m) => m.direction === 'inbound');
     return inbound.length ? inbound[inbound.length - 1].id : null;
+  }
+
+  /**
+   * The newest message of any kind the agent has in front of them: a reply is refused (409) when a
+   * customer message or another agent's reply is newer than this.
+   */
+  newestSeenId() {
+    if (!this.id) return null;
+    const seen = sortedMessages(this.id).filter((m) => m.createdAt && !String(m.id).startsWith('local'));
+    return seen.length ? seen[seen.length - 1].id : null;
   }
 
   // ---- header ------------------------------------------------------------------------------
@@ -281,7 +296,15 @@ export class ConversationView {
   node(msg) {
     const el = renderMessage(msg, { contactName: contactName(this.conv) });
     this.nodes.set(msg.id, el);
+    this.splitRename?.decorate(el);
     return el;
+  }
+
+  /** A message was split off into another conversation. */
+  onMoved(id) {
+    this.nodes.get(id)?.remove();
+    this.nodes.delete(id);
+    this.splitRename.forget(id);
   }
 
   onMessage(msg, prev) {

@@ -15,6 +15,48 @@ const PREFS_KEY = 'sb.inbox.prefs';
 
 function sortKey(c) { return c.lastMessageAt || c.createdAt || ''; }
 
+/**
+ * The text as nodes with each occurrence of the query's words (or, for a phone number, its digits)
+ * wrapped in <mark>. Only text nodes: customer text never becomes markup.
+ */
+export function highlighted(text, query) {
+  const lower = text.toLowerCase();
+  const ranges = [];
+  const digits = String(query || '').replace(/\D/g, '');
+  if (digits.length >= 6 && /^[+\d\s().\/-]+$/.test(String(query).trim())) {
+    // A phone number as typed: mark its digits in the stored number, whatever the separators.
+    const i = text.replace(/\D/g, '').indexOf(digits);
+    if (i >= 0) {
+      let seen = -1; let start = -1; let end = -1;
+      for (let k = 0; k < text.length; k++) {
+        if (/\d/.test(text[k])) {
+          seen += 1;
+          if (seen === i) start = k;
+          if (seen === i + digits.length - 1) { end = k + 1; break; }
+        }
+      }
+      if (start >= 0 && end > start) ranges.push([start, end]);
+    }
+  }
+  if (!ranges.length) {
+    const words = String(query || '').toLowerCase().split(/[^\p{L}\p{N}@._+-]+/u).filter((w) => w.length > 0);
+    for (const w of words) {
+      for (let i = lower.indexOf(w); i >= 0; i = lower.indexOf(w, i + w.length)) ranges.push([i, i + w.length]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let at = 0;
+  for (const [from, to] of ranges) {
+    if (from < at) continue;
+    if (from > at) out.push(text.slice(at, from));
+    out.push(h('mark', null, text.slice(from, to)));
+    at = to;
+  }
+  if (at < text.length) out.push(text.slice(at));
+  return out;
+}
+
 export class Inbox {
   constructor() {
     this.list = $('#inbox-list');
@@ -46,10 +88,12 @@ export class Inbox {
       if (tab) this.setView(tab.dataset.view);
     });
     this.tabs.addEventListener('keydown', (e) => this.onTabKey(e));
-    this.status.addEventListener('change', () => { this.savePrefs(); this.reload(); });
+    this.status.addEventListener('change', () => { if (!this.searching()) this.savePrefs(); this.reload(); });
+    this.matchById = new Map(); // search answers: id -> {field, text, messageId}
+    this.savedStatus = null;    // the status filter before a search widened it to all statuses
     this.channel.addEventListener('change', () => { this.savePrefs(); this.reload(); });
     let t = null;
-    this.search.addEventListener('input', () => { clearTimeout(t); t = setTimeout(() => this.reload(), 300); });
+    this.search.addEventListener('input', () => { this.onSearchInput(); clearTimeout(t); t = setTimeout(() => this.reload(), 300); });
     this.search.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') { clearTimeout(t); this.reload(); }
       if (e.key === 'ArrowDown' || e.key === 'Escape') { e.preventDefault(); this.search.blur(); this.move(e.key === 'ArrowDown' ? 1 : 0); }
@@ -71,7 +115,7 @@ export class Inbox {
   }
 
   savePrefs() {
-    localStorage.setItem(PREFS_KEY, JSON.stringify({ view: this.view, status: this.status.value, channel: this.channel.value }));
+    localStorage.setItem(PREFS_KEY, JSON.stringify({ view: this.view, status: this.savedStatus ?? this.status.value, channel: this.channel.value }));
   }
 
   /** Adds a tab per team; called once teams are known. */
@@ -134,12 +178,29 @@ export class Inbox {
   }
 
   matches(conv) {
-    if (!this.viewMatches(this.view, conv)) return false;
+    if (!this.searching() && !this.viewMatches(this.view, conv)) return false;
     const st = this.status.value;
     if (st && conv.status !== st) return false;
     const ch = this.channel.value;
     if (ch && !(conv.channels || []).includes(ch)) return false;
     return true;
+  }
+
+  searching() { return !!this.search.value.trim(); }
+
+  /**
+   * A search looks through every conversation the user may see, whatever the tab, in every status:
+   * the status filter shows "All statuses" while searching (choosing one then narrows the search)
+   * and comes back when the search box is cleared.
+   */
+  onSearchInput() {
+    if (this.searching() && this.savedStatus == null) {
+      this.savedStatus = this.status.value;
+      this.status.value = '';
+    } else if (!this.searching() && this.savedStatus != null) {
+      this.status.value = this.savedStatus;
+      this.savedStatus = null;
+    }
   }
 
   viewQuery(view) {
@@ -151,7 +212,7 @@ export class Inbox {
 
   query(cursor) {
     return {
-      ...this.viewQuery(this.view),
+      ...(this.searching() ? { assignee: 'any' } : this.viewQuery(this.view)),
       status: this.status.value || null,
       channel: this.channel.value || null,
       q: this.search.value.trim() || null,
@@ -172,9 +233,10 @@ export class Inbox {
       if (gen !== this.gen) return seq;
       this.ids = [];
       this.rows.clear();
+      this.matchById.clear();
       clear(this.list);
       this.cursor = data?.nextCursor || null;
-      for (const c of data?.items || []) { putConversation(c, seq); this.addId(c.id, true); }
+      for (const c of data?.items || []) { this.keepMatch(c); putConversation(c, seq); this.addId(c.id, true); }
       this.render();
       return seq;
     } catch (e) {
@@ -194,7 +256,7 @@ export class Inbox {
       const { data, seq } = await api('GET', '/api/v1/conversations', { query: this.query(this.cursor) });
       if (gen !== this.gen) return;
       this.cursor = data?.nextCursor || null;
-      for (const c of data?.items || []) { putConversation(c, seq); this.addId(c.id, true); }
+      for (const c of data?.items || []) { this.keepMatch(c); putConversation(c, seq); this.addId(c.id, true); }
     } catch (e) {
       if (e.status !== 401) toastError(e, 'Could not load more conversations');
     } finally {
@@ -214,6 +276,12 @@ export class Inbox {
       } catch { this.counts.delete(view); }
     }));
     this.renderTabs();
+  }
+
+  /** Search answers say what matched; the row shows it instead of the preview (not stored with the conversation). */
+  keepMatch(c) {
+    if (c.match) this.matchById.set(c.id, c.match);
+    delete c.match;
   }
 
   addId(id, append) {
@@ -331,6 +399,15 @@ export class Inbox {
     this.more.hidden = !this.cursor;
   }
 
+  /** What the search found in this conversation, its words marked. */
+  matchLine(conv) {
+    const m = this.searching() ? this.matchById.get(conv.id) : null;
+    if (!m || !m.text) return null;
+    const label = { email: 'Email', phone: 'Phone', social: 'Handle', name: 'Name', subject: 'Subject', text: 'Message' }[m.field] || 'Match';
+    return h('div', { class: 'conv-preview conv-match', dataset: { field: m.field } },
+      h('span', { class: 'match-label' }, `${label}: `), ...highlighted(m.text, this.search.value));
+  }
+
   renderRow(conv) {
     const name = contactName(conv);
     if (!name && conv.contactId) ensureContact(conv.contactId);
@@ -352,7 +429,7 @@ export class Inbox {
         h('span', { class: 'conv-subject' }, conv.subject || '(no subject)'),
         conv.priority && conv.priority !== 'normal' && conv.priority !== 'low'
           ? h('span', { class: ['prio-badge', `prio-${conv.priority}`] }, capitalize(conv.priority)) : null),
-      h('div', { class: 'conv-preview' }, preview),
+      this.matchLine(conv) || h('div', { class: 'conv-preview' }, preview),
       h('div', { class: 'conv-meta' },
         (conv.channels || []).map((k) => h('span', { class: ['ch-badge', channelClass(k)], title: channelLabel(k) }, channelLabel(k))),
         conv.status && conv.status !== 'open' ? h('span', { class: ['status-chip', `status-${conv.status}`] }, capitalize(conv.status)) : null,

@@ -67,18 +67,14 @@ public final class ContactRepository {
         AND o.merged_into IS NULL
       ORDER BY s.created_at, s.id""";
 
-  /** Contacts by name or identity, newest first; identities ride along as JSON. */
-  private static final String SEARCH = """
+  /** Contacts newest first, or (with q) ranked by SearchTerms' tiers; identities ride along as JSON. */
+  private static final String SEARCH_COLUMNS = """
       SELECT c.id, c.name, c.created_at,
              coalesce((SELECT json_agg(json_build_object('kind', i.kind, 'value', i.value, 'platform', i.platform,
                                                          'verified', i.verified) ORDER BY i.created_at, i.id)
-                       FROM identity i WHERE i.contact_id = c.id), '[]'::json)::text AS identities
-      FROM contact c
-      WHERE c.account_id = $1 AND c.merged_into IS NULL
-        AND ($2::text IS NULL OR lower(coalesce(c.name, '')) LIKE $2
-             OR EXISTS (SELECT 1 FROM identity i WHERE i.account_id = $1 AND i.contact_id = c.id AND i.value LIKE $2))
-        AND ($3::timestamptz IS NULL OR (c.created_at, c.id) < ($3, $4))
-      ORDER BY c.created_at DESC, c.id DESC LIMIT $5""";
+                       FROM identity i WHERE i.contact_id = c.id), '[]'::json)::text AS identities""";
+
+  private static final String REGION = "SELECT default_region FROM account WHERE id = $1";
 
   /** Same key as ingest's, so a merge and a message about the same contact serialize. */
   private static final String ADVISORY_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
@@ -220,15 +216,68 @@ public final class ContactRepository {
   public record SearchPage(List<SearchHit> items, String nextCursor) {
   }
 
-  public record SearchHit(String id, String name, Instant createdAt, List<IdentityView> identities) {
+  /** With q: what matched (field email, phone, social or name; text the matched value), best matches first. */
+  public record SearchHit(String id, String name, Instant createdAt, List<IdentityView> identities,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      SearchMatch match) {
+  }
+
+  public record SearchMatch(String field, String text) {
   }
 
   public Future<SearchPage> search(SqlClient db, String accountId, String q, Cursor after, int limit) {
-    String pattern = q == null ? null : "%" + escapeLike(q.toLowerCase()) + "%";
-    Tuple t = Tuple.of(accountId, pattern, after == null ? null : Sql.utc(after.at()),
-        after == null ? null : after.id(), limit + 1);
-    return db.preparedQuery(SEARCH).execute(t).map(rows -> {
+    Future<String> region = q != null && SearchTerms.phoneLike(q)
+        ? db.preparedQuery(REGION).execute(Tuple.of(accountId))
+            .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
+        : Future.succeededFuture(null);
+    return region.compose(r -> {
+      Tuple t = Tuple.of(accountId);
+      StringBuilder sql = new StringBuilder();
+      if (q == null) {
+        sql.append(SEARCH_COLUMNS).append(", 0 AS tier, NULL::text AS match_field, NULL::text AS match_value")
+            .append(" FROM contact c WHERE c.account_id = $1 AND c.merged_into IS NULL");
+      } else {
+        SearchTerms terms = SearchTerms.of(q, r);
+        t.addArrayOfString(terms.exactValues().toArray(String[]::new)).addString(terms.pattern())
+            .addString(terms.handle() == null || !terms.fragment() ? "" : SearchTerms.escapeLike(terms.handle()))
+            .addString(terms.phoneDigits() == null ? "" : "%" + terms.phoneDigits() + "%");
+        // Tier 1: an identity equal to what q names; 2: the name or part of an identity (trigram indexes).
+        sql.append("WITH hits AS (SELECT i.contact_id AS id, 1 AS tier, i.kind AS field, i.value FROM identity i")
+            .append(" WHERE i.account_id = $1 AND (i.value = ANY($2)");
+        // $3 to $5 are referenced in every statement ('' matches nothing where a branch does not apply).
+        sql.append(" OR (i.kind = 'social' AND $4 <> '' AND i.value ILIKE '%:' || $4)");
+        sql.append(")");
+        if (!terms.fragment()) {
+          sql.append(" AND $3::text IS NOT NULL AND $5::text IS NOT NULL");
+        } else {
+          sql.append(" UNION ALL SELECT c.id, 2, 'name', c.name FROM contact c WHERE c.account_id = $1")
+              .append(" AND lower(coalesce(c.name, '')) LIKE $3")
+              .append(" UNION ALL SELECT i.contact_id, 2, i.kind, i.value FROM identity i WHERE i.account_id = $1")
+              .append(" AND (i.value ILIKE $3");
+          sql.append(" OR (i.kind = 'phone' AND $5 <> '' AND i.value LIKE $5)");
+          sql.append(")");
+        }
+        sql.append("), best AS (SELECT DISTINCT ON (id) id, tier, field, value FROM hits ORDER BY id, tier, field) ")
+            .append(SEARCH_COLUMNS).append(", best.tier, best.field AS match_field, best.value AS match_value")
+            .append(" FROM best JOIN contact c ON c.id = best.id WHERE c.account_id = $1 AND c.merged_into IS NULL");
+      }
+      if (after != null) {
+        int at = t.size() + 1;
+        t.addOffsetDateTime(Sql.utc(after.at())).addString(after.id());
+        if (q != null) {
+          t.addInteger(after.rank());
+        }
+        String older = "(c.created_at, c.id) < ($" + at + ", $" + (at + 1) + ")";
+        sql.append(q == null ? " AND " + older
+            : " AND (best.tier > $" + (at + 2) + " OR best.tier = $" + (at + 2) + " AND " + older + ")");
+      }
+      t.addInteger(limit + 1);
+      sql.append(q == null ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY best.tier, c.created_at DESC, c.id DESC")
+          .append(" LIMIT $").append(t.size());
+      return db.preparedQuery(sql.toString()).execute(t);
+    }).map(rows -> {
       List<SearchHit> hits = new ArrayList<>();
+      List<Integer> tiers = new ArrayList<>();
       for (Row r : rows) {
         List<IdentityView> ids = new ArrayList<>();
         for (Object o : new JsonArray(r.getString("identities"))) {
@@ -236,14 +285,21 @@ public final class ContactRepository {
           ids.add(new IdentityView(i.getString("kind"), i.getString("value"), i.getString("platform"),
               i.getBoolean("verified", false)));
         }
+        String field = r.getString("match_field");
+        String value = r.getString("match_value");
+        if ("social".equals(field) && value != null && value.indexOf(':') >= 0) {
+          value = value.substring(value.lastIndexOf(':') + 1);
+        }
+        tiers.add(r.getInteger("tier"));
         hits.add(new SearchHit(r.getString("id"), r.getString("name"), Sql.instant(r.getOffsetDateTime("created_at")),
-            ids));
+            ids, field == null ? null : new SearchMatch(field, value)));
       }
       if (hits.size() <= limit) {
         return new SearchPage(hits, null);
       }
       SearchHit last = hits.get(limit - 1);
-      return new SearchPage(List.copyOf(hits.subList(0, limit)), new Cursor(last.createdAt(), last.id()).encode());
+      return new SearchPage(List.copyOf(hits.subList(0, limit)),
+          new Cursor(last.createdAt(), last.id(), tiers.get(limit - 1)).encode());
     });
   }
 

@@ -28,8 +28,11 @@ public final class ConversationChanges {
    * A PATCH body. setAssignee/setTeam tell an explicit null (unassign, no team) from an absent field.
    */
   public record Patch(String status, String assigneeId, boolean setAssignee, String teamId, boolean setTeam,
-      String priority, List<String> tags, Instant snoozeUntil) {
+      String priority, List<String> tags, Instant snoozeUntil, String subject) {
   }
+
+  /** At most this many messages move in one split (a console selection, not a bulk job). */
+  public static final int MAX_SPLIT = 500;
 
   private record Committed(ConversationView view, String accountId, long appended) {
   }
@@ -64,7 +67,7 @@ public final class ConversationChanges {
                       "only applies with status snoozed")
                   .done();
               Changes changes = new Changes(p.status(), p.priority(), p.setAssignee(), p.assigneeId(), p.setTeam(),
-                  p.teamId(), tags, p.snoozeUntil());
+                  p.teamId(), tags, p.snoozeUntil(), p.subject() == null ? null : p.subject().strip());
               // SLA clocks (and the CSAT survey of a resolution) move in the same transaction.
               return sla.patched(tx, account, id, p.status(), p.priority())
                   .compose(x -> conversations.change(tx, account, id, changes))
@@ -114,6 +117,67 @@ public final class ConversationChanges {
         });
   }
 
+  /**
+   * POST /conversations/{id}/split: the chosen messages move into a new conversation of the same
+   * contact (same team, assignee and priority, status open). Thread keys stay with this
+   * conversation, so the customer's next message on a thread still lands here. Events: the new
+   * conversation's conversation.created, this one's conversation.updated, and message.updated for
+   * each moved message (its conversationId changed), so every console moves them live.
+   */
+  public Future<ConversationView> split(Caller.User caller, String id, List<String> messageIds, String subject) {
+    List<String> ids = messageIds == null ? List.of()
+        : messageIds.stream().filter(m -> m != null && !m.isBlank()).distinct().toList();
+    String account = caller.accountId();
+    String newId = io.switchboard.http.Ids.next("cv");
+    // Visibility first: another account's (or team's) conversation is 404 whatever the body says.
+    return db.withTransaction(tx -> conversations.lock(tx, account, id)
+            .compose(state -> visible(caller, state))
+            .compose(state -> {
+              new Check()
+                  .that(!ids.isEmpty(), "messageIds", "Choose at least one message to move.")
+                  .that(messageIds == null || messageIds.stream().allMatch(m -> m != null && !m.isBlank()),
+                      "messageIds", "Each message needs an id.")
+                  .that(ids.size() <= MAX_SPLIT, "messageIds", "At most " + MAX_SPLIT + " messages can move at once.")
+                  .that(ids.stream().allMatch(m -> m.length() <= 100 && m.indexOf('\0') < 0), "messageIds",
+                      "names a message that is not in this conversation")
+                  .that(subject == null || !subject.isBlank(), "subject", "The subject cannot be empty.")
+                  .maxLength("subject", subject, 500)
+                  .done();
+              return messages.countChosen(tx, account, id, ids);
+            })
+            .compose(counts -> {
+              new Check()
+                  .that(counts[0] == ids.size(), "messageIds", "names a message that is not in this conversation")
+                  .that(counts[0] < counts[1], "messageIds",
+                      "Leave at least one message in this conversation (to move all of them, change its subject).")
+                  .done();
+              return conversations.view(tx, account, id);
+            }).compose(before -> {
+              String newSubject = subject != null ? subject.strip() : before.orElseThrow().subject();
+              return conversations.splitOff(tx, account, id, newId, ids, newSubject)
+                  .compose(v -> messages.moveChosen(tx, account, id, newId, ids))
+                  .compose(moved -> conversations.recompute(tx, account, id)
+                      .compose(v -> conversations.view(tx, account, id))
+                      .compose(source -> conversations.view(tx, account, newId).compose(created -> {
+                        ConversationView src = source.orElseThrow();
+                        ConversationView made = created.orElseThrow();
+                        List<EventDraft> drafts = new ArrayList<>();
+                        drafts.add(new EventDraft("conversation.created", newId, made.teamId(), made.assigneeId(),
+                            null, null, made));
+                        for (var m : moved) {
+                          drafts.add(EventDraft.of("message.updated", newId, made.teamId(), made.assigneeId(), m));
+                        }
+                        drafts.add(EventDraft.of("conversation.updated", id, src.teamId(), src.assigneeId(), src));
+                        return events.append(tx, account, drafts)
+                            .map(appended -> new Committed(made, account, appended));
+                      })));
+            }))
+        .compose(c -> {
+          events.announce(c.accountId(), c.appended());
+          return conversations.viewFor(db, caller, newId).map(v -> v.orElse(c.view()));
+        });
+  }
+
   private Future<Committed> appendMerged(SqlConnection tx, String account, State target, State other,
       ConversationView view) {
     List<EventDraft> drafts = new ArrayList<>();
@@ -157,7 +221,9 @@ public final class ConversationChanges {
     Check check = new Check().oneOf("status", p.status(), STATUSES).oneOf("priority", p.priority(), PRIORITIES)
         .maxLength("assigneeId", p.assigneeId(), 100).maxLength("teamId", p.teamId(), 100)
         .that(p.snoozeUntil() == null || p.snoozeUntil().isAfter(Instant.now()), "snoozeUntil",
-            "must be in the future");
+            "must be in the future")
+        .that(p.subject() == null || !p.subject().isBlank(), "subject", "The subject cannot be empty.")
+        .maxLength("subject", p.subject(), 500);
     List<String> tags = null;
     if (p.tags() != null) {
       LinkedHashSet<String> unique = new LinkedHashSet<>();

@@ -1,10 +1,12 @@
 package io.switchboard.conversation;
 
 import io.switchboard.channel.ChannelRoutes;
+import io.switchboard.contact.SearchTerms;
 import io.switchboard.db.Sql;
 import io.switchboard.http.Caller;
 import io.switchboard.http.Check;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -42,16 +44,46 @@ public record ConversationList(String status, String assignee, String teamId, St
    * a prefix, all required. Built from lexemes PostgreSQL made itself and quoted, so nothing the
    * user typed is read as tsquery syntax; no words (only punctuation) match no message.
    */
+  static String queryWordsOf(int param) {
+    return queryWords(param);
+  }
+
   private static String queryWords(int param) {
     return """
         (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')
          FROM unnest(to_tsvector('simple', $%d)))::tsquery""".formatted(param);
   }
 
-  /** Builds the query; it asks for one row more than the page to learn whether another page follows. */
+  /**
+   * Builds the query; it asks for one row more than the page to learn whether another page follows.
+   */
   public Statement statement(Caller.User caller) {
+    return statement(caller, null);
+  }
+
+  /**
+   * @param region the account's default region, to read a national phone number in q (null: only
+   *               international numbers are read)
+   */
+  public Statement statement(Caller.User caller, String region) {
     Tuple params = Tuple.of(caller.accountId(), caller.userId());
-    StringBuilder sql = new StringBuilder(SELECT);
+    String filters = filters(caller, params);
+    if (q != null) {
+      return search(SearchTerms.of(q, region), params, filters);
+    }
+    StringBuilder sql = new StringBuilder(SELECT).append(filters);
+    if (after != null) {
+      int at = params.size() + 1;
+      params.addOffsetDateTime(Sql.utc(after.at())).addString(after.id());
+      sql.append(" AND (c.last_message_at, c.id) < ($").append(at).append(", $").append(at + 1).append(")");
+    }
+    sql.append(" ORDER BY c.last_message_at DESC, c.id DESC LIMIT $").append(bind(params, limit + 1));
+    return new Statement(sql.toString(), params);
+  }
+
+  /** The list filters and the agent's visibility, as conditions on conversation c. */
+  private String filters(Caller.User caller, Tuple params) {
+    StringBuilder sql = new StringBuilder();
     if (status != null) {
       sql.append(" AND c.status = $").append(bind(params, status));
     }
@@ -67,27 +99,97 @@ public record ConversationList(String status, String assignee, String teamId, St
     if (channel != null) {
       sql.append(" AND c.channels @> ARRAY[$").append(bind(params, channel)).append("::text]");
     }
-    if (q != null) {
-      // The conversation's subject and contact name (as typed), or the words of any of its messages.
-      int pattern = bind(params, "%" + escapeLike(q.toLowerCase()) + "%");
-      int words = bind(params, q);
-      sql.append(" AND (c.search_text LIKE $").append(pattern).append(" OR c.id IN (SELECT m.conversation_id")
-          .append(" FROM message m WHERE m.account_id = $1 AND ").append(MESSAGE_WORDS).append(" @@ ")
-          .append(queryWords(words)).append("))");
-    }
     if (!caller.seesAll()) {
       // Agents: their teams, their own and team-less conversations (see Caller.User.sees).
       int teams = params.size() + 1;
       params.addArrayOfString(caller.teamIds().toArray(String[]::new));
       sql.append(" AND (c.team_id IS NULL OR c.team_id = ANY($").append(teams).append(") OR c.assignee_id = $2)");
     }
+    return sql.toString();
+  }
+
+  /**
+   * Ranked search (tiers: see SearchTerms), in every status unless one is asked for. Each way of
+   * matching is its own branch that returns only its newest page (filters, visibility and cursor
+   * applied inside), so a common name or word costs one page, not every match: a branch starts
+   * from identity_lookup/identity_value_search (identities), conversation_search (name and subject)
+   * or walks the newest conversations checking message_search (words), as the planner finds
+   * cheaper. A conversation found several ways keeps its best tier; the page is the best tiers,
+   * newest first. Contact, read marker and preview are read for that page only.
+   */
+  private Statement search(SearchTerms terms, Tuple params, String filters) {
+    int page = bind(params, limit + 1);
+    String[] cursor = new String[4];
     if (after != null) {
       int at = params.size() + 1;
-      params.addOffsetDateTime(Sql.utc(after.at())).addString(after.id());
-      sql.append(" AND (c.last_message_at, c.id) < ($").append(at).append(", $").append(at + 1).append(")");
+      params.addOffsetDateTime(Sql.utc(after.at())).addString(after.id()).addInteger(after.rank());
+      for (int tier = 1; tier <= 3; tier++) {
+        cursor[tier] = " AND ($%d < %d OR $%d = %d AND (c.last_message_at, c.id) < ($%d, $%d))"
+            .formatted(at + 2, tier, at + 2, tier, at, at + 1);
+      }
     }
-    sql.append(" ORDER BY c.last_message_at DESC, c.id DESC LIMIT $").append(bind(params, limit + 1));
+    String conversation = " AND c.merged_into IS NULL" + filters;
+    String newest = " ORDER BY c.last_message_at DESC, c.id DESC LIMIT $" + page;
+    List<String> branches = new ArrayList<>();
+    int exact = params.size() + 1;
+    params.addArrayOfString(terms.exactValues().toArray(String[]::new));
+    String exactIdentity = "i.value = ANY($" + exact + ")";
+    if (terms.handle() != null && terms.fragment()) {
+      exactIdentity += " OR (i.kind = 'social' AND i.value ILIKE '%:' || $" + bind(params,
+          SearchTerms.escapeLike(terms.handle())) + ")";
+    }
+    branches.add(identityBranch(1, exactIdentity, conversation + nonNull(cursor[1]) + newest));
+    // Each conversation is listed in its best tier only (a lower tier's branch leaves out what a
+    // better one finds), so a cursor in one tier never brings it back in another.
+    String notBetter = " AND NOT EXISTS (SELECT 1 FROM identity i WHERE i.account_id = $1"
+        + " AND i.contact_id = c.contact_id AND (" + exactIdentity + "))";
+    if (terms.fragment()) {
+      int pattern = bind(params, terms.pattern());
+      String partial = "i.value ILIKE $" + pattern;
+      if (terms.phoneDigits() != null) {
+        partial += " OR (i.kind = 'phone' AND i.value LIKE $" + bind(params, "%" + terms.phoneDigits() + "%") + ")";
+      }
+      branches.add("SELECT c.id, 2 AS tier, 'subject' AS field, NULL::text AS value, c.last_message_at"
+          + " FROM conversation c WHERE c.account_id = $1 AND c.search_text LIKE $" + pattern + conversation
+          + notBetter + nonNull(cursor[2]) + newest);
+      branches.add(identityBranch(2, partial, conversation + notBetter + nonNull(cursor[2]) + newest));
+      notBetter += " AND NOT c.search_text LIKE $" + pattern + " AND NOT EXISTS (SELECT 1 FROM identity i"
+          + " WHERE i.account_id = $1 AND i.contact_id = c.contact_id AND (" + partial + "))";
+    }
+    // Words: the conversations of every matching message, from message_search (materialized: the
+    // planner cannot estimate a tsquery made at run time, and walking the newest conversations
+    // instead reads every message of the account when the word is rare). Its conversations are then
+    // read by primary key (= ANY of an array), never by hashing the account's conversations.
+    String words = "words AS MATERIALIZED (SELECT DISTINCT m.conversation_id AS id FROM message m"
+        + " WHERE m.account_id = $1 AND " + MESSAGE_WORDS + " @@ " + queryWords(bind(params, q)) + "),\n";
+    branches.add("SELECT c.id, 3 AS tier, 'text' AS field, NULL::text AS value, c.last_message_at"
+        + " FROM conversation c WHERE c.id = ANY(ARRAY(SELECT id FROM words)) AND c.account_id = $1"
+        + conversation + notBetter + nonNull(cursor[3]) + newest);
+    StringBuilder sql = new StringBuilder("WITH ").append(words).append("hits AS (");
+    for (int i = 0; i < branches.size(); i++) {
+      sql.append(i == 0 ? "(" : " UNION ALL (").append(branches.get(i)).append(")");
+    }
+    sql.append("""
+        ),
+        best AS (SELECT DISTINCT ON (id) id, tier, field, value, last_message_at FROM hits ORDER BY id, tier, field),
+        page AS (SELECT * FROM best ORDER BY tier, last_message_at DESC, id DESC LIMIT $%d)
+        """.formatted(page));
+    sql.append(SELECT.replace("FROM conversation c", "FROM page JOIN conversation c ON c.id = page.id")
+            .replace(" AS unread", " AS unread, page.tier, page.field AS match_field, page.value AS match_value"))
+        .append(" ORDER BY page.tier, c.last_message_at DESC, c.id DESC");
     return new Statement(sql.toString(), params);
+  }
+
+  /** One identity per contact (a contact matching twice must not fill the branch's page twice). */
+  private static String identityBranch(int tier, String match, String conditions) {
+    return "SELECT c.id, " + tier + " AS tier, i.kind AS field, i.value, c.last_message_at FROM"
+        + " (SELECT DISTINCT ON (i.contact_id) i.contact_id, i.kind, i.value FROM identity i"
+        + " WHERE i.account_id = $1 AND (" + match + ") ORDER BY i.contact_id, i.kind, i.value) i"
+        + " JOIN conversation c ON c.contact_id = i.contact_id WHERE c.account_id = $1" + conditions;
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
   }
 
   /** Validates the query string of GET /conversations. */
@@ -126,10 +228,6 @@ public record ConversationList(String status, String assignee, String teamId, St
   private static int bind(Tuple params, Object value) {
     params.addValue(value);
     return params.size();
-  }
-
-  static String escapeLike(String s) {
-    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
   private static boolean noNul(String s) {

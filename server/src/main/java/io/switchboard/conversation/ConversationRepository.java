@@ -1,5 +1,8 @@
 package io.switchboard.conversation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.switchboard.contact.SearchTerms;
 import io.switchboard.conversation.Views.ConversationView;
 import io.switchboard.db.Sql;
 import io.switchboard.http.Caller;
@@ -67,7 +70,11 @@ public final class ConversationRepository {
         team_id = CASE WHEN $7 THEN $8 ELSE team_id END,
         tags = coalesce($9, tags),
         snooze_until = CASE WHEN coalesce($3, status) = 'snoozed' THEN coalesce($10, snooze_until) END,
-        resolved_at = CASE WHEN coalesce($3, status) = 'resolved' THEN coalesce(resolved_at, now()) END
+        resolved_at = CASE WHEN coalesce($3, status) = 'resolved' THEN coalesce(resolved_at, now()) END,
+        subject = CASE WHEN $11 THEN $12 ELSE subject END,
+        search_text = CASE WHEN $11
+          THEN lower(concat_ws(' ', $12::text, (SELECT ct.name FROM contact ct WHERE ct.id = contact_id)))
+          ELSE search_text END
       WHERE account_id = $1 AND id = $2""";
 
   private static final String FIRST_RESPONSE = """
@@ -97,6 +104,42 @@ public final class ConversationRepository {
         first_response_at = least(c.first_response_at, o.first_response_at)
       FROM conversation o
       WHERE c.account_id = $1 AND c.id = $2 AND o.account_id = $1 AND o.id = $3""";
+
+  /**
+   * Split: a new conversation of the same contact, team, assignee and priority, holding the chosen
+   * messages ($4): its activity, channels and first response come from them.
+   */
+  private static final String SPLIT_OFF = """
+      INSERT INTO conversation (id, account_id, contact_id, status, priority, subject, team_id, assignee_id, channels,
+                                created_at, last_message_at, last_inbound_at, first_response_at, search_text)
+      SELECT $3, c.account_id, c.contact_id, 'open', c.priority, $5, c.team_id, c.assignee_id,
+             ARRAY(SELECT DISTINCT m.channel_kind FROM message m
+                   WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4) AND m.channel_kind IS NOT NULL),
+             now(),
+             (SELECT max(m.created_at) FROM message m WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4)),
+             (SELECT max(m.created_at) FROM message m WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4)
+                AND m.direction = 'inbound'),
+             (SELECT min(m.created_at) FROM message m WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.id = ANY($4)
+                AND m.direction = 'outbound' AND m.author_type = 'user'),
+             lower(concat_ws(' ', $5::text, ct.name))
+      FROM conversation c JOIN contact ct ON ct.id = c.contact_id
+      WHERE c.account_id = $1 AND c.id = $2""";
+
+  /** After a split: the conversation's activity and channels are those of the messages it kept. */
+  private static final String RECOMPUTE = """
+      UPDATE conversation c SET
+        last_message_at = coalesce((SELECT max(m.created_at) FROM message m
+                                    WHERE m.account_id = $1 AND m.conversation_id = $2), c.last_message_at),
+        last_inbound_at = (SELECT max(m.created_at) FROM message m
+                           WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.direction = 'inbound'),
+        channels = ARRAY(SELECT DISTINCT m.channel_kind FROM message m
+                         WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.channel_kind IS NOT NULL)
+      WHERE c.account_id = $1 AND c.id = $2""";
+
+  /** Delivery of moved replies follows them (its status updates name the message's conversation). */
+  private static final String MOVE_OUTBOUND_OF = """
+      UPDATE outbound_item SET conversation_id = $3 WHERE account_id = $1 AND conversation_id = $2
+        AND message_id = ANY($4)""";
 
   private static final String MARK_MERGED = """
       UPDATE conversation SET merged_into = $3 WHERE account_id = $1 AND id = $2""";
@@ -193,24 +236,104 @@ public final class ConversationRepository {
   }
 
   /** A page of the list and the cursor of the next one (null on the last page). */
-  public record Page(List<ConversationView> items, String nextCursor) {
+  public record Page(List<Listed> items, String nextCursor) {
   }
 
+  /**
+   * A conversation in a list; match (search only, else absent) says what the query found: field is
+   * email, phone, social, name, subject or text; text is the matched value or a snippet of the
+   * message (messageId) around the query's words, for the console to highlight.
+   */
+  public record Listed(@JsonUnwrapped ConversationView conversation,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Match match) {
+  }
+
+  public record Match(String field, String text, String messageId) {
+  }
+
+  private static final String REGION = "SELECT default_region FROM account WHERE id = $1";
+
+  /** The newest message of each conversation whose words match the query, walked newest first per conversation. */
+  private static final String TEXT_MATCHES = """
+      SELECT cv.id AS conversation_id, hit.id, hit.body FROM unnest($2::text[]) AS cv(id)
+      CROSS JOIN LATERAL (
+        SELECT m.id, left(concat_ws(' ', m.subject, m.text), 20000) AS body FROM message m
+        WHERE m.account_id = $1 AND m.conversation_id = cv.id
+          AND to_tsvector('simple', coalesce(m.subject, '') || ' ' || coalesce(m.text, '')) @@ %s
+        ORDER BY m.created_at DESC, m.id DESC LIMIT 1) hit""";
+
   public Future<Page> list(SqlClient db, Caller.User caller, ConversationList query) {
-    ConversationList.Statement st = query.statement(caller);
-    return db.preparedQuery(st.sql()).execute(st.params()).map(rows -> {
-      List<ConversationView> items = new ArrayList<>();
+    Future<String> region = query.q() != null && SearchTerms.phoneLike(query.q())
+        ? db.preparedQuery(REGION).execute(Tuple.of(caller.accountId()))
+            .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
+        : Future.succeededFuture(null);
+    return region.compose(r -> {
+      ConversationList.Statement st = query.statement(caller, r);
+      return db.preparedQuery(st.sql()).execute(st.params());
+    }).compose(rows -> {
+      List<Listed> items = new ArrayList<>();
+      List<Integer> tiers = new ArrayList<>();
       for (Row r : rows) {
-        items.add(map(r).withUnread(r.getBoolean("unread")));
+        ConversationView view = map(r).withUnread(r.getBoolean("unread"));
+        Match match = null;
+        if (query.q() != null) {
+          tiers.add(r.getInteger("tier"));
+          match = match(view, query.q(), r.getString("match_field"), r.getString("match_value"));
+        }
+        items.add(new Listed(view, match));
       }
-      if (items.size() <= query.limit()) {
-        return new Page(items, null);
+      String next = null;
+      if (items.size() > query.limit()) {
+        items = new ArrayList<>(items.subList(0, query.limit()));
+        ConversationView last = items.get(items.size() - 1).conversation();
+        next = new Cursor(last.lastMessageAt(), last.id(), query.q() == null ? 0 : tiers.get(items.size() - 1))
+            .encode();
       }
-      List<ConversationView> page = items.subList(0, query.limit());
-      ConversationView last = page.get(page.size() - 1);
-      return new Page(List.copyOf(page),
-          new Cursor(last.lastMessageAt(), last.id()).encode());
+      String nextCursor = next;
+      List<Listed> page = items;
+      return textSnippets(db, caller.accountId(), query.q(), page).map(v -> new Page(List.copyOf(page), nextCursor));
     });
+  }
+
+  private static Match match(ConversationView view, String q, String field, String value) {
+    if (field == null || "text".equals(field)) {
+      return new Match("text", null, null);
+    }
+    if ("subject".equals(field)) {
+      String lower = q.toLowerCase(java.util.Locale.ROOT);
+      boolean inSubject = view.subject() != null && view.subject().toLowerCase(java.util.Locale.ROOT).contains(lower);
+      return inSubject ? new Match("subject", view.subject(), null) : new Match("name", view.contactName(), null);
+    }
+    // Social identities are stored as "platform:handle": show the handle.
+    String shown = "social".equals(field) && value != null && value.indexOf(':') >= 0
+        ? value.substring(value.lastIndexOf(':') + 1) : value;
+    return new Match(field, shown, null);
+  }
+
+  /** Fills the snippets of the page's text matches, in one statement. */
+  private Future<Void> textSnippets(SqlClient db, String accountId, String q, List<Listed> page) {
+    List<String> ids = page.stream().filter(l -> l.match() != null && "text".equals(l.match().field()))
+        .map(l -> l.conversation().id()).toList();
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String sql = TEXT_MATCHES.formatted(ConversationList.queryWordsOf(3));
+    return db.preparedQuery(sql).execute(Tuple.of(accountId).addArrayOfString(ids.toArray(String[]::new)).addString(q))
+        .map(rows -> {
+          Map<String, Match> found = new java.util.HashMap<>();
+          for (Row r : rows) {
+            found.put(r.getString("conversation_id"),
+                new Match("text", SearchTerms.snippet(r.getString("body"), q, 140), r.getString("id")));
+          }
+          for (int i = 0; i < page.size(); i++) {
+            Listed l = page.get(i);
+            Match m = found.get(l.conversation().id());
+            if (m != null) {
+              page.set(i, new Listed(l.conversation(), m));
+            }
+          }
+          return null;
+        });
   }
 
   /** The contact's conversations this user may see. */
@@ -235,14 +358,14 @@ public final class ConversationRepository {
 
   /** What a PATCH changes; null fields stay as they are. */
   public record Changes(String status, String priority, boolean setAssignee, String assigneeId, boolean setTeam,
-      String teamId, List<String> tags, Instant snoozeUntil) {
+      String teamId, List<String> tags, Instant snoozeUntil, String subject) {
   }
 
   public Future<Void> change(SqlClient tx, String accountId, String id, Changes c) {
     Tuple t = Tuple.of(accountId, id, c.status(), c.priority(), c.setAssignee(), c.assigneeId())
         .addBoolean(c.setTeam()).addString(c.teamId())
         .addArrayOfString(c.tags() == null ? null : c.tags().toArray(String[]::new))
-        .addOffsetDateTime(Sql.utc(c.snoozeUntil()));
+        .addOffsetDateTime(Sql.utc(c.snoozeUntil())).addBoolean(c.subject() != null).addString(c.subject());
     return tx.preparedQuery(CHANGE).execute(t).mapEmpty();
   }
 
@@ -274,6 +397,22 @@ public final class ConversationRepository {
         .compose(x -> tx.preparedQuery(MOVE_OUTBOUND).execute(moving))
         .compose(x -> tx.preparedQuery(MARK_MERGED).execute(moving))
         .mapEmpty();
+  }
+
+  /** Creates the split-off conversation from the chosen messages (still in the source) and repoints their delivery. */
+  public Future<Void> splitOff(SqlClient tx, String accountId, String sourceId, String newId, List<String> messageIds,
+      String subject) {
+    String[] ids = messageIds.toArray(String[]::new);
+    return tx.preparedQuery(SPLIT_OFF).execute(Tuple.of(accountId, sourceId, newId).addArrayOfString(ids)
+            .addString(subject))
+        .compose(x -> tx.preparedQuery(MOVE_OUTBOUND_OF).execute(Tuple.of(accountId, sourceId, newId)
+            .addArrayOfString(ids)))
+        .mapEmpty();
+  }
+
+  /** Recomputes activity and channels from the conversation's messages (after some moved out). */
+  public Future<Void> recompute(SqlClient tx, String accountId, String id) {
+    return tx.preparedQuery(RECOMPUTE).execute(Tuple.of(accountId, id)).mapEmpty();
   }
 
   /**

@@ -38,7 +38,11 @@ public final class ConversationRoutes {
   }
 
   public record PatchBody(String status, String assigneeId, String teamId, String priority, List<String> tags,
-      Instant snoozeUntil) {
+      Instant snoozeUntil, String subject) {
+  }
+
+  /** POST /conversations/{id}/split: the messages to move and the new conversation's subject (default: this one's). */
+  public record SplitBody(List<String> messageIds, String subject) {
   }
 
   public record MergeBody(String otherId) {
@@ -73,6 +77,8 @@ public final class ConversationRoutes {
     api.post("/conversations/:id/messages").handler(auth.user("agent")).handler(handle(this::post));
     api.post("/conversations/:id/read").handler(auth.user("agent")).handler(handle(this::read));
     api.post("/conversations/:id/merge").handler(auth.user("agent")).handler(handle(this::merge));
+    api.get("/conversations/:id/reply-options").handler(auth.user("agent")).handler(handle(this::replyOptions));
+    api.post("/conversations/:id/split").handler(auth.user("agent")).handler(handle(this::split));
   }
 
   private Future<Reply> list(RoutingContext ctx) {
@@ -131,8 +137,25 @@ public final class ConversationRoutes {
     JsonNode tree = Json.tree(ctx.body().buffer());
     PatchBody body = Json.bind(tree, PatchBody.class);
     var patch = new ConversationChanges.Patch(body.status(), body.assigneeId(), tree.has("assigneeId"),
-        body.teamId(), tree.has("teamId"), body.priority(), body.tags(), body.snoozeUntil());
+        body.teamId(), tree.has("teamId"), body.priority(), body.tags(), body.snoozeUntil(), body.subject());
     return changes.patch(caller, pathId(ctx), patch).map(Reply::ok);
+  }
+
+  /** Answers 201 with the new conversation and its messages (the moved ones). */
+  private Future<Reply> split(RoutingContext ctx) {
+    Caller.User caller = Authenticator.user(ctx);
+    SplitBody body = Json.read(ctx.body().buffer(), SplitBody.class);
+    return changes.split(caller, pathId(ctx), body.messageIds(), body.subject())
+        .compose(conv -> detail(caller, conv, null)).map(Reply::created);
+  }
+
+  /** GET /conversations/{id}/reply-options: the channels a written reply can go through, and the phone to call. */
+  private Future<Reply> replyOptions(RoutingContext ctx) {
+    Caller.User caller = Authenticator.user(ctx);
+    return conversations.viewFor(db, caller, pathId(ctx)).compose(found -> found.isEmpty()
+            ? Future.failedFuture(Problem.notFound("conversation"))
+            : replies.options(caller.accountId(), found.get().id(), found.get().contactId()))
+        .map(Reply::ok);
   }
 
   private Future<Reply> read(RoutingContext ctx) {

@@ -61,6 +61,20 @@ public final class MessageRepository {
        FROM message WHERE account_id = $1 AND conversation_id = $2 AND direction = 'inbound'
       ORDER BY created_at DESC, id DESC LIMIT 1""";
 
+  /** The newest public reply another agent wrote (the reply-collision check); served by message_conversation. */
+  private static final String NEWEST_REPLY_BY_OTHERS = "SELECT " + COLUMNS + """
+       FROM message WHERE account_id = $1 AND conversation_id = $2 AND direction = 'outbound'
+        AND author_type = 'user' AND author_id IS DISTINCT FROM $3
+      ORDER BY created_at DESC, id DESC LIMIT 1""";
+
+  /** Split: the chosen messages move to the new conversation; answers them as they now are. */
+  private static final String MOVE_CHOSEN = "UPDATE message SET conversation_id = $3"
+      + " WHERE account_id = $1 AND conversation_id = $2 AND id = ANY($4) RETURNING " + COLUMNS;
+
+  private static final String COUNT_CHOSEN = """
+      SELECT count(*) FILTER (WHERE id = ANY($3)) AS chosen, count(*) AS total
+      FROM message WHERE account_id = $1 AND conversation_id = $2""";
+
   /** Merge: messages move; a clientId the target already holds is dropped (its retry window is long gone). */
   private static final String MOVE = """
       UPDATE message m SET conversation_id = $3,
@@ -131,6 +145,35 @@ public final class MessageRepository {
   public Future<Optional<MessageView>> newestInbound(SqlClient db, String accountId, String conversationId) {
     return db.preparedQuery(NEWEST_INBOUND).execute(Tuple.of(accountId, conversationId))
         .map(MessageRepository::first);
+  }
+
+  public Future<Optional<MessageView>> newestReplyByOthers(SqlClient db, String accountId, String conversationId,
+      String userId) {
+    return db.preparedQuery(NEWEST_REPLY_BY_OTHERS).execute(Tuple.of(accountId, conversationId, userId))
+        .map(MessageRepository::first);
+  }
+
+  /** How many of the ids are messages of the conversation, and how many messages it has: [chosen, total]. */
+  public Future<long[]> countChosen(SqlClient db, String accountId, String conversationId, List<String> ids) {
+    return db.preparedQuery(COUNT_CHOSEN)
+        .execute(Tuple.of(accountId, conversationId).addArrayOfString(ids.toArray(String[]::new)))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new long[] {r.getLong("chosen"), r.getLong("total")};
+        });
+  }
+
+  /** Moves the chosen messages of one conversation into another (split), oldest first. */
+  public Future<List<MessageView>> moveChosen(SqlClient tx, String accountId, String fromId, String toId,
+      List<String> ids) {
+    return tx.preparedQuery(MOVE_CHOSEN)
+        .execute(Tuple.of(accountId, fromId, toId).addArrayOfString(ids.toArray(String[]::new)))
+        .map(rows -> {
+          List<MessageView> out = new ArrayList<>();
+          rows.forEach(r -> out.add(map(r)));
+          out.sort(java.util.Comparator.comparing(MessageView::createdAt).thenComparing(MessageView::id));
+          return out;
+        });
   }
 
   /** Moves every message of one conversation into another (conversation merge). */

@@ -78,6 +78,11 @@ public final class Replies {
   private final ReplyChannels replyChannels = new ReplyChannels();
   private final io.switchboard.sla.Sla sla;
 
+  /** What the composer may offer for a reply in this conversation (see ReplyChannels.Options). */
+  public Future<ReplyChannels.Options> options(String accountId, String conversationId, String contactId) {
+    return replyChannels.options(db, accountId, conversationId, contactId);
+  }
+
   public Replies(Pool db, EventLog events, ConversationRepository conversations, MessageRepository messages,
       OutboundQueue outbound, io.switchboard.sla.Sla sla) {
     this.sla = sla;
@@ -103,7 +108,7 @@ public final class Replies {
                 : messages.byClientId(tx, account, conversationId, req.clientId()))
                 .compose(first -> first.isPresent()
                     ? Future.succeededFuture(new Written<>(new Posted(first.get(), false), account, 0L))
-                    : notStale(tx, account, conversationId, req.afterMessageId())
+                    : notStale(tx, caller, conversationId, req.afterMessageId(), !note)
                         .compose(v -> note ? writeNote(tx, caller, state, req.clientId(), body)
                             : writeReply(tx, caller, state, req, body)))))
         // A concurrent retry with the same clientId lost the race on the unique index: answer with the winner.
@@ -141,7 +146,8 @@ public final class Replies {
       String contactId, String subject, Route route, Body body) {
     String account = caller.accountId();
     // The agent who starts a conversation owns it (and so keeps seeing it, whatever the channel's team).
-    var assignToCaller = new ConversationRepository.Changes(null, null, true, caller.userId(), false, null, null, null);
+    var assignToCaller = new ConversationRepository.Changes(null, null, true, caller.userId(), false, null, null, null,
+        null);
     return conversations.insert(tx, conversationId, account, contactId, subject, route.channelTeamId(),
             route.channelKind())
         .compose(v -> conversations.change(tx, account, conversationId, assignToCaller))
@@ -176,9 +182,14 @@ public final class Replies {
     String account = caller.accountId();
     return replyChannels.resolve(tx, account, state.id(), state.contactId(), blankToNull(req.channelId()))
         .compose(route -> route.isPresent() ? Future.succeededFuture(route.get())
-            : Future.failedFuture(Problem.invalid("channelId", req.channelId() == null
-                ? "no channel can reach the contact: no verified identity wrote in this conversation; pick a channel"
-                : "the contact has no verified identity this channel can reach")))
+            : Future.failedFuture(req.channelId() == null
+                ? Problem.invalidSaying("This customer has not written in this conversation from a verified email, "
+                    + "chat or social account, so there is no channel to reply through. Pick a channel they can be "
+                    + "reached on, or log a call.", "channelId",
+                    "no channel can reach the contact: no verified identity wrote in this conversation; pick a channel")
+                : Problem.invalidSaying("This customer has no verified address on that channel. Pick another "
+                    + "channel, or log a call.", "channelId",
+                    "the contact has no verified identity this channel can reach")))
         .compose(route -> req.template() != null ? Future.succeededFuture(route)
             : withinWhatsAppWindow(tx, account, route))
         .compose(route -> conversations.view(tx, account, state.id())
@@ -265,11 +276,18 @@ public final class Replies {
     return Future.succeededFuture(state.get());
   }
 
-  /** 409 when an inbound message arrived after the one the agent's reply was written against. */
-  private Future<Void> notStale(SqlConnection tx, String account, String conversationId, String afterMessageId) {
+  /**
+   * 409 when the agent's reply was written without seeing a newer message: a customer message, or
+   * another agent's public reply (two agents answering at once). Both are checked under the
+   * conversation's row lock, so of two simultaneous replies the second is refused. Internal notes
+   * never conflict.
+   */
+  private Future<Void> notStale(SqlConnection tx, Caller.User caller, String conversationId, String afterMessageId,
+      boolean reply) {
     if (afterMessageId == null || afterMessageId.isBlank()) {
       return Future.succeededFuture();
     }
+    String account = caller.accountId();
     return messages.inConversation(tx, account, conversationId, afterMessageId).compose(after -> {
       if (after.isEmpty()) {
         return Future.failedFuture(Problem.invalid("afterMessageId", "is not a message of this conversation"));
@@ -277,9 +295,20 @@ public final class Replies {
       return messages.newestInbound(tx, account, conversationId).compose(newest -> {
         if (newest.isPresent() && isNewer(newest.get(), after.get())) {
           return Future.failedFuture(Problem.conflict("a customer message arrived after the one this reply answers",
-              Map.of("message", newest.get())));
+              Map.of("message", newest.get(), "reason", "customer")));
         }
-        return Future.succeededFuture();
+        if (!reply) {
+          return Future.succeededFuture();
+        }
+        return messages.newestReplyByOthers(tx, account, conversationId, caller.userId()).compose(other -> {
+          if (other.isPresent() && isNewer(other.get(), after.get())) {
+            String who = other.get().author() == null || other.get().author().name() == null ? "Another agent"
+                : other.get().author().name();
+            return Future.failedFuture(Problem.conflict(who + " replied after the message this reply answers",
+                Map.of("message", other.get(), "reason", "agent")));
+          }
+          return Future.succeededFuture();
+        });
       });
     });
   }

@@ -37,6 +37,35 @@ public final class ReplyChannels {
       String preferredIdentityId) {
   }
 
+  /** A channel that can carry a written reply to this contact, and to whom it would go. */
+  public record Option(String id, String kind, String name, String to) {
+  }
+
+  /**
+   * What the composer may offer: the text-carrying channels (email, chat, social; a phone channel
+   * carries calls, not text) that reach a verified identity of the contact, rule 3's default among
+   * them (null when rule 3 finds none), and the verified phone number to log a call with.
+   */
+  public record Options(String defaultChannelId, List<Option> channels, String phone) {
+  }
+
+  private static final String TEXT_OPTIONS = """
+      SELECT ch.id, ch.kind, ch.name, i.value FROM channel ch
+      CROSS JOIN LATERAL (
+        SELECT i.value FROM identity i
+        WHERE i.account_id = $1 AND i.contact_id = $2 AND i.verified AND i.parsed AND (
+          (ch.kind = 'email' AND i.kind = 'email')
+          OR (ch.kind = 'social' AND i.kind = 'social' AND i.platform NOT LIKE 'chat:%'
+              AND (ch.settings->>'platform' IS NULL OR i.platform = ch.settings->>'platform'))
+          OR (ch.kind = 'chat' AND EXISTS (SELECT 1 FROM message m WHERE m.identity_id = i.id AND m.channel_id = ch.id)))
+        ORDER BY i.created_at DESC LIMIT 1) i
+      WHERE ch.account_id = $1 AND ch.kind IN ('email', 'chat', 'social')
+      ORDER BY ch.kind, ch.name, ch.id""";
+
+  private static final String VERIFIED_PHONE = """
+      SELECT value FROM identity WHERE account_id = $1 AND contact_id = $2 AND kind = 'phone' AND verified AND parsed
+      ORDER BY created_at DESC LIMIT 1""";
+
   private static final String LATEST_VERIFIED_INBOUND = """
       SELECT m.channel_id, ch.kind, ch.team_id, ch.settings->>'platform' AS platform, m.identity_id
       FROM message m JOIN channel ch ON ch.id = m.channel_id AND ch.account_id = m.account_id
@@ -95,6 +124,29 @@ public final class ReplyChannels {
         : one(db, LATEST_VERIFIED_INBOUND_OF_CONTACT, Tuple.of(accountId, contactId));
     return target.compose(t -> t.isEmpty() ? Future.succeededFuture(Optional.<Route>empty())
         : reach(db, accountId, conversationId, contactId, t.get()));
+  }
+
+  public Future<Options> options(SqlClient db, String accountId, String conversationId, String contactId) {
+    Future<List<Option>> channels = db.preparedQuery(TEXT_OPTIONS).execute(Tuple.of(accountId, contactId))
+        .map(rows -> {
+          List<Option> out = new ArrayList<>();
+          for (Row r : rows) {
+            String value = r.getString("value");
+            String to = "social".equals(r.getString("kind")) && value.indexOf(':') >= 0
+                ? value.substring(value.indexOf(':') + 1) : value;
+            out.add(new Option(r.getString("id"), r.getString("kind"), r.getString("name"),
+                "chat".equals(r.getString("kind")) ? null : to));
+          }
+          return out;
+        });
+    Future<String> phone = db.preparedQuery(VERIFIED_PHONE).execute(Tuple.of(accountId, contactId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    Future<Optional<Route>> fallback = resolve(db, accountId, conversationId, contactId, null);
+    return Future.all(channels, phone, fallback).map(all -> {
+      String preferred = fallback.result().map(Route::channelId).orElse(null);
+      boolean offered = channels.result().stream().anyMatch(o -> o.id().equals(preferred));
+      return new Options(offered ? preferred : null, channels.result(), phone.result());
+    });
   }
 
   private Future<Optional<Route>> reach(SqlClient db, String accountId, String conversationId, String contactId,

@@ -46,6 +46,11 @@ public final class Problem extends RuntimeException {
     return new Problem(422, "Validation failed", detail, List.copyOf(errors), null, null);
   }
 
+  /** A 422 whose detail speaks to the user (the console shows it as is), with the field it is about. */
+  public static Problem invalidSaying(String detail, String field, String message) {
+    return new Problem(422, "Validation failed", detail, List.of(new FieldError(field, message)), null, null);
+  }
+
   public static Problem unauthorized(String detail) {
     return of(401, "Unauthorized", detail);
   }

@@ -147,7 +147,9 @@ public final class OpenApiDocument {
         .query("assignee", "string", "me, unassigned, any or a user id")
         .query("teamId", "string", "filter by team")
         .query("channel", "email|chat|phone|social|store", "filter by channel kind")
-        .query("q", "string", "full-text search")
+        .query("q", "string", "search: identities (email, phone in any format, handle), names, subjects and "
+            + "message words, across statuses unless status is given; ranked: exact identity, then name or subject, "
+            + "then message text, each newest first; items carry match")
         .query("limit", "integer", "page size, default 50")
         .query("cursor", "string", "nextCursor of the previous page")
         .answers(200, "A page", "ConversationPage");
@@ -157,18 +159,25 @@ public final class OpenApiDocument {
         .role("agent").withSeq()
         .query("beforeCursor", "string", "page back through older messages")
         .answers(200, "The conversation", "ConversationDetail");
-    op("patch", "/api/v1/conversations/{id}", "Conversations", "Change status, assignee, team, priority, tags, snooze")
+    op("patch", "/api/v1/conversations/{id}", "Conversations",
+        "Change status, assignee, team, priority, tags, snooze or subject")
         .role("agent").body("ConversationPatch").answers(200, "The conversation", "Conversation");
     op("post", "/api/v1/conversations/{id}/messages", "Conversations", "Reply, or write an internal note")
         .role("agent").body("Reply")
-        .describe("409 (with the message) when an inbound message newer than afterMessageId exists.")
+        .describe("409 (with the message) when an inbound message, or another agent's public reply, newer than "
+            + "afterMessageId exists.")
         .answers(201, "The message", "Message")
         .answers(200, "A retry with a known clientId", "Message");
     op("post", "/api/v1/conversations/{id}/read", "Conversations", "Mark as read for the caller").role("agent")
         .answers(204, "Marked", null);
     op("post", "/api/v1/conversations/{id}/merge", "Conversations", "Merge another conversation into this one")
         .role("agent").body("Merge").answers(200, "The surviving conversation", "Conversation");
-    op("get", "/api/v1/contacts", "Contacts", "Search contacts by name or identity").role("agent").withSeq()
+    op("get", "/api/v1/conversations/{id}/reply-options", "Conversations",
+        "Channels that can carry a written reply to the contact, rule 3's default, and the phone to log a call with")
+        .role("agent").answers(200, "The options", "ReplyOptions");
+    op("post", "/api/v1/conversations/{id}/split", "Conversations", "Move chosen messages into a new conversation")
+        .role("agent").body("Split").answers(201, "The new conversation with its messages", "ConversationDetail");
+    op("get", "/api/v1/contacts", "Contacts", "Search contacts by name or identity, exact identities first").role("agent").withSeq()
         .query("q", "string", "text to look for (at most 200 characters)")
         .query("limit", "integer", "page size, 1 to 100, default 50")
         .query("cursor", "string", "nextCursor of the previous page")

@@ -94,19 +94,24 @@ final class Schemas {
     s.put("Conversation", object("id!:string", "status!:" + STATUS, "priority!:" + PRIORITY, "subject:string",
         "contactId!:string", "contactName:string", "channels!:[" + KIND + "]", "assigneeId:string", "teamId:string",
         "tags!:[string]", "createdAt!:date-time", "lastMessageAt!:date-time", "snoozeUntil:date-time",
-        "unread:boolean", "sla:Sla", "csat:Csat"));
+        "unread:boolean", "sla:Sla", "csat:Csat", "match:SearchMatch"));
+    // In search answers only: what q matched (email, phone, social, name, subject or text) and a snippet to highlight.
+    s.put("SearchMatch", object("field!:email|phone|social|name|subject|text", "text:string", "messageId:string"));
     s.put("ConversationPage", object("items!:[Conversation]", "nextCursor:string"));
     s.put("ConversationDetail", new JsonObject().put("allOf", new io.vertx.core.json.JsonArray()
         .add(type("Conversation"))
         .add(object("contact:Contact", "messages:[Message]", "beforeCursor:string", "returns:[Return]"))));
     s.put("StartConversation", object("contactId!:string", "channelId!:string", "subject:string", "text!:string"));
     s.put("ConversationPatch", object("status:" + STATUS, "assigneeId:string", "teamId:string",
-        "priority:" + PRIORITY, "tags:[string]", "snoozeUntil:date-time"));
+        "priority:" + PRIORITY, "tags:[string]", "snoozeUntil:date-time", "subject:string"));
+    s.put("ReplyOption", object("id!:string", "kind!:email|chat|social", "name:string", "to:string"));
+    s.put("ReplyOptions", object("defaultChannelId:string", "channels!:[ReplyOption]", "phone:string"));
+    s.put("Split", object("messageIds!:[string]", "subject:string"));
     s.put("Reply", object("text:string", "html:string", "attachments:[AttachmentRef]", "private:boolean",
         "channelId:string", "afterMessageId:string", "clientId:string", "public:boolean", "template:object"));
     s.put("Merge", object("otherId!:string"));
     s.put("Identity", object("kind!:email|phone|social", "value!:string", "platform:string", "verified!:boolean"));
-    s.put("Contact", object("id!:string", "name:string", "identities:[Identity]"));
+    s.put("Contact", object("id!:string", "name:string", "identities:[Identity]", "match:SearchMatch"));
     s.put("ContactPage", object("items!:[Contact]", "nextCursor:string"));
     s.put("SuggestedMerge", object("id!:string", "otherId!:string", "reason:string", "identity:Identity"));
     s.put("ContactDetail", new JsonObject().put("allOf", new io.vertx.core.json.JsonArray()

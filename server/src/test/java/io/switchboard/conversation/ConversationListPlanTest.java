@@ -45,6 +45,13 @@ class ConversationListPlanTest {
              lower('subject ' || g || ' customer ' || g || ' order number ' || md5(g::text))
       FROM generate_series(1, 10000) g""";
 
+  /** Two messages per conversation: a common word in every one, a rare tracking number in each. */
+  private static final String SEED_MESSAGES = """
+      INSERT INTO message (id, account_id, conversation_id, direction, author_type, text, created_at)
+      SELECT 'seedm_' || $2 || '_' || g, $1, 'seedcv_' || $2 || '_' || (1 + g % 10000), 'inbound', 'contact',
+             'my parcel is late, tracking ' || (3400000000 + g), now() - g * interval '30 seconds'
+      FROM generate_series(1, 20000) g""";
+
   @BeforeAll
   static void seed() {
     server = TestServer.start("listplan");
@@ -59,7 +66,9 @@ class ConversationListPlanTest {
     Tenant other = server.tenant("Neighbour");
     await(db.preparedQuery(SEED_CONTACTS).execute(Tuple.of(other.accountId, "n")), 120);
     await(db.preparedQuery(SEED_CONVERSATIONS).execute(Tuple.of(other.accountId, "n", null, null, null)), 120);
+    await(db.preparedQuery(SEED_MESSAGES).execute(Tuple.of(tenant.accountId, "p")), 120);
     await(db.query("ANALYZE conversation").execute(), 120);
+    await(db.query("ANALYZE message").execute(), 120);
     await(db.query("ANALYZE contact").execute(), 120);
   }
 
@@ -103,6 +112,34 @@ class ConversationListPlanTest {
     // and the rows are really there: the plans above are over a full table
     assertThat(await(server.app.db().preparedQuery(ConversationList.parse(name -> null).statement(admin).sql())
         .execute(ConversationList.parse(name -> null).statement(admin).params())).size()).isEqualTo(51);
+  }
+
+  @Test
+  @DisplayName("search reads messages through message_search and conversations by index, for rare and common words")
+  void searchUsesIndexes() {
+    Caller.User admin = new Caller.User(tenant.admin.id(), tenant.accountId, "admin", "Admin", List.of());
+    Caller.User agentCaller = new Caller.User(agent.id(), tenant.accountId, "agent", "Agent", List.of(teamA));
+    for (String q : List.of("3400004242", "parcel", "customer 42", "+48 601 234 567", "someone@mail.test")) {
+      for (Caller.User caller : List.of(admin, agentCaller)) {
+        ConversationList.Statement st = list(null, null, null, null, q, null).statement(caller, "PL");
+        StringBuilder plan = new StringBuilder();
+        for (Row r : await(server.app.db().preparedQuery("EXPLAIN " + st.sql()).execute(st.params()))) {
+          plan.append(r.getString(0)).append('\n');
+        }
+        // A walk over the newest conversations testing each one's messages, or a hash of the whole
+        // account's conversations, took seconds at a million messages.
+        assertThat(plan.toString()).as(q + " as " + caller.role() + ":\n" + plan)
+            .doesNotContain("Seq Scan on conversation")
+            .doesNotContain("Seq Scan on message")
+            .contains("message_search");
+      }
+    }
+    // and the rare number is found, through the text tier
+    ConversationList rare = list(null, null, null, null, "3400004242", null);
+    var rows = await(server.app.db().preparedQuery(rare.statement(admin, "PL").sql())
+        .execute(rare.statement(admin, "PL").params()));
+    assertThat(rows.size()).isEqualTo(1);
+    assertThat(rows.iterator().next().getString("match_field")).isEqualTo("text");
   }
 
   private static ConversationList list(String status, String assignee, String teamId, String channel, String q,
