@@ -244,6 +244,7 @@ public final class Switchboard {
     public final AttachmentStore attachments = new AttachmentStore();
     public final IngestService ingest;
     public final io.switchboard.outbound.LongPolls outboundPolls;
+    public final io.switchboard.outbound.OutboundBacklog outboundBacklog;
     public final io.switchboard.outbound.ChatTyping chatTyping;
     public final OpenApiRoutes openApi = new OpenApiRoutes(this::publicUrl);
     // Helpers add their services here (one field each), start them in start(), mount them below.
@@ -271,6 +272,7 @@ public final class Switchboard {
       this.auth = new Authenticator(db, tokens, events, secrets, floods);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
+      this.outboundBacklog = new io.switchboard.outbound.OutboundBacklog(vertx, db, metrics);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
       this.adapters = config.adaptersInProcess()
           ? new io.switchboard.adapters.InProcessAdapters(vertx, db, channels, config,
@@ -297,6 +299,7 @@ public final class Switchboard {
           .compose(v -> sla.start())
           .compose(v -> ingest.start())
           .compose(v -> outboundPolls.start())
+          .onSuccess(v -> outboundBacklog.start())
           .compose(v -> realtime.start());
     }
 
@@ -305,6 +308,7 @@ public final class Switchboard {
 
     /** Live streams closed with 4012 and long polls answered, so no request waits on them. */
     Future<Void> stopLive() {
+      outboundBacklog.stop();
       return realtime.stop().eventually(() -> outboundPolls.stop());
     }
 

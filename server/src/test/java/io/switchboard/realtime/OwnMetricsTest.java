@@ -64,6 +64,24 @@ class OwnMetricsTest {
     }
   }
 
+  @Test
+  @DisplayName("an agent's reply waiting for its adapter shows in the delivery queue's depth and age")
+  void outboundBacklog() {
+    Tenant t = server.tenant("Backlog");
+    Channel email = t.channel("email", null);
+    String conversation = Api.expect(t.inbound(email, message("b-1")), 202).json().getString("conversationId");
+    double before = metric("switchboard_outbound_queued");
+    Api.expect(server.api.post("/api/v1/conversations/" + conversation + "/messages", t.admin.token(),
+        new JsonObject().put("text", "On its way").put("clientId", "r-1")), 201);
+    // Read every two seconds: wait for the next read.
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (metric("switchboard_outbound_queued") < before + 1 && System.currentTimeMillis() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(metric("switchboard_outbound_queued")).isEqualTo(before + 1);
+    assertThat(metric("switchboard_outbound_oldest_seconds")).isGreaterThanOrEqualTo(0);
+  }
+
   private static JsonObject message(String text) {
     return new JsonObject().put("externalId", text).put("from", new JsonObject().put("email", "ann@example.com"))
         .put("text", text);
