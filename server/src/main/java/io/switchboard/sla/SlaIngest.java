@@ -29,6 +29,11 @@ public final class SlaIngest {
   public record Touch(String conversationId, Instant inboundAt) {
   }
 
+  /**
+   * Each conversation of the batch is read by its primary key (LATERAL ... LIMIT 1): joined on
+   * the account and status instead, a plan made for a young table read the account's list index
+   * (seen: 15 to 400 ms a batch at 100 msg/s).
+   */
   private static final String STATEMENT = """
       WITH v AS (
         SELECT * FROM unnest($2::text[], $3::timestamptz[]) AS v(id, t)),
@@ -37,7 +42,7 @@ public final class SlaIngest {
                              $9::timestamptz[]) AS k(id, policy_id, version, first_due, next_due, res_due)),
       pick AS (
         SELECT DISTINCT ON (c.id) c.id, p.id AS policy_id, p.updated_at AS version
-        FROM conversation c JOIN v ON v.id = c.id
+        FROM v CROSS JOIN LATERAL (SELECT * FROM conversation WHERE id = v.id LIMIT 1) c
         LEFT JOIN sla_policy p ON p.account_id = $1
           AND (cardinality(p.match_priority) = 0 OR c.priority = ANY(p.match_priority))
           AND (cardinality(p.match_channel) = 0 OR c.channels && p.match_channel)
@@ -50,7 +55,8 @@ public final class SlaIngest {
                  OR c.resolution_paused_at IS NOT NULL AS stale,
                c.first_response_due_at AS old_first, c.next_response_due_at AS old_next,
                c.resolution_due_at AS old_res, c.sla_policy_id AS old_policy
-        FROM conversation c JOIN v ON v.id = c.id JOIN pick ON pick.id = c.id
+        FROM v CROSS JOIN LATERAL (SELECT * FROM conversation WHERE id = v.id LIMIT 1) c
+        JOIN pick ON pick.id = c.id
         LEFT JOIN k ON k.id = c.id AND k.policy_id = pick.policy_id AND k.version = pick.version
         WHERE c.account_id = $1),
       upd AS (
