@@ -1,6 +1,5 @@
 package io.switchboard.demo;
 
-import io.switchboard.ingest.ChatSignature;
 import io.switchboard.demo.Customers.Customer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -167,7 +166,7 @@ final class Story {
     Inbound chat(String session, String template, boolean signedIn) {
       JsonObject from = new JsonObject().put("name", c.name()).put("email", c.email());
       if (signedIn && chatSecret != null) {
-        from.put("signature", ChatSignature.sign(chatSecret, c.email()));
+        from.put("signature", io.switchboard.channels.chat.VisitorSignature.sign(chatSecret, c.email()));
       }
       return new Inbound("chat", base("msg-" + Long.toHexString(random.nextLong()))
           .put("from", from)

@@ -45,7 +45,7 @@ public final class Identities {
     }
     String kind = channel.kind();
     boolean store = kind.equals("store");
-    boolean signed = kind.equals("chat") && from.email() != null && ChatSignature.valid(chatSecret, from.email(),
+    boolean signed = kind.equals("chat") && from.email() != null && io.switchboard.channels.chat.VisitorSignature.valid(chatSecret, from.email(),
         from.signature());
     // A signature that does not check out is refused, not quietly downgraded to "unverified": the
     // shop's widget is misconfigured, or someone is trying another customer's email.
