@@ -61,6 +61,7 @@ class ClusterNodesTest {
   static void stop() {
     nodes.forEach(NodeProcess::close);
     vertx.close();
+    TestDatabases.drop(pgUrl);
   }
 
   @Test
