@@ -281,7 +281,7 @@ public final class Switchboard {
       this.sla = new io.switchboard.sla.Sla(vertx, db, events, conversations, messages, outbound, this::publicUrl,
           io.switchboard.sla.SlaClock.system());
       this.ingest = new IngestService(vertx, db, events, contacts, metrics, config.tuning().ingestBatch(),
-          config.tuning().ingestQueue(), sla);
+          config.tuning().ingestInFlight(), config.tuning().ingestQueue(), sla);
       // The load test reads it: how many SLA timers this node holds.
       io.micrometer.core.instrument.Gauge.builder("switchboard_sla_timers_armed", sla, s -> s.armedTimers())
           .description("SLA warning, breach and escalation timers armed on this node").register(metrics);

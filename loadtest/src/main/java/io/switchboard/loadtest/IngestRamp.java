@@ -61,6 +61,23 @@ final class IngestRamp {
     return steps;
   }
 
+  /** Unmeasured traffic that warms a freshly started target's JIT up (see {@link Plan#jitWarmupSeconds()}). */
+  static void warmUp(Bench bench, Target target, Plan plan, List<Recipient> watchers, String accountId,
+      Consumer<String> log) {
+    if (plan.jitWarmupSeconds() <= 0) {
+      return;
+    }
+    OpenLoopSender sender = new OpenLoopSender(bench.vertx, target, 512, 20_000, 999L);
+    try {
+      Bench.Measured warm = bench.measure("jit warm-up", sender, plan.jitWarmupRate(), plan.jitWarmupSeconds(),
+          watchers, null, accountId);
+      log.accept(String.format("  %s JIT warm-up, %d s at %d/s (not measured): ack p99 %.1f ms", target.name(),
+          plan.jitWarmupSeconds(), plan.jitWarmupRate(), warm.ack().p99()));
+    } finally {
+      Bench.await(sender.close(), 30);
+    }
+  }
+
   /** The highest rate kept up with in a repeat (0 if none). */
   static int knee(List<Step> steps, int repeat) {
     int best = 0;

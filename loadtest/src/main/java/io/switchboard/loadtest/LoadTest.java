@@ -47,6 +47,8 @@ public final class LoadTest {
 
   private Options options;
   private Plan plan;
+  /** Whether Switchboard had its JIT warm-up (once, before its first ramp). */
+  private boolean warmed;
   private long started;
   private final List<String> skipped = new ArrayList<>();
 
@@ -147,8 +149,16 @@ public final class LoadTest {
       if (ingestWanted && options.audiences().contains(Audience.CROWD)) {
         log("scenario 1: ingest ramp " + plan.rampRates() + " msg/s, " + plan.stepSeconds() + " s per step, "
             + plan.repeats() + " repeats; audience: " + Audience.CROWD.label() + " (" + watchers.size() + " sockets)");
+        warmOnce(bench, account, watchers);
         ramps.put(Audience.CROWD, IngestRamp.run(bench, account.target, plan.rampRates(), plan.stepSeconds(),
             plan.warmupSeconds(), plan.repeats(), watchers, db, account.accountId, LoadTest::log));
+      }
+      if (ingestWanted) {
+        // Where the server's time went (its step timings and queues), for reading beside the report.
+        String text = Bench.await(api.metrics(), 30);
+        if (text != null) {
+          Files.writeString(work.resolve("metrics-after-ingest.txt"), text);
+        }
       }
       // The first audience asked for is the one the targets, the baselines and scenario 5 compare with.
       Audience primary = options.audiences().get(0);
@@ -280,10 +290,18 @@ public final class LoadTest {
       log("scenario 1: ingest ramp " + plan.rampRates() + " msg/s, " + plan.stepSeconds() + " s per step, "
           + plan.repeats() + " repeats; audience: " + audience.label() + " (" + crowd.connectFailures.get()
           + " failed to connect" + (options.deflate().on() ? "; " + crowd.deflateSummary() : "") + ")");
+      warmOnce(bench, account, tabs);
       return IngestRamp.run(bench, account.target, plan.rampRates(), plan.stepSeconds(), plan.warmupSeconds(),
           plan.repeats(), tabs, db, account.accountId, LoadTest::log);
     } finally {
       Bench.await(crowd.close(), 300);
+    }
+  }
+
+  private void warmOnce(Bench bench, LoadAccount account, List<Recipient> listeners) {
+    if (!warmed) {
+      warmed = true;
+      IngestRamp.warmUp(bench, account.target, plan, listeners, account.accountId, LoadTest::log);
     }
   }
 

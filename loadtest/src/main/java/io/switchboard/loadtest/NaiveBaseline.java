@@ -42,6 +42,9 @@ record NaiveBaseline(Map<Audience, List<Step>> ramps) {
               + "database " + database.url.substring(database.url.lastIndexOf('/') + 1) + "), " + audience.label()
               + " (" + recipients.size() + " sockets), " + plan.naiveRepeats() + " repeat(s) of " + plan.rampRates()
               + " msg/s");
+          if (ramps.isEmpty()) {
+            IngestRamp.warmUp(bench, target, plan, recipients, null, log);
+          }
           ramps.put(audience, IngestRamp.run(bench, target, plan.rampRates(), plan.stepSeconds(), plan.warmupSeconds(),
               plan.naiveRepeats(), recipients, null, null, log));
         } finally {

@@ -25,11 +25,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit per account. Messages of one account that arrive while its previous batch is being
+ * Group commit per account. Messages of one account that arrive while its batches are being
  * written wait, and are written together, in arrival order, as the next batch: no timer, so a lone
  * message pays no extra wait, and under load a batch grows by itself to whatever queued meanwhile
  * (at most {@link #maxBatch}). Each message is answered only after the commit that holds it. If a
  * batch fails as a whole, its messages are written again one by one, so only a bad one fails.
+ *
+ * <p>Up to {@link #maxInFlight} batches of an account are written at once: the next one is read
+ * and planned while the previous one writes and commits, instead of queueing behind its whole
+ * transaction. They are ordinary concurrent transactions, as batches of two nodes are: one that
+ * shares a message, identity or contact key with an earlier one waits for that one's commit at
+ * its locks and then reads what it wrote, and events are numbered in commit order at the
+ * account's counter row (see {@code docs/architecture.md}), so no rule and no order changes.
  *
  * <p>All state lives on this verticle's context: callers on any event loop hop here to queue, and
  * their futures complete back on their own context.
@@ -42,6 +49,7 @@ public final class IngestBatcher extends VerticleBase {
   private final EventLog events;
   private final IngestMetrics metrics;
   private final int maxBatch;
+  private final int maxInFlight;
   private final int maxQueued;
   private final Map<String, AccountQueue> queues = new HashMap<>();
   private Instant lastReceipt = Instant.EPOCH;
@@ -49,22 +57,23 @@ public final class IngestBatcher extends VerticleBase {
   private record Waiting(ValidInbound in, Instant receivedAt, long queuedNanos, Promise<Accepted> answer) {
   }
 
-  /** One account's queue; writing while one of its batches is in flight. */
+  /** One account's queue, and how many of its batches are being written. */
   private static final class AccountQueue {
     final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    boolean writing;
+    int inFlight;
   }
 
   /** Receipt times come from the SLA clock, the one clock SLA due times are computed with. */
   private final java.time.Clock clock;
 
-  IngestBatcher(BatchWriter writer, EventLog events, IngestMetrics metrics, int maxBatch, int maxQueued,
-      java.time.Clock clock) {
+  IngestBatcher(BatchWriter writer, EventLog events, IngestMetrics metrics, int maxBatch, int maxInFlight,
+      int maxQueued, java.time.Clock clock) {
     this.clock = clock;
     this.writer = writer;
     this.events = events;
     this.metrics = metrics;
     this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
     this.maxQueued = maxQueued;
   }
 
@@ -105,7 +114,7 @@ public final class IngestBatcher extends VerticleBase {
       return;
     }
     queue.waiting.add(new Waiting(in, receipt(), System.nanoTime(), answer));
-    if (!queue.writing) {
+    if (queue.inFlight < maxInFlight) {
       drain(in.accountId(), queue);
     }
   }
@@ -117,16 +126,18 @@ public final class IngestBatcher extends VerticleBase {
     return lastReceipt;
   }
 
+  /** Starts the account's next batch with whatever waits; forgets the account once nothing is left. */
   private void drain(String accountId, AccountQueue queue) {
     if (queue.waiting.isEmpty()) {
-      queue.writing = false;
-      queues.remove(accountId);
-      if (queues.isEmpty() && drained != null) {
-        drained.tryComplete();
+      if (queue.inFlight == 0) {
+        queues.remove(accountId);
+        if (queues.isEmpty() && drained != null) {
+          drained.tryComplete();
+        }
       }
       return;
     }
-    queue.writing = true;
+    queue.inFlight++;
     List<Waiting> batch = new ArrayList<>(Math.min(maxBatch, queue.waiting.size()));
     long now = System.nanoTime();
     while (!queue.waiting.isEmpty() && batch.size() < maxBatch) {
@@ -134,7 +145,10 @@ public final class IngestBatcher extends VerticleBase {
       metrics.queued(now - next.queuedNanos());
       batch.add(next);
     }
-    write(batch).onComplete(done -> drain(accountId, queue));
+    write(batch).onComplete(done -> {
+      queue.inFlight--;
+      drain(accountId, queue);
+    });
   }
 
   private Future<Void> write(List<Waiting> batch) {

@@ -43,16 +43,17 @@ public final class IngestService {
 
   /**
    * @param maxBatch  the most messages one transaction writes
+   * @param inFlight  the most batches of one account written at once
    * @param maxQueued the most messages of one account that may wait for their batch; more are a 503
    */
   public IngestService(Vertx vertx, Pool db, EventLog events, ContactRepository contacts, MeterRegistry registry,
-      int maxBatch, int maxQueued, io.switchboard.sla.Sla sla) {
+      int maxBatch, int inFlight, int maxQueued, io.switchboard.sla.Sla sla) {
     IngestRepository repo = new IngestRepository();
     IngestMetrics metrics = new IngestMetrics(registry);
     this.vertx = vertx;
     this.validator = new InboundValidator(vertx);
     this.batcher = new IngestBatcher(new BatchWriter(db, events, contacts, repo, metrics, sla), events, metrics, maxBatch,
-        maxQueued, sla.clock);
+        inFlight, maxQueued, sla.clock);
   }
 
   public Future<Void> start() {

@@ -58,12 +58,15 @@ class ConfigTest {
     assertThat(defaults.uploadsPerAccount()).isEqualTo(32);
     assertThat(defaults.uploadsPerAddress()).isEqualTo(16);
     assertThat(defaults.hashQueue()).isEqualTo(64);
+    assertThat(defaults.ingestInFlight()).isEqualTo(2);
     var custom = Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_EVENT_LOOPS", "3",
-        "SWITCHBOARD_PG_POOL_SIZE", "4", "SWITCHBOARD_PG_WAIT_QUEUE", "0", "SWITCHBOARD_WS_COMPRESSION", "true", "SWITCHBOARD_INGEST_BATCH", "64", "SWITCHBOARD_INGEST_QUEUE", "100", "SWITCHBOARD_HTTP_IDLE_SECONDS", "5")).tuning();
-    assertThat(custom).isEqualTo(new io.switchboard.config.Tuning(3, 4, 0, true, 64, 100, 5,
+        "SWITCHBOARD_PG_POOL_SIZE", "4", "SWITCHBOARD_PG_WAIT_QUEUE", "0", "SWITCHBOARD_WS_COMPRESSION", "true", "SWITCHBOARD_INGEST_BATCH", "64", "SWITCHBOARD_INGEST_IN_FLIGHT", "3", "SWITCHBOARD_INGEST_QUEUE", "100", "SWITCHBOARD_HTTP_IDLE_SECONDS", "5")).tuning();
+    assertThat(custom).isEqualTo(new io.switchboard.config.Tuning(3, 4, 0, true, 64, 3, 100, 5,
         10, 10_000, 2_000, 20, 120, 32, 16, 64, 2000));
     assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_CHANNEL_RATE", "0")))
         .hasMessageContaining("SWITCHBOARD_CHANNEL_RATE");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_INGEST_IN_FLIGHT", "0")))
+        .hasMessageContaining("SWITCHBOARD_INGEST_IN_FLIGHT");
     assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_INGEST_QUEUE", "0")))
         .hasMessageContaining("SWITCHBOARD_INGEST_QUEUE");
     assertThatThrownBy(() -> Config.fromEnv(Map.of("SWITCHBOARD_JWT_SECRET", secret, "SWITCHBOARD_PG_WAIT_QUEUE", "-1")))

@@ -40,7 +40,9 @@ class GroupCommitTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start("groupcommit");
+    // One batch of an account at a time, so each test knows exactly which batches form;
+    // InFlightBatchesTest covers two at once (the default).
+    server = TestServer.start("groupcommit", java.util.Map.of("SWITCHBOARD_INGEST_IN_FLIGHT", "1"));
     api = server.api;
   }
 

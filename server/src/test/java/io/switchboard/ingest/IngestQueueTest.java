@@ -41,23 +41,28 @@ class IngestQueueTest {
   }
 
   @Test
-  @DisplayName("with a batch stuck in the database and five waiting, more messages get 503 with Retry-After; the rest are stored once released")
+  @DisplayName("with both batches in flight stuck in the database and five waiting, more messages get 503 with Retry-After; the rest are stored once released")
   void fullQueueAnswers503() {
     Tenant t = server.tenant("Queue");
     Channel email = t.channel("email", null);
     // One connection per request: the default pool of five would queue them in the client.
     WebClient client = WebClient.create(server.vertx, new io.vertx.ext.web.client.WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
-    JsonObject first = mail("first@example.com");
+    // The two batches an account may have in flight (SWITCHBOARD_INGEST_IN_FLIGHT, 2) both get stuck.
+    List<JsonObject> stuck = List.of(mail("first@example.com"), mail("second@example.com"));
 
     SqlConnection holder = await(server.app.db().getConnection());
     Transaction tx = await(holder.begin());
-    await(holder.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .execute(Tuple.of("msg:" + email.id() + ":" + first.getString("externalId"))));
+    for (JsonObject body : stuck) {
+      await(holder.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+          .execute(Tuple.of("msg:" + email.id() + ":" + body.getString("externalId"))));
+    }
     List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
-    sent.add(post(client, email, first));
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (waitingForLocks() == 0) {
-      assertThat(System.currentTimeMillis()).as("the first batch waits for the lock").isLessThan(deadline);
+    for (JsonObject body : stuck) {
+      sent.add(post(client, email, body));
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (waitingForLocks() < sent.size()) {
+        assertThat(System.currentTimeMillis()).as("batch " + sent.size() + " waits for its lock").isLessThan(deadline);
+      }
     }
     List<JsonObject> bodies = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -66,7 +71,7 @@ class IngestQueueTest {
       sent.add(post(client, email, body));
     }
     // Five fit in the queue; the other fifteen are refused without waiting for the stuck batch.
-    List<Future<HttpResponse<Buffer>>> later = sent.subList(1, sent.size());
+    List<Future<HttpResponse<Buffer>>> later = sent.subList(stuck.size(), sent.size());
     long until = System.currentTimeMillis() + 10_000;
     while (later.stream().filter(Future::isComplete).count() < 15) {
       assertThat(System.currentTimeMillis()).as("fifteen answered while the batch is stuck").isLessThan(until);
@@ -87,10 +92,11 @@ class IngestQueueTest {
       int status = all.get(i).statusCode();
       assertThat(status).isIn(202, 503);
       if (status == 202) {
-        acknowledged.add(i == 0 ? first.getString("externalId") : bodies.get(i - 1).getString("externalId"));
+        acknowledged.add(i < stuck.size() ? stuck.get(i).getString("externalId")
+            : bodies.get(i - stuck.size()).getString("externalId"));
       }
     }
-    assertThat(acknowledged).hasSize(6);
+    assertThat(acknowledged).hasSize(7);
     Set<String> stored = new HashSet<>();
     await(server.app.db().preparedQuery("SELECT external_id FROM message WHERE account_id = $1")
         .execute(Tuple.of(t.accountId))).forEach(r -> stored.add(r.getString(0)));
