@@ -56,6 +56,16 @@ record Plan(
         240);
   }
 
+  /** The same plan with another size of stored history (scenario 5). */
+  Plan withHistoryMessages(long messages) {
+    return new Plan(name, teams, agentsPerTeam, supervisors, rampRates, stepSeconds, warmupSeconds, repeats,
+        reconnectRate, reconnectSeconds, reconnectDropShare, reconnectJitterMs,
+        fanoutSupervisors, slowReaderShare, fanoutRate, fanoutSeconds,
+        idleConnections, idleRate, idleSeconds,
+        baselineRates, baselineSeconds, pgbenchSeconds, naiveRepeats,
+        messages, historyRates, budgetSeconds);
+  }
+
   /** The same plan with other ramp steps. */
   Plan withRampRates(List<Integer> rates) {
     return new Plan(name, teams, agentsPerTeam, supervisors, rates, stepSeconds, warmupSeconds, repeats,

@@ -1,0 +1,124 @@
+package io.switchboard.sla;
+
+import io.switchboard.http.Ids;
+import io.switchboard.sla.SlaPolicy.Escalation;
+import io.switchboard.sla.SlaPolicy.Match;
+import io.switchboard.support.TestServer;
+import io.vertx.core.json.JsonArray;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A measurement, not part of the suite (it runs only with {@code -Dsla.bench=true}): the heap that
+ * 100,000 armed SLA timers cost one node. A real server's SlaTimers gets them the way production
+ * does (the timers of each conversation published on the event bus, as JSON), due within the next
+ * 24 hours so nearly every one-second slot is in use; the heap is read after full collections
+ * before and after. Two cases: one timer per conversation (a first-response target alone), and
+ * the load test's policy (first response, resolution, warnings, one escalation step: six a
+ * conversation). Writes the figures to server/target/sla-timer-memory.txt and standard output.
+ *
+ * <pre>
+ * flock /tmp/sb-machine.lock mvn -B -o -pl server -am test -Dtest=TimerMemoryBench -Dsla.bench=true \
+ *   -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+@EnabledIfSystemProperty(named = "sla.bench", matches = "true")
+@DisplayName("Heap of 100,000 armed SLA timers (measurement)")
+class TimerMemoryBench {
+
+  static final int CONVERSATIONS = 100_000;
+  static final int PUBLISH_BATCH = 500;
+
+  @Test
+  @DisplayName("100,000 conversations' timers fit in a few megabytes")
+  void measure() throws Exception {
+    StringBuilder out = new StringBuilder();
+    try (TestServer server = TestServer.start("timermemory")) {
+      Sla sla = server.app.services().sla;
+      Instant now = Instant.now();
+      SlaPolicy one = policy(null, 0, List.of());
+      SlaPolicy six = policy(1440, 10, List.of(new Escalation(30, "notifySupervisors", null)));
+      int armedBefore = sla.armedTimers();
+      long base = heapAfterGc();
+      arm(sla, one, now, "one");
+      int oneTimers = sla.armedTimers() - armedBefore;
+      long afterOne = heapAfterGc();
+      out.append(line("first response only", oneTimers, afterOne - base));
+      long base2 = afterOne;
+      arm(sla, six, now, "six");
+      int sixTimers = sla.armedTimers() - armedBefore - oneTimers;
+      long afterSix = heapAfterGc();
+      out.append(line("load-test policy (6 a conversation)", sixTimers, afterSix - base2));
+      System.out.print(out);
+      Files.writeString(Path.of("target/sla-timer-memory.txt"), out, StandardCharsets.UTF_8);
+      assertThat(oneTimers).isEqualTo(CONVERSATIONS);
+      assertThat(sixTimers).isEqualTo(6 * CONVERSATIONS);
+      // Far below an object graph per timer (a HashMap entry, a record and a scheduled task come to
+      // several hundred bytes).
+      assertThat((afterOne - base) / (double) oneTimers).isLessThan(200);
+    }
+  }
+
+  private static String line(String what, int timers, long bytes) {
+    return String.format("%s: %,d timers of %,d conversations, %.1f MiB heap, %.0f bytes a timer%n", what, timers,
+        CONVERSATIONS, bytes / 1048576.0, bytes / (double) timers);
+  }
+
+  private static SlaPolicy policy(Integer resolutionMinutes, int warn, List<Escalation> steps) {
+    return new SlaPolicy("p", "P", 1, new Match(List.of(), List.of()), 60, null, resolutionMinutes, null, warn,
+        steps, Instant.EPOCH);
+  }
+
+  /** Publishes each conversation's timers, as writers do, and waits until the wheel holds them all. */
+  private static void arm(Sla sla, SlaPolicy policy, Instant now, String tag) throws InterruptedException {
+    AccountSla account = new AccountSla(List.of(policy), Map.of());
+    int expected = sla.armedTimers();
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < CONVERSATIONS; i++) {
+      // Due times spread over the next 24 hours (after the 10-minute warnings, none is due yet).
+      Instant firstDue = now.plus(Duration.ofMinutes(20)).plus(Duration.ofSeconds(i % 86_400));
+      Instant opened = firstDue.minus(Duration.ofHours(1));
+      SlaState state = new SlaState("open", "normal", List.of("email"), "p", null, firstDue, null,
+          policy.resolutionMinutes() == null ? null : firstDue.plus(Duration.ofDays(1)), null, opened, null, 0);
+      int size = batch.size();
+      Sla.entries(batch, "acc_bench_" + tag, Ids.next("cv"), state, account);
+      expected += batch.size() - size;
+      if (batch.size() >= PUBLISH_BATCH) {
+        sla.publish(batch);
+        batch = new JsonArray();
+      }
+    }
+    sla.publish(batch);
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (sla.armedTimers() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(sla.armedTimers()).isEqualTo(expected);
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    var memory = ManagementFactory.getMemoryMXBean();
+    long last = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(200);
+      long used = memory.getHeapMemoryUsage().getUsed();
+      if (Math.abs(last - used) < 64 * 1024) {
+        return used;
+      }
+      last = used;
+    }
+    return last;
+  }
+}
