@@ -58,21 +58,20 @@ record Plan(
 
   /** The same plan with another size of stored history (scenario 5). */
   Plan withHistoryMessages(long messages) {
-    return new Plan(name, teams, agentsPerTeam, supervisors, rampRates, stepSeconds, warmupSeconds, repeats,
-        reconnectRate, reconnectSeconds, reconnectDropShare, reconnectJitterMs,
-        fanoutSupervisors, slowReaderShare, fanoutRate, fanoutSeconds,
-        idleConnections, idleRate, idleSeconds,
-        baselineRates, baselineSeconds, pgbenchSeconds, naiveRepeats,
-        messages, historyRates, budgetSeconds);
+    return with(rampRates, messages);
   }
 
   /** The same plan with other ramp steps. */
   Plan withRampRates(List<Integer> rates) {
+    return with(rates, historyMessages);
+  }
+
+  private Plan with(List<Integer> rates, long messages) {
     return new Plan(name, teams, agentsPerTeam, supervisors, rates, stepSeconds, warmupSeconds, repeats,
         reconnectRate, reconnectSeconds, reconnectDropShare, reconnectJitterMs,
         fanoutSupervisors, slowReaderShare, fanoutRate, fanoutSeconds,
         idleConnections, idleRate, idleSeconds,
         baselineRates, baselineSeconds, pgbenchSeconds, naiveRepeats,
-        historyMessages, historyRates, budgetSeconds);
+        messages, historyRates, budgetSeconds);
   }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.MethodOrderer;
 
-import static io.switchboard.sla.SlaTest.office;
+import static io.switchboard.sla.SlaTest.weekdays;
 import static io.switchboard.support.Api.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,7 +57,7 @@ class SlaChangesTest {
     otherEmail = other.channel("email", null);
     for (Tenant t : List.of(tenant, other)) {
       put(t, "/api/v1/business-hours/office", new JsonObject().put("name", "Office").put("timezone", "Europe/Warsaw")
-          .put("weekly", nineToFive()), 200);
+          .put("weekly", weekdays("09:00", "17:00")), 200);
       put(t, "/api/v1/sla-policies/std", standard(60), 200);
     }
   }
@@ -65,14 +65,6 @@ class SlaChangesTest {
   @AfterAll
   static void stop() {
     server.close();
-  }
-
-  static JsonObject nineToFive() {
-    JsonObject weekly = new JsonObject();
-    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri"}) {
-      weekly.put(d, new JsonArray().add(new JsonArray().add("09:00").add("17:00")));
-    }
-    return weekly;
   }
 
   static JsonObject standard(int firstResponseMinutes) {
@@ -155,13 +147,8 @@ class SlaChangesTest {
     // 480 minutes: Tuesday 10-17 (420), Wednesday 9-10 (60).
     assertThat(sla(tenant, id).getString("resolutionDueAt")).isEqualTo("2026-11-11T09:00:00Z");
 
-    JsonObject lunch = new JsonObject();
-    for (String d : new String[] {"mon", "tue", "wed", "thu", "fri"}) {
-      lunch.put(d, new JsonArray().add(new JsonArray().add("09:00").add("12:00"))
-          .add(new JsonArray().add("13:00").add("17:00")));
-    }
     put(tenant, "/api/v1/business-hours/office", new JsonObject().put("name", "Office").put("timezone", "Europe/Warsaw")
-        .put("weekly", lunch), 200);
+        .put("weekly", weekdays("09:00", "12:00", "13:00", "17:00")), 200);
     // With a lunch hour: Tuesday 10-12 and 13-17 (360), Wednesday 9-11 (120).
     SlaTest.eventually("the resolution is recomputed", () ->
         "2026-11-11T10:00:00Z".equals(sla(tenant, id).getString("resolutionDueAt")));

@@ -75,10 +75,18 @@ class SlaTest {
   }
 
   static JsonObject office() {
+    return weekdays("09:00", "13:00", "14:00", "18:00");
+  }
+
+  /** Monday to Friday, the same periods each day (start, end, start, end, ...). */
+  static JsonObject weekdays(String... bounds) {
     JsonObject weekly = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri"}) {
-      weekly.put(d, new JsonArray().add(new JsonArray().add("09:00").add("13:00"))
-          .add(new JsonArray().add("14:00").add("18:00")));
+      JsonArray periods = new JsonArray();
+      for (int i = 0; i + 1 < bounds.length; i += 2) {
+        periods.add(new JsonArray().add(bounds[i]).add(bounds[i + 1]));
+      }
+      weekly.put(d, periods);
     }
     return weekly;
   }
@@ -430,17 +438,10 @@ class SlaTest {
     clock.set(m);
     String id = customerWrites(customer(), "Anyone there?");
     long seenSeq = server.count("SELECT coalesce(max(seq), 0) FROM event WHERE account_id = $1", tenant.accountId);
-    // No stream is open: a night and a day pass (in one step) while nobody is signed in.
     assertThat(sla(id).getString("firstResponseDueAt")).isEqualTo(at(m, 60));
-    clock.set(m.plus(Duration.ofHours(30)));
-    try {
-      eventually("the breach", () -> events(id, "sla.breached") == 1);
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "; fired: " + server.rows(
-          "SELECT kind || ' ' || metric || ' ' || due_at::text AS f FROM sla_breach WHERE conversation_id = $1", id)
-          .stream().map(r -> r.getString("f")).toList() + "; sla: " + sla(id) + "; armed: "
-          + server.app.services().sla.armedTimers() + "; settled: " + server.app.services().sla.timersSettledThrough());
-    }
+    // No stream is open while the first response comes due (the resolution, at 18:00 local, does not).
+    clock.set(m.plus(Duration.ofHours(3)));
+    eventually("the breach", () -> events(id, "sla.breached") == 1);
     try (var console = io.switchboard.realtime.StreamClient.open(server.vertx, api, tenant.admin.token(), seenSeq)) {
       JsonObject ev = console.until(e -> "sla.breached".equals(e.getString("type"))
           && id.equals(e.getString("conversationId")), 10);
@@ -504,6 +505,38 @@ class SlaTest {
     assertThat(expect(api.get("/api/v1/reports/intraday?date=2027-06-07", api.tenant("Quiet Shop").admin.token()), 200)
         .json()
         .getJsonArray("channels")).isEmpty();
+  }
+
+  @Test
+  @Order(15)
+  @DisplayName("escalation steps: supervisors are notified at the breach, the conversation moves to a team later")
+  void escalationSteps() {
+    Tenant shop = api.tenant("Escalation Shop");
+    Channel mail = shop.channel("email", null);
+    String team = shop.team("Escalations");
+    expect(api.call(HttpMethod.PUT, "/api/v1/sla-policies/esc", shop.admin.token(), new JsonObject()
+        .put("name", "Escalating").put("position", 1).put("firstResponseMinutes", 30)
+        .put("escalation", new JsonArray()
+            .add(new JsonObject().put("afterBreachMinutes", 0).put("action", "notifySupervisors"))
+            .add(new JsonObject().put("afterBreachMinutes", 10).put("action", "assignTeam").put("teamId", team)))), 200);
+    Instant t = Instant.parse("2027-06-14T08:00:00Z");
+    clock.set(t);
+    JsonObject msg = new JsonObject().put("externalId", "<" + Ids.random(12) + "@mail.test>")
+        .put("from", new JsonObject().put("email", customer())).put("text", "Hello?");
+    String id = expect(shop.inbound(mail, msg), 202).json().getString("conversationId");
+
+    clock.set(t.plus(Duration.ofSeconds(30 * 60 + 1)));
+    eventually("supervisors are notified", () -> events(id, "sla.escalated") == 1);
+    assertThat(server.rows("SELECT data->>'action' AS a FROM event WHERE conversation_id = $1 AND type = 'sla.escalated'",
+        id).get(0).getString("a")).isEqualTo("notifySupervisors");
+    assertThat(expect(api.get("/api/v1/conversations/" + id, shop.admin.token()), 200).json().getString("teamId"))
+        .isNull();
+
+    clock.set(t.plus(Duration.ofSeconds(40 * 60 + 1)));
+    eventually("the conversation moves to the team", () -> team.equals(
+        expect(api.get("/api/v1/conversations/" + id, shop.admin.token()), 200).json().getString("teamId")));
+    assertThat(events(id, "sla.escalated")).isEqualTo(2);
+    assertThat(events(id, "sla.breached")).isEqualTo(1);
   }
 
   static long events(String conversationId, String type) {
