@@ -39,7 +39,8 @@ public final class ReportRoutes {
       } catch (RuntimeException e) {
         date = null;
       }
-      new Check().that(date != null, "date", "is not a date (YYYY-MM-DD)").done();
+      new Check().that(date != null && date.getYear() >= 1970 && date.getYear() <= 9999, "date",
+          "is not a date (YYYY-MM-DD)").done();
     }
     return reports.intraday(Authenticator.user(ctx).accountId(), date)
         .map(io.switchboard.http.Responses.Reply::ok);

@@ -109,7 +109,7 @@ public final class SlaRoutes {
         .toList();
     Future<Boolean> teamsOk = teams.isEmpty() ? Future.succeededFuture(true)
         : db.preparedQuery("SELECT count(*) FROM team WHERE account_id = $1 AND id = ANY($2)")
-            .execute(io.vertx.sqlclient.Tuple.of(caller.accountId(), teams.toArray(String[]::new)))
+            .execute(io.vertx.sqlclient.Tuple.of(caller.accountId()).addArrayOfString(teams.toArray(String[]::new)))
             .map(rows -> rows.iterator().next().getLong(0) == teams.size());
     return Future.all(hoursOk, teamsOk).compose(v -> {
       new Check().that(hoursOk.result(), "businessHoursId", "is not business hours of this account")

@@ -120,7 +120,8 @@ final class SlaTimers extends VerticleBase {
     return consumer.unregister();
   }
 
-  private void arm(JsonArray entries) {
+  /** Arms published timers (the event-bus consumer; package-private for the memory measurement). */
+  void arm(JsonArray entries) {
     String conversation = null;
     for (int i = 0; i < entries.size(); i++) {
       JsonObject e = entries.getJsonObject(i);

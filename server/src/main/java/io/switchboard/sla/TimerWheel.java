@@ -44,7 +44,10 @@ final class TimerWheel {
   private int free = NONE;
   private int used;
   private int size;
-  /** The first second not yet ticked through; none before the first tick. */
+  /**
+   * The second of the last tick, none before the first. Its chain is walked again at every tick,
+   * so a timer armed for a second already passed (linked there) fires at the next tick.
+   */
   private long cursor;
   private boolean started;
 
@@ -55,41 +58,47 @@ final class TimerWheel {
   /** Arms one timer at its due time (fires in the tick at or after that second). */
   void arm(String accountId, String conversationId, Metric metric, int kind, Instant at, Instant due) {
     long second = Math.floorDiv(micros(at) + 999_999L, 1_000_000L);
-    if (started && second < cursor) {
-      second = cursor; // already due: the next tick fires it
-    }
     int i = allocate();
     accounts[i] = accountId.intern();
     conversations[i] = conversationId;
     codes[i] = (byte) (metric.ordinal() * 16 + kind);
     dues[i] = micros(due);
     seconds[i] = second;
-    int slot = slot(second);
+    link(i);
+    size++;
+  }
+
+  /** Into the chain of its second, or of the last tick's when that second has passed (it is due). */
+  private void link(int i) {
+    int slot = slot(started ? Math.max(seconds[i], cursor) : seconds[i]);
     next[i] = heads[slot];
     heads[slot] = i;
-    size++;
   }
 
   /** Removes and returns every timer due at or before now, oldest first. */
   List<Fire> takeDue(Instant now) {
     long second = Math.floorDiv(micros(now), 1_000_000L);
     List<long[]> taken = new ArrayList<>();
+    // The clock moved back (a test, or a step of the system clock): timers armed meanwhile sit in
+    // the chain of the second the cursor had reached, so every chain is walked and relinked.
+    boolean back = started && second < cursor;
     if (size > 0) {
-      if (!started || second - cursor + 1 >= SLOTS) {
+      if (!started || back || second - cursor >= SLOTS) {
         for (int s = 0; s < SLOTS; s++) {
           take(s, second, taken);
         }
         taken.sort((x, y) -> Long.compare(x[0], y[0]));
+        if (back) {
+          relink(second);
+        }
       } else {
         for (long s = cursor; s <= second; s++) {
           take(slot(s), second, taken);
         }
       }
     }
-    if (!started || second + 1 > cursor) {
-      cursor = second + 1;
-      started = true;
-    }
+    cursor = second;
+    started = true;
     List<Fire> out = new ArrayList<>(taken.size());
     for (long[] t : taken) {
       int i = (int) t[1];
@@ -124,6 +133,19 @@ final class TimerWheel {
     }
     // The chain holds the newest first.
     java.util.Collections.reverse(out.subList(from, out.size()));
+  }
+
+  /** Every armed timer into the chain it belongs to with the cursor at the given second. */
+  private void relink(long newCursor) {
+    List<Integer> armed = new ArrayList<>(size);
+    for (int s = 0; s < SLOTS; s++) {
+      for (int i = heads[s]; i != NONE; i = next[i]) {
+        armed.add(i);
+      }
+      heads[s] = NONE;
+    }
+    cursor = newCursor;
+    armed.forEach(this::link);
   }
 
   private int allocate() {
