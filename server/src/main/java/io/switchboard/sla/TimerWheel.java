@@ -9,9 +9,9 @@ import java.util.List;
 /**
  * Armed SLA timers on a wheel of one-second slots: a ring of 131,072 slots (about 36 hours), each
  * the head of a chain of timers due in that second (or a whole number of turns later). The timers
- * themselves live in parallel arrays (no object per timer, no object per slot): a timer is about 30
- * bytes plus its conversation's id, which a conversation's timers share. 100,000 conversations'
- * timers cost a few megabytes, most of it the ids (see docs/benchmarks/README.md for figures).
+ * themselves live in parallel arrays grown in pages of 8,192 (no object per timer, no object per
+ * slot): a timer is about 30 bytes plus its conversation's id, which a conversation's timers share.
+ * See docs/benchmarks/README.md for what 100,000 conversations' timers cost.
  * Ticking walks the slots from the last tick's second to now; a jump of more than a turn (a restart
  * after downtime, a test replaying weeks) walks the ring once. Not thread-safe: SlaTimers uses it
  * from its own context only. An entry whose due time has since changed stays until its second and
@@ -30,17 +30,25 @@ final class TimerWheel {
 
   private static final int SLOTS = 1 << 17;
   private static final int NONE = -1;
+  /**
+   * The columns grow a page at a time: no copying, at most one page unused, and no array large
+   * enough for G1 to give it whole regions of its own (a "humongous" array of several MiB wastes
+   * up to a region, and doubling arrays wastes up to half).
+   */
+  private static final int PAGE_BITS = 13;
+  private static final int PAGE = 1 << PAGE_BITS;
+  private static final int MASK = PAGE - 1;
 
   /** Each slot's first timer (an index into the columns below), or NONE. */
   private final int[] heads = new int[SLOTS];
-  private String[] accounts = new String[1024];
-  private String[] conversations = new String[1024];
-  private byte[] codes = new byte[1024];
-  private long[] dues = new long[1024];
+  private String[][] accounts = new String[0][];
+  private String[][] conversations = new String[0][];
+  private byte[][] codes = new byte[0][];
+  private long[][] dues = new long[0][];
   /** The second a timer fires in (a slot holds several turns of the ring). */
-  private long[] seconds = new long[1024];
+  private long[][] seconds = new long[0][];
   /** The next timer of the same slot, or of the free list. */
-  private int[] next = new int[1024];
+  private int[][] next = new int[0][];
   private int free = NONE;
   private int used;
   private int size;
@@ -59,19 +67,20 @@ final class TimerWheel {
   void arm(String accountId, String conversationId, Metric metric, int kind, Instant at, Instant due) {
     long second = Math.floorDiv(micros(at) + 999_999L, 1_000_000L);
     int i = allocate();
-    accounts[i] = accountId.intern();
-    conversations[i] = conversationId;
-    codes[i] = (byte) (metric.ordinal() * 16 + kind);
-    dues[i] = micros(due);
-    seconds[i] = second;
+    accounts[i >>> PAGE_BITS][i & MASK] = accountId.intern();
+    conversations[i >>> PAGE_BITS][i & MASK] = conversationId;
+    codes[i >>> PAGE_BITS][i & MASK] = (byte) (metric.ordinal() * 16 + kind);
+    dues[i >>> PAGE_BITS][i & MASK] = micros(due);
+    seconds[i >>> PAGE_BITS][i & MASK] = second;
     link(i);
     size++;
   }
 
   /** Into the chain of its second, or of the last tick's when that second has passed (it is due). */
   private void link(int i) {
-    int slot = slot(started ? Math.max(seconds[i], cursor) : seconds[i]);
-    next[i] = heads[slot];
+    long second = seconds[i >>> PAGE_BITS][i & MASK];
+    int slot = slot(started ? Math.max(second, cursor) : second);
+    setNext(i, heads[slot]);
     heads[slot] = i;
   }
 
@@ -102,7 +111,10 @@ final class TimerWheel {
     List<Fire> out = new ArrayList<>(taken.size());
     for (long[] t : taken) {
       int i = (int) t[1];
-      out.add(new Fire(accounts[i], conversations[i], Metric.values()[codes[i] / 16], codes[i] % 16, dues[i]));
+      int p = i >>> PAGE_BITS;
+      int o = i & MASK;
+      out.add(new Fire(accounts[p][o], conversations[p][o], Metric.values()[codes[p][o] / 16], codes[p][o] % 16,
+          dues[p][o]));
       release(i);
     }
     return out;
@@ -117,14 +129,15 @@ final class TimerWheel {
     int from = out.size();
     int prev = NONE;
     for (int i = heads[slot]; i != NONE; ) {
-      int after = next[i];
-      if (seconds[i] <= second) {
+      int after = next(i);
+      long at = seconds[i >>> PAGE_BITS][i & MASK];
+      if (at <= second) {
         if (prev == NONE) {
           heads[slot] = after;
         } else {
-          next[prev] = after;
+          setNext(prev, after);
         }
-        out.add(new long[] {seconds[i], i});
+        out.add(new long[] {at, i});
         size--;
       } else {
         prev = i;
@@ -139,7 +152,7 @@ final class TimerWheel {
   private void relink(long newCursor) {
     List<Integer> armed = new ArrayList<>(size);
     for (int s = 0; s < SLOTS; s++) {
-      for (int i = heads[s]; i != NONE; i = next[i]) {
+      for (int i = heads[s]; i != NONE; i = next(i)) {
         armed.add(i);
       }
       heads[s] = NONE;
@@ -151,26 +164,39 @@ final class TimerWheel {
   private int allocate() {
     if (free != NONE) {
       int i = free;
-      free = next[i];
+      free = next(i);
       return i;
     }
-    if (used == codes.length) {
-      int n = used * 2;
-      accounts = Arrays.copyOf(accounts, n);
-      conversations = Arrays.copyOf(conversations, n);
-      codes = Arrays.copyOf(codes, n);
-      dues = Arrays.copyOf(dues, n);
-      seconds = Arrays.copyOf(seconds, n);
-      next = Arrays.copyOf(next, n);
+    if (used == codes.length * PAGE) {
+      accounts = withPage(accounts, new String[PAGE]);
+      conversations = withPage(conversations, new String[PAGE]);
+      codes = withPage(codes, new byte[PAGE]);
+      dues = withPage(dues, new long[PAGE]);
+      seconds = withPage(seconds, new long[PAGE]);
+      next = withPage(next, new int[PAGE]);
     }
     return used++;
   }
 
+  private static <T> T[] withPage(T[] pages, T page) {
+    T[] out = Arrays.copyOf(pages, pages.length + 1);
+    out[pages.length] = page;
+    return out;
+  }
+
   private void release(int i) {
-    accounts[i] = null;
-    conversations[i] = null;
-    next[i] = free;
+    accounts[i >>> PAGE_BITS][i & MASK] = null;
+    conversations[i >>> PAGE_BITS][i & MASK] = null;
+    setNext(i, free);
     free = i;
+  }
+
+  private int next(int i) {
+    return next[i >>> PAGE_BITS][i & MASK];
+  }
+
+  private void setNext(int i, int to) {
+    next[i >>> PAGE_BITS][i & MASK] = to;
   }
 
   private static int slot(long second) {
