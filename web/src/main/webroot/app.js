@@ -282,6 +282,18 @@ on('event', (ev) => {
       }
       return;
     }
+    case 'sla.escalated': {
+      // An escalation step: the conversation as the step left it; supervisors are told (notifySupervisors).
+      if (d.conversation?.id) putConversation(d.conversation, ev.seq);
+      if (['supervisor', 'admin'].includes(state.me?.role) && d.action === 'notifySupervisors') {
+        const id = ev.conversationId;
+        toast(d.conversation?.subject || 'A conversation', {
+          title: 'SLA escalation', kind: 'error',
+          action: { label: 'Open', run: () => { location.hash = `#/c/${encodeURIComponent(id)}`; } },
+        });
+      }
+      return;
+    }
     case 'csat.received':
       // The event carries the conversation as the rating left it (a low one reopens it).
       if (d.conversation?.id) putConversation(d.conversation, ev.seq);

@@ -1,6 +1,8 @@
 // The supervisors' dashboard (#/dashboard): live tiles and the at-risk list from the stream's
 // dashboard topic (one snapshot a second, computed once per account on the server), agents with
-// their state and load, charts of the last 14 days, and the reports table with CSV download.
+// their state and load, today's charts per channel and hour (volume and SLA attainment, from
+// /reports/intraday, refreshed every minute), the CSAT trend of the last 14 days, and the reports
+// table with CSV download.
 import uPlot from '/vendor/uplot/uPlot.esm.js';
 import { api } from '../api.js';
 import { on } from '../bus.js';
@@ -12,6 +14,10 @@ import { toastError } from '../notify.js';
 import { countdownBadge, metricLabel } from '../sla.js';
 
 const DAY = 86400000;
+const CHART_REFRESH_MS = 60000;
+/** One colour per channel kind, so a channel keeps its colour in both charts. */
+const CHANNEL_COLOURS = { email: '#2f6fed', chat: '#1a7f4b', phone: '#b7791f', social: '#8e44ad', none: '#7f8c8d' };
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 function pct(v) { return v == null ? '–' : `${Math.round(v * 1000) / 10}%`; }
 function mins(v) { return v == null ? '–' : v < 90 ? `${Math.round(v)} min` : `${Math.round(v / 6) / 10} h`; }
@@ -22,6 +28,7 @@ export class Dashboard {
     this.el = $('#dashboard');
     this.visible = false;
     this.charts = [];
+    this.chartTimer = null;
     on('ephemeral', (msg) => { if (msg.type === 'dashboard.snapshot' && this.visible) this.render(msg.data || {}); });
     on('stream-ready', () => { if (this.visible) stream.send({ type: 'subscribe', topic: 'dashboard' }); });
     $('#report-form').addEventListener('submit', (e) => { e.preventDefault(); this.runReport(); });
@@ -41,6 +48,7 @@ export class Dashboard {
     $('.panes').hidden = true;
     stream.send({ type: 'subscribe', topic: 'dashboard' });
     this.loadCharts();
+    this.chartTimer = setInterval(() => this.loadCharts(), CHART_REFRESH_MS);
     this.runReport();
   }
 
@@ -49,6 +57,8 @@ export class Dashboard {
     this.visible = false;
     this.el.hidden = true;
     $('.panes').hidden = false;
+    clearInterval(this.chartTimer);
+    this.chartTimer = null;
     stream.send({ type: 'unsubscribe', topic: 'dashboard' });
   }
 
@@ -117,27 +127,41 @@ export class Dashboard {
     }
   }
 
-  /** Volume, attainment and CSAT per day over the last 14 days (from the reports API). */
+  /**
+   * Today per channel and hour (new conversations; share of SLA targets met), and CSAT per day
+   * over the last 14 days, both from the reports API.
+   */
   async loadCharts() {
     const to = new Date(Date.now() + DAY);
     const from = new Date(to.getTime() - 15 * DAY);
     try {
-      const { data } = await api('GET', '/api/v1/reports/summary', { query: { from: isoDay(from), to: isoDay(to), groupBy: 'day' } });
-      const rows = (data.rows || []).filter((r) => r.key).sort((a, b) => a.key.localeCompare(b.key));
-      const xs = rows.map((r) => Date.parse(`${r.key}T12:00:00Z`) / 1000);
+      const [intraday, days] = await Promise.all([
+        api('GET', '/api/v1/reports/intraday'),
+        api('GET', '/api/v1/reports/summary', { query: { from: isoDay(from), to: isoDay(to), groupBy: 'day' } })]);
+      if (!this.visible) return;
       const share = (v) => (v == null ? null : Math.round(v * 1000) / 10);
       for (const c of this.charts) c.destroy();
       this.charts = [];
       const width = Math.max(280, Math.min(560, ($('#dash-charts').clientWidth || 600) / 2 - 24));
+      const channels = intraday.data.channels || [];
+      const day = `${intraday.data.date} (${intraday.data.timezone})`;
+      const colour = (ch) => CHANNEL_COLOURS[ch.channel] || '#555';
+      const hourAxis = { values: (u, ticks) => ticks.map((h) => `${h}:00`) };
       this.charts.push(new uPlot({
-        title: 'Conversations and first-response attainment per day', width, height: 220,
-        scales: { pct: { range: [0, 100] } },
-        axes: [{}, { label: 'conversations' }, { scale: 'pct', side: 1, label: '%', grid: { show: false } }],
-        series: [{}, { label: 'Conversations', stroke: '#2f6fed', fill: 'rgba(47,111,237,.12)' },
-          { label: 'First response met %', scale: 'pct', stroke: '#1a7f4b' },
-          { label: 'Resolution met %', scale: 'pct', stroke: '#b7791f' }],
-      }, [xs, rows.map((r) => r.conversations), rows.map((r) => share(r.attainment?.firstResponse)),
-        rows.map((r) => share(r.attainment?.resolution))], $('#dash-chart-volume')));
+        title: `Today ${day}: new conversations per hour`, width, height: 220,
+        scales: { x: { time: false, range: [0, 23] } },
+        axes: [hourAxis, { label: 'conversations' }],
+        series: [{ label: 'hour' }, ...channels.map((ch) => ({ label: channelLabel(ch.channel), stroke: colour(ch), width: 2 }))],
+      }, [HOURS, ...channels.map((ch) => ch.conversations)], $('#dash-chart-volume')));
+      this.charts.push(new uPlot({
+        title: `Today ${day}: SLA targets met per hour`, width, height: 220,
+        scales: { x: { time: false, range: [0, 23] }, y: { range: [0, 100] } },
+        axes: [hourAxis, { label: '% met' }],
+        series: [{ label: 'hour' }, ...channels.map((ch) => ({
+          label: channelLabel(ch.channel), stroke: colour(ch), width: 2, spanGaps: false, points: { show: true } }))],
+      }, [HOURS, ...channels.map((ch) => ch.attainment.map(share))], this.chartBox('dash-chart-attainment')));
+      const rows = (days.data.rows || []).filter((r) => r.key).sort((a, b) => a.key.localeCompare(b.key));
+      const xs = rows.map((r) => Date.parse(`${r.key}T12:00:00Z`) / 1000);
       this.charts.push(new uPlot({
         title: 'CSAT per day (share of 4-5 ratings)', width, height: 220,
         scales: { y: { range: [0, 100] } },
@@ -147,6 +171,16 @@ export class Dashboard {
     } catch (e) {
       toastError(e, 'Could not load the charts');
     }
+  }
+
+  /** A chart's box in the charts card, made once (before the CSAT chart). */
+  chartBox(id) {
+    let box = document.getElementById(id);
+    if (!box) {
+      box = h('div', { id });
+      $('#dash-charts').insertBefore(box, $('#dash-chart-csat'));
+    }
+    return box;
   }
 
   reportQuery() {

@@ -341,9 +341,9 @@ public final class Switchboard {
       new IngestRoutes(db, auth, ingest, attachments, floods.channelIngest()).mount(api);
       new io.switchboard.conversation.ConversationRoutes(db, auth, events, conversations, messages, contacts,
           new io.switchboard.conversation.Replies(db, events, conversations, messages, outbound, sla), sla).mount(api);
-      new io.switchboard.sla.SlaRoutes(db, auth, sla.repo, sla.cache).mount(api);
+      new io.switchboard.sla.SlaRoutes(db, auth, sla).mount(api);
       new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountApi(api);
-      new io.switchboard.sla.ReportRoutes(auth, new io.switchboard.sla.Reports(db)).mount(api);
+      new io.switchboard.sla.ReportRoutes(auth, new io.switchboard.sla.Reports(db, sla.clock)).mount(api);
       new io.switchboard.contact.ContactRoutes(db, auth, events, contacts, conversations).mount(api);
     }
 

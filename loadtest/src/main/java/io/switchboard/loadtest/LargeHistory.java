@@ -13,7 +13,10 @@ import java.util.function.Consumer;
 /**
  * Scenario 5: the load account gets a large stored history (resolved conversations of 20 messages
  * each, written straight into PostgreSQL in batches: going through the API would take hours), then
- * the ingest steps are measured again, to compare with the same rates on a small database.
+ * the reports are timed over a month of it and the ingest steps are measured again, to compare
+ * with the same rates on a small database. Each conversation carries what the reports read: a
+ * first response, SLA audit rows (two outcomes among five rows, one in five missed, with a breach),
+ * and a survey (six in ten rated).
  */
 final class LargeHistory {
 
@@ -26,11 +29,39 @@ final class LargeHistory {
 
   private static final String CONVERSATIONS = """
       INSERT INTO conversation (id, account_id, contact_id, status, subject, created_at, last_message_at, resolved_at,
-                                channels, search_text)
+                                channels, search_text, first_response_at)
       SELECT 'cv_hist_' || $2 || '_' || i, $1, 'ct_hist_' || $2 || '_' || i, 'resolved', 'Order ' || i,
              now() - make_interval(days => 30 + i % 300), now() - make_interval(days => 29 + i % 300),
-             now() - make_interval(days => 29 + i % 300), '{email}', 'order ' || i
+             now() - make_interval(days => 29 + i % 300), '{email}', 'order ' || i,
+             now() - make_interval(days => 30 + i % 300, mins => -(5 + i % 240))
       FROM generate_series($3::int, $4::int) i""";
+
+  /** Five audit rows per conversation: two of them outcomes (met, or missed one time in five). */
+  private static final String AUDIT = """
+      INSERT INTO sla_audit (account_id, conversation_id, at, change, detail)
+      SELECT $1, 'cv_hist_' || $2 || '_' || i, now() - make_interval(days => 30 + i % 300, mins => -x.after),
+             CASE WHEN x.metric IS NULL THEN x.change WHEN (i + x.salt) % 5 = 0 THEN 'missed' ELSE 'met' END,
+             CASE WHEN x.metric IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('metric', x.metric) END
+      FROM generate_series($3::int, $4::int) i
+      CROSS JOIN (VALUES (0, 'policy.applied', NULL::text, 0), (30, 'firstResponse.given', NULL, 0),
+                         (30, NULL, 'firstResponse', 1), (1440, 'resolved', NULL, 0), (1440, NULL, 'resolution', 3))
+        AS x(after, change, metric, salt)""";
+
+  private static final String BREACHES = """
+      INSERT INTO sla_breach (account_id, conversation_id, metric, kind, due_at, policy_id, fired_at, channel_kind)
+      SELECT $1, 'cv_hist_' || $2 || '_' || i, 'firstResponse', 'breached', t, 'load', t, 'email'
+      FROM generate_series($3::int, $4::int) i,
+           LATERAL (SELECT now() - make_interval(days => 30 + i % 300, mins => -20) AS t) d
+      WHERE (i + 1) % 5 = 0""";
+
+  private static final String SURVEYS = """
+      INSERT INTO csat_survey (id, account_id, conversation_id, contact_id, token_hash, sent, channel_kind, created_at,
+                               expires_at, rating, rated_at)
+      SELECT 'cs_hist_' || $2 || '_' || i, $1, 'cv_hist_' || $2 || '_' || i, 'ct_hist_' || $2 || '_' || i,
+             md5('cs_hist_' || $2 || '_' || i), true, 'email', t, t + interval '14 days',
+             CASE WHEN i % 10 < 6 THEN 1 + (i * 7) % 5 END, CASE WHEN i % 10 < 6 THEN t + interval '2 hours' END
+      FROM generate_series($3::int, $4::int) i,
+           LATERAL (SELECT now() - make_interval(days => 29 + i % 300) AS t) d""";
 
   private static final String MESSAGES = """
       INSERT INTO message (id, account_id, conversation_id, channel_kind, direction, author_type, author_id, text,
@@ -58,15 +89,19 @@ final class LargeHistory {
         long to = Math.min(conversations, from + BATCH) - 1;
         Tuple range = Tuple.of(accountId, tag, (int) from, (int) to);
         Bench.await(pool.withTransaction(c -> c.preparedQuery(CONTACTS).execute(range)
-            .compose(r -> c.preparedQuery(CONVERSATIONS).execute(range))), 3600);
+            .compose(r -> c.preparedQuery(CONVERSATIONS).execute(range))
+            .compose(r -> c.preparedQuery(AUDIT).execute(range))
+            .compose(r -> c.preparedQuery(BREACHES).execute(range))
+            .compose(r -> c.preparedQuery(SURVEYS).execute(range))), 3600);
       }
       for (long from = 0; from < messages; from += BATCH) {
         long to = Math.min(messages, from + BATCH) - 1;
         Bench.await(pool.preparedQuery(MESSAGES).execute(Tuple.of(accountId, tag, from, to)), 3600);
         log.accept(String.format("  history: %d of %d messages stored", to + 1, messages));
       }
-      Bench.await(pool.query("ANALYZE message").execute().compose(r -> pool.query("ANALYZE conversation").execute()),
-          600);
+      Bench.await(pool.query("ANALYZE message").execute().compose(r -> pool.query("ANALYZE conversation").execute())
+          .compose(r -> pool.query("ANALYZE sla_audit").execute()).compose(r -> pool.query("ANALYZE sla_breach").execute())
+          .compose(r -> pool.query("ANALYZE csat_survey").execute()), 600);
     } finally {
       Bench.await(pool.close().otherwiseEmpty(), 30);
     }

@@ -39,6 +39,11 @@ final class LoadAccount {
     this.idleSeats = idleSeats;
   }
 
+  /** A signed-in supervisor (reports). */
+  SwitchboardApi.Session supervisorSession() {
+    return supervisorSeats.get(0).session;
+  }
+
   /** More supervisor tabs (each its own stream and ledger), shared among the supervisors. */
   List<Recipient> supervisorTabs(String prefix, int count) {
     return tabs(prefix, supervisorSeats, count, true);

@@ -69,7 +69,8 @@ public final class LoadTest {
   private int run(Options options) throws Exception {
     this.options = options;
     Plan planned = options.smoke() ? Plan.smoke() : options.quick() ? Plan.quick() : Plan.full();
-    Plan plan = options.rates() == null ? planned : planned.withRampRates(options.rates());
+    Plan ramped = options.rates() == null ? planned : planned.withRampRates(options.rates());
+    Plan plan = options.historyMessages() == null ? ramped : ramped.withHistoryMessages(options.historyMessages());
     this.plan = plan;
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
         + "_" + plan.name();
@@ -239,9 +240,12 @@ public final class LoadTest {
           double loadSeconds = LargeHistory.load(vertx, server.pgUrl, account.accountId, runId, plan.historyMessages(),
               LoadTest::log);
           long stored = Bench.await(db.messageCount(account.accountId), 600);
+          log("scenario 5: the reports over a month of that history");
+          List<ReportLatency.Timing> reports = ReportLatency.run(api, account.supervisorSession(), LoadTest::log);
           List<Step> after = IngestRamp.run(bench, account.target, plan.historyRates(), plan.stepSeconds(),
               plan.warmupSeconds(), 1, watchers, db, account.accountId, LoadTest::log);
           report.history(new LargeHistory.Result(plan.historyMessages(), loadSeconds, stored, after), ingest);
+          report.reports(stored, reports);
         }
       } catch (RuntimeException e) {
         failed(report, "scenario 5", e);

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 record Options(boolean quick, boolean smoke, boolean keepData, String url, String platformKey, String pgUrl, long serverPid, Path serverJar,
     Path out, Set<String> scenarios, List<Audience> audiences, WsDeflate deflate, boolean compareDeflate,
-    List<Integer> rates) {
+    List<Integer> rates, Long historyMessages) {
 
   static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines", "naive");
 
@@ -42,6 +42,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     boolean noContext = false;
     boolean compareDeflate = false;
     List<Integer> rates = null;
+    Long historyMessages = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -61,6 +62,12 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
         case "--ws-deflate-no-context" -> noContext = true;
         case "--compare-deflate" -> compareDeflate = true;
         case "--rates" -> rates = rates(value(args, ++i, a), a);
+        case "--history-messages" -> {
+          historyMessages = (long) number(value(args, ++i, a), a);
+          if (historyMessages <= 0) {
+            throw new IllegalArgumentException(a + " takes a count above zero");
+          }
+        }
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
@@ -75,7 +82,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
       throw new IllegalArgumentException("--ws-deflate-level and --ws-deflate-no-context go with --ws-deflate or --compare-deflate");
     }
     return new Options(quick, smoke, keepData, url, platformKey, pgUrl, pid, jar, out, scenarios, audiences,
-        new WsDeflate(deflate, deflateLevel, noContext), compareDeflate, rates);
+        new WsDeflate(deflate, deflateLevel, noContext), compareDeflate, rates, historyMessages);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -111,6 +118,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
                                [--ws-deflate [--ws-deflate-level 1-9] [--ws-deflate-no-context]]   stream clients ask for permessage-deflate
                                [--compare-deflate]         idle connections measured without and with permessage-deflate
                                [--rates 50,100]            the ingest ramp's steps (msg/s) instead of the plan's, for a focused run
+                               [--history-messages 1000000] scenario 5's stored history instead of the plan's
                                [--server-jar server/target/switchboard-server.jar]
                                [--url http://127.0.0.1:8080 --platform-key KEY --pg-url postgresql://... [--server-pid PID]]""";
   }

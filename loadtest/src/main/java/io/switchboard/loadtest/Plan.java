@@ -75,13 +75,22 @@ record Plan(
     return Math.min(250, rampRates.get(rampRates.size() - 1));
   }
 
+  /** The same plan with another size of stored history (scenario 5). */
+  Plan withHistoryMessages(long messages) {
+    return with(rampRates, messages);
+  }
+
   /** The same plan with other ramp steps. */
   Plan withRampRates(List<Integer> rates) {
+    return with(rates, historyMessages);
+  }
+
+  private Plan with(List<Integer> rates, long messages) {
     return new Plan(name, teams, agentsPerTeam, supervisors, rates, stepSeconds, warmupSeconds, repeats,
         reconnectRate, reconnectSeconds, reconnectDropShare, reconnectJitterMs,
         fanoutSupervisors, slowReaderShare, fanoutRate, fanoutSeconds,
         idleConnections, idleRate, idleSeconds,
         baselineRates, baselineSeconds, pgbenchSeconds, naiveRepeats,
-        historyMessages, historyRates, budgetSeconds);
+        messages, historyRates, budgetSeconds);
   }
 }

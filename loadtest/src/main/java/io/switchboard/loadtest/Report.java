@@ -275,6 +275,20 @@ final class Report {
     line("");
   }
 
+  void reports(long messagesInAccount, List<ReportLatency.Timing> timings) {
+    line("### Reports over a month, with " + messagesInAccount + " messages stored").line("");
+    line("One supervisor, one request at a time (3 warm-up requests, then " + (timings.isEmpty() ? 0
+        : timings.get(0).requests()) + " timed), the month before the last 30 days; the history carries SLA outcomes, "
+        + "breaches and surveys per conversation. Target: under 500 ms.").line("");
+    line("| request | p50 ms | p90 ms | max ms | answer bytes | under 500 ms |");
+    line("|---|---|---|---|---|---|");
+    for (ReportLatency.Timing t : timings) {
+      line("| " + t.name() + " | " + Stats.fmt(t.p50()) + " | " + Stats.fmt(t.p90()) + " | " + Stats.fmt(t.max())
+          + " | " + t.bytes() + " | " + (t.max() < 500 ? "yes" : "**no**") + " |");
+    }
+    line("");
+  }
+
   // ---- baselines --------------------------------------------------------------------------------
 
   void baselines(List<Step> bareHttp, List<Step> bareWs, List<PgBench.Result> pgbench, List<Step> switchboard)

@@ -157,6 +157,8 @@ public final class ConversationChanges {
               return conversations.splitOff(tx, account, id, newId, ids, newSubject)
                   .compose(v -> messages.moveChosen(tx, account, id, newId, ids))
                   .compose(moved -> conversations.recompute(tx, account, id)
+                      // Both conversations' SLA clocks, once, from the messages each now holds.
+                      .compose(v -> sla.split(tx, account, id, newId))
                       .compose(v -> conversations.view(tx, account, id))
                       .compose(source -> conversations.view(tx, account, newId).compose(created -> {
                         ConversationView src = source.orElseThrow();

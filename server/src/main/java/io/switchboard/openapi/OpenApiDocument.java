@@ -214,6 +214,10 @@ public final class OpenApiDocument {
         .query("to", "date-time", "end of the period")
         .query("groupBy", "channel|agent|team|day", "grouping")
         .answers(200, "The report (Accept: text/csv gives CSV)", "Report");
+    op("get", "/api/v1/reports/intraday", "Reports", "One local day per channel and hour: new conversations, "
+        + "targets met and missed, SLA attainment, breaches").role("supervisor")
+        .query("date", "date", "the account's local day (default: today)")
+        .answers(200, "Arrays of 24 local hours per channel", "Intraday");
   }
 
   private void commerce() {

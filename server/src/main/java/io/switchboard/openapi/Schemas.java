@@ -127,6 +127,7 @@ final class Schemas {
     s.put("CsatAnswer", object("rating!:integer", "comment:string"));
     s.put("Report", object("from:date-time", "to:date-time", "groupBy:channel|agent|team|day", "rows:[object]",
         "totals:object"));
+    s.put("Intraday", object("date:date", "timezone:string", "channels:[object]"));
 
     // commerce
     s.put("Shipment", object("carrier!:string", "trackingNumber:string", "trackingUrl:string",

@@ -25,6 +25,25 @@ public final class ReportRoutes {
 
   public void mount(Router api) {
     api.get("/reports/summary").handler(auth.user("supervisor")).handler(this::summary);
+    api.get("/reports/intraday").handler(auth.user("supervisor")).handler(io.switchboard.http.Responses.handle(
+        this::intraday));
+  }
+
+  /** GET /reports/intraday?date=YYYY-MM-DD (default: today in the account's time zone). */
+  private io.vertx.core.Future<io.switchboard.http.Responses.Reply> intraday(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("date");
+    LocalDate date = null;
+    if (raw != null) {
+      try {
+        date = raw.length() == 10 ? LocalDate.parse(raw) : null;
+      } catch (RuntimeException e) {
+        date = null;
+      }
+      new Check().that(date != null && date.getYear() >= 1970 && date.getYear() <= 9999, "date",
+          "is not a date (YYYY-MM-DD)").done();
+    }
+    return reports.intraday(Authenticator.user(ctx).accountId(), date)
+        .map(io.switchboard.http.Responses.Reply::ok);
   }
 
   private void summary(RoutingContext ctx) {

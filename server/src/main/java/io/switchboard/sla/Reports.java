@@ -32,10 +32,89 @@ public final class Reports {
   public record Summary(Instant from, Instant to, String groupBy, List<ReportRow> rows) {
   }
 
-  private final Pool db;
+  /** One channel's day, hour by hour (local hours 0-23 of the account's time zone). */
+  public record ChannelDay(String channel, long[] conversations, Double[] attainment, long[] met, long[] missed,
+      long[] breaches) {
+  }
 
-  public Reports(Pool db) {
+  public record Intraday(String date, String timezone, List<ChannelDay> channels) {
+  }
+
+  /**
+   * A local day of the account, per channel (the conversation's first channel kind) and hour: new
+   * conversations, targets met and missed (all metrics), breaches. $2 is the date, or null for
+   * today by $3 (the SLA clock). An hour of a DST change's 25-hour day counts both of its instances.
+   */
+  private static final String INTRADAY = """
+      WITH d AS (
+        SELECT timezone, coalesce($2::date, ($3::timestamptz AT TIME ZONE timezone)::date) AS day
+        FROM account WHERE id = $1),
+      b AS (
+        SELECT timezone, day, day::timestamp AT TIME ZONE timezone AS t0, (day + 1)::timestamp AT TIME ZONE timezone AS t1
+        FROM d),
+      vol AS (
+        SELECT coalesce(c.channels[1], 'none') AS ch, extract(hour FROM c.created_at AT TIME ZONE b.timezone)::int AS h,
+               count(*) AS n, 0::bigint AS met, 0::bigint AS missed, 0::bigint AS breaches
+        FROM conversation c, b
+        WHERE c.account_id = $1 AND c.created_at >= b.t0 AND c.created_at < b.t1 AND c.merged_into IS NULL
+        GROUP BY 1, 2),
+      att AS (
+        SELECT coalesce(c.channels[1], 'none') AS ch, extract(hour FROM a.at AT TIME ZONE b.timezone)::int AS h,
+               0::bigint AS n, count(*) FILTER (WHERE a.change = 'met') AS met,
+               count(*) FILTER (WHERE a.change = 'missed') AS missed, 0::bigint AS breaches
+        FROM sla_audit a JOIN conversation c ON c.account_id = a.account_id AND c.id = a.conversation_id, b
+        WHERE a.account_id = $1 AND a.at >= b.t0 AND a.at < b.t1 AND a.change IN ('met', 'missed')
+        GROUP BY 1, 2),
+      br AS (
+        SELECT coalesce(s.channel_kind, 'none') AS ch, extract(hour FROM s.fired_at AT TIME ZONE b.timezone)::int AS h,
+               0::bigint AS n, 0::bigint AS met, 0::bigint AS missed, count(*) AS breaches
+        FROM sla_breach s, b
+        WHERE s.account_id = $1 AND s.fired_at >= b.t0 AND s.fired_at < b.t1 AND s.kind = 'breached'
+        GROUP BY 1, 2)
+      SELECT b.day::text AS day, b.timezone, x.ch, x.h, x.n, x.met, x.missed, x.breaches
+      FROM b LEFT JOIN (SELECT * FROM vol UNION ALL SELECT * FROM att UNION ALL SELECT * FROM br) x ON true
+      ORDER BY x.ch, x.h""";
+
+  private final Pool db;
+  private final java.time.Clock clock;
+
+  public Reports(Pool db, java.time.Clock clock) {
     this.db = db;
+    this.clock = clock;
+  }
+
+  /** One local day (null: today) per channel and hour, for the dashboard's intraday charts. */
+  public Future<Intraday> intraday(String accountId, java.time.LocalDate date) {
+    return db.preparedQuery(INTRADAY).execute(Tuple.of(accountId, date, Sql.utc(clock.instant()))).map(rows -> {
+      String day = null;
+      String zone = null;
+      Map<String, ChannelDay> byChannel = new TreeMap<>();
+      for (Row r : rows) {
+        day = r.getString("day");
+        zone = r.getString("timezone");
+        String ch = r.getString("ch");
+        if (ch == null) {
+          continue;
+        }
+        ChannelDay c = byChannel.computeIfAbsent(ch, k -> new ChannelDay(k, new long[24], new Double[24], new long[24],
+            new long[24], new long[24]));
+        int h = r.getInteger("h");
+        c.conversations()[h] += r.getLong("n");
+        c.met()[h] += r.getLong("met");
+        c.missed()[h] += r.getLong("missed");
+        c.breaches()[h] += r.getLong("breaches");
+      }
+      for (ChannelDay c : byChannel.values()) {
+        for (int h = 0; h < 24; h++) {
+          long n = c.met()[h] + c.missed()[h];
+          c.attainment()[h] = n == 0 ? null : round4((double) c.met()[h] / n);
+        }
+      }
+      if (day == null) {
+        throw io.switchboard.http.Problem.notFound("account");
+      }
+      return new Intraday(day, zone, List.copyOf(byChannel.values()));
+    });
   }
 
   /** The grouping key of a row of each table, by groupBy: a whitelisted SQL expression. */

@@ -33,6 +33,7 @@ public final class Sla {
   private final EventLog events;
   private final ConversationRepository conversations;
   private final SlaTimers timers;
+  private final SlaRecompute recompute;
   private String deployment;
 
   /** Surveys on resolve, and the answers (see Csat). */
@@ -48,6 +49,7 @@ public final class Sla {
     this.clock = clock;
     this.cache = new SlaCache(vertx, db, repo);
     this.timers = new SlaTimers(db, events, conversations, this);
+    this.recompute = new SlaRecompute(this, db, events, conversations);
     this.csat = new Csat(this, db, events, conversations, messages, outbound, publicUrl);
   }
 
@@ -67,6 +69,21 @@ public final class Sla {
     return clock.instant();
   }
 
+  /**
+   * After a committed change of the account's policies (calendarId null) or of one calendar: every
+   * node drops its cached copy, and the live conversations it affects get their due times
+   * recomputed in the background (see SlaRecompute). The returned future completes when that is done.
+   */
+  public Future<Void> policiesChanged(String accountId, String calendarId, String cause) {
+    cache.changed(accountId);
+    return recompute.start(accountId, calendarId, cause);
+  }
+
+  /** Conversations whose due times this node rewrote after policy edits. */
+  public long recomputed() {
+    return recompute.written();
+  }
+
   /** The SLA and CSAT figures of the dashboard snapshot, by this clock. */
   public Future<io.vertx.core.json.JsonObject> dashboard(String accountId) {
     return SlaDashboard.snapshot(db, accountId, now());
@@ -75,6 +92,11 @@ public final class Sla {
   /** How many timers this node holds (metrics, tests). */
   public int armedTimers() {
     return timers.armed();
+  }
+
+  /** Every timer of this node due at or before this instant has fired (or was a no-op). */
+  public Instant timersSettledThrough() {
+    return timers.settledThrough();
   }
 
   /** SLA warnings (0), breaches (1) and escalation steps (2) this node fired. */
@@ -164,6 +186,71 @@ public final class Sla {
           .onSuccess(after -> arm(accountId, id, after, sla))
           .mapEmpty();
     }));
+  }
+
+  /**
+   * The anchors of conversations as their messages say (split): the receipt time of the first
+   * customer message (not auto-submitted), the first human reply at or after it, and the oldest
+   * customer message after the last human reply.
+   */
+  private static final String ANCHORS = """
+      WITH m AS (
+        SELECT conversation_id, created_at,
+               direction = 'inbound' AND NOT auto_submitted AS customer,
+               direction = 'outbound' AND author_type = 'user' AS human
+        FROM message WHERE account_id = $1 AND conversation_id = ANY($2)),
+      a AS (
+        SELECT conversation_id, min(created_at) FILTER (WHERE customer) AS first_in,
+               max(created_at) FILTER (WHERE human) AS last_reply
+        FROM m GROUP BY 1)
+      SELECT a.conversation_id, a.first_in,
+             (SELECT min(x.created_at) FROM m x WHERE x.conversation_id = a.conversation_id AND x.human
+                AND x.created_at >= coalesce(a.first_in, '-infinity')) AS first_reply,
+             (SELECT min(x.created_at) FROM m x WHERE x.conversation_id = a.conversation_id AND x.customer
+                AND x.created_at > coalesce(a.last_reply, '-infinity')) AS unanswered
+      FROM a""";
+
+  /**
+   * A split, in the caller's transaction (both conversations written, the source locked): each
+   * conversation's clocks are computed once from the messages it now holds. The new conversation
+   * opened when its first customer message was received (splitting never restarts a customer's
+   * wait); its first response is the first human reply after that, and a customer message after
+   * the last reply waits for the next. The source keeps when it opened and its pending pause; its
+   * first and next response follow the messages it kept.
+   */
+  public Future<Void> split(SqlConnection tx, String accountId, String sourceId, String newId) {
+    Instant now = now();
+    return cache.of(accountId).compose(sla -> tx.preparedQuery(ANCHORS)
+        .execute(io.vertx.sqlclient.Tuple.of(accountId).addArrayOfString(new String[] {sourceId, newId}))
+        .compose(rows -> {
+          java.util.Map<String, io.vertx.sqlclient.Row> anchors = new java.util.HashMap<>();
+          rows.forEach(r -> anchors.put(r.getString("conversation_id"), r));
+          return store.read(tx, accountId, sourceId).compose(source -> store.read(tx, accountId, newId)
+              .compose(made -> {
+                Future<Void> a = source.isEmpty() ? Future.succeededFuture()
+                    : rewrite(tx, accountId, sourceId, source.get(), anchors.get(sourceId), false, sla, now);
+                return a.compose(v -> made.isEmpty() ? Future.succeededFuture()
+                    : rewrite(tx, accountId, newId, made.get(), anchors.get(newId), true, sla, now));
+              }));
+        }));
+  }
+
+  private Future<Void> rewrite(SqlConnection tx, String accountId, String id, SlaState before,
+      io.vertx.sqlclient.Row anchor, boolean opened, AccountSla sla, Instant now) {
+    Instant firstIn = anchor == null ? null : io.switchboard.db.Sql.instant(anchor.getOffsetDateTime("first_in"));
+    Instant firstReply = anchor == null ? null
+        : io.switchboard.db.Sql.instant(anchor.getOffsetDateTime("first_reply"));
+    Instant unanswered = anchor == null ? null
+        : io.switchboard.db.Sql.instant(anchor.getOffsetDateTime("unanswered"));
+    boolean resolved = "resolved".equals(before.status());
+    Instant started = opened ? (resolved ? null : firstIn) : before.resolutionStartedAt();
+    SlaState moved = new SlaState(before.status(), before.priority(), before.channels(), before.policyId(),
+        firstReply, firstReply == null ? null : before.firstResponseDueAt(), before.nextResponseDueAt(),
+        before.resolutionDueAt(), firstReply == null || resolved ? null : unanswered, started,
+        opened ? null : before.resolutionPausedAt(), opened ? 0 : before.resolutionPausedSeconds());
+    return store.write(tx, accountId, id, before, moved.recompute(sla), now)
+        .onSuccess(after -> arm(accountId, id, after, sla))
+        .mapEmpty();
   }
 
   /**

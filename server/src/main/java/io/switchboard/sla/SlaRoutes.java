@@ -51,13 +51,13 @@ public final class SlaRoutes {
   private final Pool db;
   private final Authenticator auth;
   private final SlaRepository repo;
-  private final SlaCache cache;
+  private final Sla sla;
 
-  public SlaRoutes(Pool db, Authenticator auth, SlaRepository repo, SlaCache cache) {
+  public SlaRoutes(Pool db, Authenticator auth, Sla sla) {
     this.db = db;
     this.auth = auth;
-    this.repo = repo;
-    this.cache = cache;
+    this.repo = sla.repo;
+    this.sla = sla;
   }
 
   public void mount(Router api) {
@@ -75,7 +75,7 @@ public final class SlaRoutes {
     String id = ctx.pathParam("id");
     Calendar calendar = calendar(id, Json.read(ctx.body().buffer(), HoursBody.class));
     return repo.upsert(db, caller.accountId(), calendar)
-        .onSuccess(v -> cache.changed(caller.accountId()))
+        .onSuccess(v -> sla.policiesChanged(caller.accountId(), id, "businessHours.changed"))
         .map(v -> Reply.ok(calendar));
   }
 
@@ -93,7 +93,7 @@ public final class SlaRoutes {
           if (!found) {
             throw Problem.notFound("business hours");
           }
-          cache.changed(caller.accountId());
+          sla.policiesChanged(caller.accountId(), id, "businessHours.deleted");
           return Reply.noContent();
         });
   }
@@ -109,13 +109,13 @@ public final class SlaRoutes {
         .toList();
     Future<Boolean> teamsOk = teams.isEmpty() ? Future.succeededFuture(true)
         : db.preparedQuery("SELECT count(*) FROM team WHERE account_id = $1 AND id = ANY($2)")
-            .execute(io.vertx.sqlclient.Tuple.of(caller.accountId(), teams.toArray(String[]::new)))
+            .execute(io.vertx.sqlclient.Tuple.of(caller.accountId()).addArrayOfString(teams.toArray(String[]::new)))
             .map(rows -> rows.iterator().next().getLong(0) == teams.size());
     return Future.all(hoursOk, teamsOk).compose(v -> {
       new Check().that(hoursOk.result(), "businessHoursId", "is not business hours of this account")
           .that(teamsOk.result(), "escalation.teamId", "is not a team of this account").done();
       return repo.upsert(db, caller.accountId(), policy);
-    }).onSuccess(v -> cache.changed(caller.accountId()))
+    }).onSuccess(v -> sla.policiesChanged(caller.accountId(), null, "policy.changed"))
         .compose(v -> repo.policies(db, caller.accountId()))
         .map(list -> Reply.ok(list.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow()));
   }
@@ -136,7 +136,7 @@ public final class SlaRoutes {
       if (!found) {
         throw Problem.notFound("SLA policy");
       }
-      cache.changed(caller.accountId());
+      sla.policiesChanged(caller.accountId(), null, "policy.deleted");
       return Reply.noContent();
     });
   }

@@ -84,7 +84,7 @@ public final class SlaStore {
     }
   }
 
-  private static Map<String, Object> detail(SlaState s) {
+  static Map<String, Object> detail(SlaState s) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("policyId", s.policyId());
     d.put("priority", s.priority());

@@ -81,6 +81,9 @@ final class SlaTimers extends VerticleBase {
   private final ArrayDeque<Fire> backlog = new ArrayDeque<>();
   private int inFlight;
   private volatile int armed;
+  /** The tick whose due timers have all been fired (or found to be no-ops), with none in flight. */
+  private Instant lastTick = Instant.EPOCH;
+  private volatile Instant settledThrough = Instant.EPOCH;
   private MessageConsumer<JsonArray> consumer;
   private long tick = -1;
 
@@ -93,6 +96,11 @@ final class SlaTimers extends VerticleBase {
 
   int armed() {
     return armed;
+  }
+
+  /** Every timer due at or before this instant has been fired or found to be a no-op (tests wait on it). */
+  Instant settledThrough() {
+    return settledThrough;
   }
 
   @Override
@@ -112,10 +120,15 @@ final class SlaTimers extends VerticleBase {
     return consumer.unregister();
   }
 
-  private void arm(JsonArray entries) {
+  /** Arms published timers (the event-bus consumer; package-private for the memory measurement). */
+  void arm(JsonArray entries) {
+    String conversation = null;
     for (int i = 0; i < entries.size(); i++) {
       JsonObject e = entries.getJsonObject(i);
-      wheel.arm(e.getString("a"), e.getString("c"), Metric.values()[e.getInteger("m")], e.getInteger("k"),
+      // A conversation's timers come together: they share one id string in the wheel.
+      String c = e.getString("c");
+      conversation = c.equals(conversation) ? conversation : c;
+      wheel.arm(e.getString("a"), conversation, Metric.values()[e.getInteger("m")], e.getInteger("k"),
           instant(e.getLong("t")), instant(e.getLong("d")));
     }
     armed = wheel.size();
@@ -151,6 +164,7 @@ final class SlaTimers extends VerticleBase {
 
   private void fireDue() {
     Instant now = sla.now();
+    lastTick = now;
     List<Fire> due = wheel.takeDue(now);
     armed = wheel.size();
     for (Fire f : due) {
@@ -174,6 +188,9 @@ final class SlaTimers extends VerticleBase {
         }
         drain();
       });
+    }
+    if (backlog.isEmpty() && inFlight == 0) {
+      settledThrough = lastTick;
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 import static io.switchboard.support.Await.await;
 
 /** A blocking WebSocket client for tests: collects every frame the server sends, in order. */
-final class StreamClient implements AutoCloseable {
+public final class StreamClient implements AutoCloseable {
 
   private final WebSocketClient client;
   private final WebSocket ws;
@@ -52,7 +52,7 @@ final class StreamClient implements AutoCloseable {
   }
 
   /** Trades the token for a ticket and opens the stream with it. */
-  static StreamClient open(Vertx vertx, Api api, String token, Long since) {
+  public static StreamClient open(Vertx vertx, Api api, String token, Long since) {
     StreamClient c = connect(vertx, api.port());
     c.auth(ticket(api, token), since);
     return c;
@@ -95,7 +95,7 @@ final class StreamClient implements AutoCloseable {
   }
 
   /** Skips frames until one matches. */
-  JsonObject until(Predicate<JsonObject> match, int seconds) {
+  public JsonObject until(Predicate<JsonObject> match, int seconds) {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (true) {
       long left = deadline - System.currentTimeMillis();

@@ -87,6 +87,9 @@ class DashboardE2ETest {
     Locator breaches = page.locator("[data-tile='tile-breaches'] .tile-value");
     assertThat(breaches).hasText("0");
     assertThat(page.locator("#dash-chart-volume canvas")).hasCount(1);
+    // Today's charts, per channel and hour: the email conversation is a series of its own.
+    assertThat(page.locator("#dash-chart-volume .u-legend")).containsText("Email");
+    assertThat(page.locator("#dash-chart-attainment canvas")).hasCount(1);
 
     // An hour passes on the server: the first response is breached, and the tile follows.
     clock.advance(Duration.ofMinutes(61));

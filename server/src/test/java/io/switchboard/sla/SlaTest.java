@@ -58,7 +58,7 @@ class SlaTest {
     tenant = api.tenant("Sla Shop");
     email = tenant.channel("email", null);
     put("/api/v1/business-hours/office", new JsonObject().put("name", "Office").put("timezone", "Europe/Warsaw")
-        .put("weekly", office()).put("holidays", new JsonArray().add("2026-12-25")), 200);
+        .put("weekly", office()).put("holidays", new JsonArray().add("2026-12-25").add("2027-05-03")), 200);
     put("/api/v1/sla-policies/standard", new JsonObject().put("name", "Standard").put("position", 10)
         .put("firstResponseMinutes", 60).put("nextResponseMinutes", 30).put("resolutionMinutes", 480)
         .put("businessHoursId", "office").put("warnBeforeMinutes", 10)
@@ -75,10 +75,18 @@ class SlaTest {
   }
 
   static JsonObject office() {
+    return weekdays("09:00", "13:00", "14:00", "18:00");
+  }
+
+  /** Monday to Friday, the same periods each day (start, end, start, end, ...). */
+  static JsonObject weekdays(String... bounds) {
     JsonObject weekly = new JsonObject();
     for (String d : new String[] {"mon", "tue", "wed", "thu", "fri"}) {
-      weekly.put(d, new JsonArray().add(new JsonArray().add("09:00").add("13:00"))
-          .add(new JsonArray().add("14:00").add("18:00")));
+      JsonArray periods = new JsonArray();
+      for (int i = 0; i + 1 < bounds.length; i += 2) {
+        periods.add(new JsonArray().add(bounds[i]).add(bounds[i + 1]));
+      }
+      weekly.put(d, periods);
     }
     return weekly;
   }
@@ -266,18 +274,18 @@ class SlaTest {
       eventually("the breach, fired by the second node", () -> events(id, "sla.breached") == 1);
       clock.set(m.plus(Duration.ofSeconds(3602)));
       eventually("the escalation", () -> "high".equals(conversation(id).getString("priority")));
-      // The first node's timers came due too; the database let only one fire.
-      long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-      while (System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
+      // The first node's timers came due too; the database let only one fire. Wait until both
+      // nodes have tried every timer due by their clocks (fired, or found already fired).
+      var one = server.app.services().sla;
+      var two = second.app.services().sla;
+      eventually("both nodes tried every due timer", () ->
+          !one.timersSettledThrough().isBefore(m.plus(Duration.ofSeconds(3602)))
+              && !two.timersSettledThrough().isBefore(m.plus(Duration.ofSeconds(3601))));
       assertThat(events(id, "sla.breached")).isEqualTo(1);
       assertThat(events(id, "sla.warning")).isEqualTo(1);
       assertThat(events(id, "sla.escalated")).isEqualTo(1);
       // What /metrics counts (switchboard_sla_fired_total): over both nodes, exactly the events the
       // database holds (this class's earlier conversations fired some too), none counted twice.
-      var one = server.app.services().sla;
-      var two = second.app.services().sla;
       assertThat(one.fired(0) + two.fired(0)).as("warnings fired").isEqualTo(server.count(
           "SELECT count(*) FROM event WHERE type = 'sla.warning'"));
       assertThat(one.fired(1) + two.fired(1)).as("breaches fired").isEqualTo(server.count(
@@ -387,6 +395,148 @@ class SlaTest {
         .filter(o -> b.equals(o.getString("conversationId"))).findFirst().orElseThrow();
     assertThat(bRow.getLong("secondsLeft")).isNegative();
     assertThat(bRow.getString("metric")).isEqualTo("firstResponse");
+  }
+
+  @Test
+  @Order(11)
+  @DisplayName("across the spring DST change: Friday 17:30 is due Monday 09:30 local, and the breach fires at that instant")
+  void acrossTheSpringChange() {
+    // Friday 26 March 2027 17:30 in Warsaw is 16:30Z (UTC+1); clocks go forward on Sunday 28 March,
+    // so Monday 29 March 09:30 local is 07:30Z (UTC+2). 30 minutes on Friday, 30 on Monday.
+    Instant friday = Instant.parse("2027-03-26T16:30:00Z");
+    clock.set(friday);
+    String id = customerWrites(customer(), "Before the clocks change");
+    JsonObject sla = sla(id);
+    assertThat(sla.getString("firstResponseDueAt")).isEqualTo("2027-03-29T07:30:00Z");
+    // Resolution, 480 minutes: 30 on Friday, 240 + 210 on Monday (09-13, 14-17:30 local).
+    assertThat(sla.getString("resolutionDueAt")).isEqualTo("2027-03-29T15:30:00Z");
+    // The weekend and the lost hour pass in one step; nothing fires before its time.
+    clock.set(Instant.parse("2027-03-29T07:29:00Z"));
+    eventually("the warning", () -> events(id, "sla.warning") == 1);
+    assertThat(events(id, "sla.breached")).isZero();
+    clock.set(Instant.parse("2027-03-29T07:30:01Z"));
+    eventually("the breach", () -> events(id, "sla.breached") == 1);
+    assertThat(server.rows("SELECT data->>'dueAt' AS due FROM event WHERE conversation_id = $1 AND type = 'sla.breached'",
+        id).get(0).getString("due")).isEqualTo("2027-03-29T07:30:00Z");
+  }
+
+  @Test
+  @Order(12)
+  @DisplayName("a holiday is skipped: Friday evening's message before a holiday Monday is due on Tuesday")
+  void holidayIsSkipped() {
+    // Friday 30 April 2027 17:30 local (15:30Z, UTC+2); Monday 3 May is a holiday of the calendar.
+    clock.set(Instant.parse("2027-04-30T15:30:00Z"));
+    String id = customerWrites(customer(), "Before the long weekend");
+    assertThat(sla(id).getString("firstResponseDueAt")).isEqualTo("2027-05-04T07:30:00Z");
+  }
+
+  @Test
+  @Order(13)
+  @DisplayName("a breach while nobody is connected is a durable event: a console connecting later gets it")
+  void breachWhileNobodyIsConnected() {
+    Instant m = Instant.parse("2027-05-10T07:00:00Z"); // Monday 09:00 local (UTC+2)
+    clock.set(m);
+    String id = customerWrites(customer(), "Anyone there?");
+    long seenSeq = server.count("SELECT coalesce(max(seq), 0) FROM event WHERE account_id = $1", tenant.accountId);
+    assertThat(sla(id).getString("firstResponseDueAt")).isEqualTo(at(m, 60));
+    // No stream is open while the first response comes due (the resolution, at 18:00 local, does not).
+    clock.set(m.plus(Duration.ofHours(3)));
+    eventually("the breach", () -> events(id, "sla.breached") == 1);
+    try (var console = io.switchboard.realtime.StreamClient.open(server.vertx, api, tenant.admin.token(), seenSeq)) {
+      JsonObject ev = console.until(e -> "sla.breached".equals(e.getString("type"))
+          && id.equals(e.getString("conversationId")), 10);
+      assertThat(ev.getJsonObject("data").getString("metric")).isEqualTo("firstResponse");
+      assertThat(ev.getJsonObject("data").getString("dueAt")).isEqualTo(at(m, 60));
+    }
+  }
+
+  @Test
+  @Order(14)
+  @DisplayName("the intraday report counts a day per channel and hour: new conversations, met and missed targets, breaches")
+  void intradayReport() {
+    Tenant shop = api.tenant("Intraday Shop"); // its account's time zone is Europe/Warsaw (UTC+2 in June)
+    Channel mail = shop.channel("email", null);
+    expect(api.call(HttpMethod.PUT, "/api/v1/sla-policies/quick", shop.admin.token(), new JsonObject()
+        .put("name", "Quick").put("position", 1).put("firstResponseMinutes", 30)), 200);
+    Instant day = Instant.parse("2027-06-06T22:00:00Z"); // midnight local; the minutes below are local times
+    java.util.function.Function<Long, String> writes = minute -> {
+      clock.set(day.plus(Duration.ofMinutes(minute)));
+      JsonObject msg = new JsonObject().put("externalId", "<" + Ids.random(12) + "@mail.test>")
+          .put("from", new JsonObject().put("email", customer())).put("text", "Hello");
+      return expect(shop.inbound(mail, msg), 202).json().getString("conversationId");
+    };
+    java.util.function.BiConsumer<String, Long> answers = (id, minute) -> {
+      clock.set(day.plus(Duration.ofMinutes(minute)));
+      expect(api.post("/api/v1/conversations/" + id + "/messages", shop.admin.token(),
+          new JsonObject().put("text", "Here to help").put("private", false)), 201);
+    };
+    String a = writes.apply(9 * 60 + 10L);
+    String b = writes.apply(9 * 60 + 15L);  // due 09:45
+    answers.accept(a, 9 * 60 + 30L);         // met, at 09:30
+    writes.apply(10 * 60 + 5L);              // b breaches when the clock reaches 10:05
+    eventually("b breaches", () -> events(b, "sla.breached") == 1);
+    answers.accept(b, 10 * 60 + 10L);        // missed, at 10:10
+
+    JsonObject report = expect(api.get("/api/v1/reports/intraday?date=2027-06-07", shop.admin.token()), 200).json();
+    assertThat(report.getString("date")).isEqualTo("2027-06-07");
+    assertThat(report.getString("timezone")).isEqualTo("Europe/Warsaw");
+    JsonArray channels = report.getJsonArray("channels");
+    assertThat(channels).hasSize(1);
+    JsonObject email = channels.getJsonObject(0);
+    assertThat(email.getString("channel")).isEqualTo("email");
+    assertThat(email.getJsonArray("conversations").getLong(9)).isEqualTo(2);
+    assertThat(email.getJsonArray("conversations").getLong(10)).isEqualTo(1);
+    assertThat(email.getJsonArray("conversations").stream().mapToLong(n -> ((Number) n).longValue()).sum()).isEqualTo(3);
+    assertThat(email.getJsonArray("met").getLong(9)).isEqualTo(1);
+    assertThat(email.getJsonArray("missed").getLong(10)).isEqualTo(1);
+    assertThat(email.getJsonArray("attainment").getDouble(9)).isEqualTo(1.0);
+    assertThat(email.getJsonArray("attainment").getDouble(10)).isEqualTo(0.0);
+    assertThat(email.getJsonArray("attainment").getValue(11)).isNull();
+    assertThat(email.getJsonArray("breaches").getLong(10)).isEqualTo(1);
+    // Without a date: today by the clock (still 7 June); another day is empty.
+    assertThat(expect(api.get("/api/v1/reports/intraday", shop.admin.token()), 200).json().getString("date"))
+        .isEqualTo("2027-06-07");
+    assertThat(expect(api.get("/api/v1/reports/intraday?date=2027-06-08", shop.admin.token()), 200).json()
+        .getJsonArray("channels")).isEmpty();
+    assertThat(expect(api.get("/api/v1/reports/intraday?date=7.6.2027", shop.admin.token()), 422)
+        .header("Content-Type")).startsWith("application/problem+json");
+    expect(api.get("/api/v1/reports/intraday", shop.user("agent", java.util.List.of()).token()), 403);
+    // Another account's day is its own.
+    assertThat(expect(api.get("/api/v1/reports/intraday?date=2027-06-07", api.tenant("Quiet Shop").admin.token()), 200)
+        .json()
+        .getJsonArray("channels")).isEmpty();
+  }
+
+  @Test
+  @Order(15)
+  @DisplayName("escalation steps: supervisors are notified at the breach, the conversation moves to a team later")
+  void escalationSteps() {
+    Tenant shop = api.tenant("Escalation Shop");
+    Channel mail = shop.channel("email", null);
+    String team = shop.team("Escalations");
+    expect(api.call(HttpMethod.PUT, "/api/v1/sla-policies/esc", shop.admin.token(), new JsonObject()
+        .put("name", "Escalating").put("position", 1).put("firstResponseMinutes", 30)
+        .put("escalation", new JsonArray()
+            .add(new JsonObject().put("afterBreachMinutes", 0).put("action", "notifySupervisors"))
+            .add(new JsonObject().put("afterBreachMinutes", 10).put("action", "assignTeam").put("teamId", team)))), 200);
+    Instant t = Instant.parse("2027-06-14T08:00:00Z");
+    clock.set(t);
+    JsonObject msg = new JsonObject().put("externalId", "<" + Ids.random(12) + "@mail.test>")
+        .put("from", new JsonObject().put("email", customer())).put("text", "Hello?");
+    String id = expect(shop.inbound(mail, msg), 202).json().getString("conversationId");
+
+    clock.set(t.plus(Duration.ofSeconds(30 * 60 + 1)));
+    eventually("supervisors are notified", () -> events(id, "sla.escalated") == 1);
+    assertThat(server.rows("SELECT data->>'action' AS a FROM event WHERE conversation_id = $1 AND type = 'sla.escalated'",
+        id).get(0).getString("a")).isEqualTo("notifySupervisors");
+    assertThat(expect(api.get("/api/v1/conversations/" + id, shop.admin.token()), 200).json().getString("teamId"))
+        .isNull();
+
+    clock.set(t.plus(Duration.ofSeconds(40 * 60 + 1)));
+    eventually("the conversation moves to the team", () -> team.equals(
+        expect(api.get("/api/v1/conversations/" + id, shop.admin.token()), 200).json().getString("teamId")));
+    assertThat(events(id, "sla.escalated")).isEqualTo(2);
+    assertThat(events(id, "sla.breached")).isEqualTo(1);
   }
 
   static long events(String conversationId, String type) {

@@ -41,6 +41,39 @@ class TimerWheelTest {
   }
 
   @Test
+  void aTimerArmedForAPassedSecondFiresAtTheNextTickEvenIfTheClockStandsStill() {
+    TimerWheel wheel = new TimerWheel();
+    assertThat(wheel.takeDue(T)).isEmpty();
+    wheel.arm("acc", "overdue", Metric.FIRST_RESPONSE, 1, T.minusSeconds(600), T.minusSeconds(600));
+    assertThat(wheel.takeDue(T)).extracting(Fire::conversationId).containsExactly("overdue");
+  }
+
+  @Test
+  void theClockMovingBackKeepsEveryTimer() {
+    TimerWheel wheel = new TimerWheel();
+    assertThat(wheel.takeDue(T.plus(Duration.ofDays(30)))).isEmpty();
+    // Back by a month (a test's clock), then timers armed around the earlier time.
+    wheel.arm("acc", "soon", Metric.FIRST_RESPONSE, 1, T.plusSeconds(30), T.plusSeconds(30));
+    wheel.arm("acc", "later", Metric.RESOLUTION, 1, T.plus(Duration.ofHours(2)), T.plus(Duration.ofHours(2)));
+    assertThat(wheel.takeDue(T)).isEmpty();
+    assertThat(wheel.takeDue(T.plusSeconds(31))).extracting(Fire::conversationId).containsExactly("soon");
+    assertThat(wheel.takeDue(T.plus(Duration.ofHours(1)))).isEmpty();
+    assertThat(wheel.takeDue(T.plus(Duration.ofHours(2)))).extracting(Fire::conversationId).containsExactly("later");
+    assertThat(wheel.size()).isZero();
+  }
+
+  @Test
+  void aTimerMoreThanATurnAheadWaitsForItsTurn() {
+    TimerWheel wheel = new TimerWheel();
+    assertThat(wheel.takeDue(T)).isEmpty();
+    wheel.arm("acc", "far", Metric.RESOLUTION, 1, T.plus(Duration.ofDays(3)), T.plus(Duration.ofDays(3)));
+    for (int h = 1; h < 72; h++) {
+      assertThat(wheel.takeDue(T.plus(Duration.ofHours(h)))).isEmpty();
+    }
+    assertThat(wheel.takeDue(T.plus(Duration.ofDays(3)))).extracting(Fire::conversationId).containsExactly("far");
+  }
+
+  @Test
   void holdsAHundredThousandConversationsOfThreeMetrics() {
     TimerWheel wheel = new TimerWheel();
     for (int i = 0; i < 100_000; i++) {
