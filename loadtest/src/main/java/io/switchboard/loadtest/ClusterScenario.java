@@ -62,6 +62,7 @@ final class ClusterScenario {
       int balancerPort = Bench.await(balancer.start(), 30);
       Target twoNodes = new Target("two nodes", "127.0.0.1", balancerPort, account.target.channels());
       bench.servers(List.of(first.pid, second.pid));
+      warm(plan, bench, twoNodes, account, log);
       log.accept("scenario 6: two nodes behind a round-robin, ramp " + plan.rampRates() + " msg/s");
       List<Step> two = ramp(plan, bench, twoNodes, account, watchers, deflate, db, log);
       long[] connections = new long[balancer.perNode.length];
@@ -73,6 +74,24 @@ final class ClusterScenario {
       bench.servers(List.of(first.pid));
       Bench.await(balancer.close(), 30);
       second.close();
+    }
+  }
+
+  /**
+   * Node 2 has just started: its JIT compiles the hot paths during the first tens of seconds, which
+   * node 1 did during its own ramp. Traffic through both first, unmeasured, so the ramps compare
+   * warm nodes.
+   */
+  private static void warm(Plan plan, Bench bench, Target target, LoadAccount account, Consumer<String> log) {
+    int rate = plan.rampRates().get(Math.min(2, plan.rampRates().size() - 1));
+    int seconds = Math.max(5, plan.stepSeconds() * 4);
+    OpenLoopSender sender = new OpenLoopSender(bench.vertx, target, 64, 20_000, 7);
+    try {
+      Bench.Measured m = bench.measure("two nodes warm-up", sender, rate, seconds, List.of(), null, account.accountId);
+      log.accept(String.format("  warm-up of both nodes: %d s at %d/s, acked %d/%d", seconds, rate,
+          m.sent().acknowledged(), m.sent().sent()));
+    } finally {
+      Bench.await(sender.close(), 30);
     }
   }
 

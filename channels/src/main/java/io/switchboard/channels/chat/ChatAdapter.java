@@ -20,6 +20,13 @@ import org.slf4j.LoggerFactory;
  * the visitor's session); agents' replies and typing come back through the outbound loop and are
  * pushed to that visitor's open sockets (every tab). History is read from the core on each
  * connect, so it survives a reload, a new tab and a restart of this process.
+ *
+ * <p>With several nodes, the node that takes a reply from the outbound queue is often not the one
+ * holding the visitor's socket: the reply is published on the event bus to this channel's adapter
+ * on every node, and each pushes it to the tabs it holds. The bus only hurries things along: a
+ * visitor who wrote recently has the thread read again every SWITCHBOARD_CHAT_CATCHUP_SECONDS,
+ * and anything outbound the tab has not seen is sent then, so a dropped bus message delays a
+ * reply, never loses it. Each tab is sent each message once, whichever path brings it first.
  */
 final class ChatAdapter implements ChannelAdapter {
 
@@ -42,6 +49,10 @@ final class ChatAdapter implements ChannelAdapter {
   private Future<JsonObject> availabilityCall;
   private long timer = -1;
   private long sweeper = -1;
+  private long catchUp = -1;
+  private io.vertx.core.eventbus.MessageConsumer<JsonObject> bus;
+  /** A visitor is caught up from the thread while they wrote within this long: agents answer those. */
+  static final long CATCH_UP_AFTER_POST_MS = 30 * 60_000;
 
   ChatAdapter(AdapterContext context) {
     this.context = context;
@@ -63,7 +74,46 @@ final class ChatAdapter implements ChannelAdapter {
       long now = System.currentTimeMillis();
       java.util.List.copyOf(open).forEach(s -> s.sweep(now));
     });
-    return Future.succeededFuture();
+    long catchUpMs = Math.max(1, context.host().intSetting("SWITCHBOARD_CHAT_CATCHUP_SECONDS", 20)) * 1000L;
+    catchUp = context.vertx().setPeriodic(catchUpMs, t -> catchUp());
+    bus = context.vertx().eventBus().consumer(busAddress(), msg -> {
+      JsonObject body = msg.body();
+      JsonObject frame = body.getJsonObject("frame");
+      visitors.of(body.getString("handle")).forEach(s -> s.push(frame));
+    });
+    return bus.completion();
+  }
+
+  /** Where this channel's replies and agents' typing reach the adapters of every node. */
+  private String busAddress() {
+    return "sb.chat." + context.channel().id();
+  }
+
+  /** To the visitor's tabs on every node (this one included). */
+  private void toVisitor(String handle, JsonObject frame) {
+    if (handle != null) {
+      context.vertx().eventBus().publish(busAddress(), new JsonObject().put("handle", handle).put("frame", frame));
+    }
+  }
+
+  /** Visitors who wrote recently get what their tabs missed, from the thread itself. */
+  private void catchUp() {
+    long since = System.currentTimeMillis() - CATCH_UP_AFTER_POST_MS;
+    java.util.Map<String, java.util.List<VisitorSocket>> bySession = new java.util.HashMap<>();
+    for (VisitorSocket s : visitors.all()) {
+      if (s.session() != null && s.lastPostAt() > since) {
+        bySession.computeIfAbsent(s.session(), k -> new java.util.ArrayList<>()).add(s);
+      }
+    }
+    bySession.forEach((session, sockets) -> history(session).onSuccess(items -> {
+      for (int i = 0; i < items.size(); i++) {
+        JsonObject m = items.getJsonObject(i);
+        if ("outbound".equals(m.getString("direction"))) {
+          JsonObject frame = new JsonObject().put("type", "message").put("message", m);
+          sockets.forEach(s -> s.push(frame));
+        }
+      }
+    }).onFailure(err -> LOG.debug("chat catch-up of {} failed: {}", context.channel().id(), err.getMessage())));
   }
 
   private void serveScript(RoutingContext ctx) {
@@ -178,14 +228,13 @@ final class ChatAdapter implements ChannelAdapter {
     }
     JsonObject frame = new JsonObject().put("type", "message")
         .put("message", message(item.messageId(), "outbound", body, null, Instant.now().toString()));
-    visitors.of(handle).forEach(s -> s.send(frame));
+    toVisitor(handle, frame);
     return Future.succeededFuture(Delivery.sent("chat-" + item.messageId()));
   }
 
   @Override
   public Future<Void> typing(OutboundItem item) {
-    JsonObject frame = new JsonObject().put("type", "typing");
-    visitors.of(item.to().getString("handle")).forEach(s -> s.send(frame));
+    toVisitor(item.to().getString("handle"), new JsonObject().put("type", "typing"));
     return Future.succeededFuture();
   }
 
@@ -194,8 +243,9 @@ final class ChatAdapter implements ChannelAdapter {
     if (timer >= 0) {
       context.vertx().cancelTimer(timer);
       context.vertx().cancelTimer(sweeper);
+      context.vertx().cancelTimer(catchUp);
     }
     java.util.List.copyOf(open).forEach(VisitorSocket::close);
-    return Future.succeededFuture();
+    return bus == null ? Future.succeededFuture() : bus.unregister().recover(err -> Future.succeededFuture());
   }
 }
