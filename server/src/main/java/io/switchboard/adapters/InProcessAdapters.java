@@ -2,7 +2,6 @@ package io.switchboard.adapters;
 
 import io.switchboard.channel.ChannelRepository;
 import io.switchboard.channels.core.AdapterHost;
-import io.switchboard.channels.core.Exclusive;
 import io.switchboard.channels.core.SharedMemory;
 import io.switchboard.cluster.ClusterJobs;
 import io.switchboard.db.PgUrl;
@@ -46,7 +45,7 @@ public final class InProcessAdapters {
   private final ChannelRepository channels;
   private final String node;
   private final HostSettings host;
-  private final Exclusive exclusive;
+  private final ClusterJobs exclusive;
   private final SharedMemory memory;
   private final Function<HostSettings, List<ChannelKind>> kinds;
   private final Map<String, String> keyHashes = new ConcurrentHashMap<>();
@@ -132,6 +131,7 @@ public final class InProcessAdapters {
     AdapterHost running = adapters;
     return unregistered
         .eventually(() -> running == null ? Future.succeededFuture() : running.close())
+        .eventually(exclusive::close)
         .eventually(() -> keyHashes.isEmpty() ? Future.succeededFuture()
             : channels.revokeInternalKeys(db, node, List.copyOf(keyHashes.values())))
         .recover(err -> Future.succeededFuture());
