@@ -12,6 +12,7 @@ import io.switchboard.support.Api.Tenant;
 import io.switchboard.support.NodeProcess;
 import io.switchboard.support.NodeProcess.ClusterPlan;
 import io.switchboard.support.TestDatabases;
+import io.switchboard.support.TestServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -21,8 +22,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -91,16 +90,13 @@ class ClusterChannelsTest {
     env.put("SWITCHBOARD_CHAT_CATCHUP_SECONDS", "600");
     env.put("SWITCHBOARD_STREAM_SAFETY_POLL_MS", "60000");
     ClusterPlan plan = ClusterPlan.of(pgUrl, 2, env);
-    for (int i = 0; i < 2; i++) {
-      nodes.add(NodeProcess.start(vertx, plan, i));
-    }
-    nodes.forEach(n -> n.awaitReady(2, 180));
+    nodes.addAll(NodeProcess.startAll(vertx, plan, 180));
   }
 
   @AfterAll
   static void stop() {
     nodes.forEach(NodeProcess::close);
-    deleteRedisKeys();
+    TestServer.deleteRedisKeys(vertx, "redis://127.0.0.1:6379", redisPrefix);
     await(db.close());
     web.close();
     await(vertx.close());
@@ -312,24 +308,5 @@ class ClusterChannelsTest {
     assertThat(rows("SELECT count(DISTINCT external_id) FROM message WHERE channel_id = $1", ch.id()).get(0)
         .getLong(0)).isEqualTo(17);
     assertThat(duplicates(survivor)).isZero();
-  }
-
-  private static void deleteRedisKeys() {
-    Redis client = Redis.createClient(vertx, "redis://127.0.0.1:6379");
-    RedisAPI redis = RedisAPI.api(client);
-    try {
-      String cursor = "0";
-      do {
-        var reply = await(redis.scan(List.of(cursor, "MATCH", redisPrefix + "*", "COUNT", "1000")), 10);
-        cursor = reply.get(0).toString();
-        List<String> keys = new ArrayList<>();
-        reply.get(1).forEach(k -> keys.add(k.toString()));
-        if (!keys.isEmpty()) {
-          await(redis.del(keys), 10);
-        }
-      } while (!"0".equals(cursor));
-    } finally {
-      client.close();
-    }
   }
 }

@@ -105,7 +105,12 @@ public final class TestServer implements AutoCloseable {
   }
 
   private void deleteRedisKeys() {
-    Redis client = Redis.createClient(vertx, app.config().redisUrl());
+    deleteRedisKeys(vertx, app.config().redisUrl(), redisPrefix);
+  }
+
+  /** Blocking: deletes every Redis key under the prefix (a test server's own, or what a test's nodes share). */
+  public static void deleteRedisKeys(Vertx vertx, String redisUrl, String redisPrefix) {
+    Redis client = Redis.createClient(vertx, redisUrl);
     RedisAPI redis = RedisAPI.api(client);
     try {
       String cursor = "0";
