@@ -53,7 +53,14 @@ public final class TestServer implements AutoCloseable {
    * the same JWT secret, so a session of one works on the other as it would on any node.
    */
   public TestServer secondNode() {
-    return start(pgUrl, false, Map.of("SWITCHBOARD_JWT_SECRET", app.config().jwtSecret()));
+    return secondNode(Map.of());
+  }
+
+  /** Like {@link #secondNode()}, with more settings. */
+  public TestServer secondNode(Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("SWITCHBOARD_JWT_SECRET", app.config().jwtSecret());
+    return start(pgUrl, false, env);
   }
 
   private static TestServer start(String pgUrl, boolean ownsDatabase, Map<String, String> extraEnv) {

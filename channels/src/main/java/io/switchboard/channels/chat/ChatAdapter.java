@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * connect, so it survives a reload, a new tab and a restart of this process.
  *
  * <p>With several nodes, the node that takes a reply from the outbound queue is often not the one
- * holding the visitor's socket: the reply is published on the event bus to this channel's adapter
- * on every node, and each pushes it to the tabs it holds. The bus only hurries things along: a
- * visitor who wrote recently has the thread read again every SWITCHBOARD_CHAT_CATCHUP_SECONDS,
- * and anything outbound the tab has not seen is sent then, so a dropped bus message delays a
- * reply, never loses it. Each tab is sent each message once, whichever path brings it first.
+ * holding the visitor's socket: it pushes the reply to its own tabs of that visitor and publishes a
+ * wake-up (the visitor's handle, no text) to this channel's adapter on every node, and each node
+ * holding a tab of that visitor reads the thread and pushes what the tab has not been given. The
+ * bus only hurries things along: a tab whose visitor said hello or wrote in the last 30 minutes has
+ * its thread read again every SWITCHBOARD_CHAT_CATCHUP_SECONDS, so a lost wake-up delays a reply,
+ * never loses it. Each tab is sent each message once, whichever path brings it first.
  */
 final class ChatAdapter implements ChannelAdapter {
 
@@ -51,8 +52,10 @@ final class ChatAdapter implements ChannelAdapter {
   private long sweeper = -1;
   private long catchUp = -1;
   private io.vertx.core.eventbus.MessageConsumer<JsonObject> bus;
-  /** A visitor is caught up from the thread while they wrote within this long: agents answer those. */
-  static final long CATCH_UP_AFTER_POST_MS = 30 * 60_000;
+  /** A tab is caught up from the thread while its visitor said hello or wrote within this long. */
+  static final long CATCH_UP_AFTER_ACTIVE_MS = 30 * 60_000;
+  /** Names this adapter instance in its wake-ups, so it does not answer its own. */
+  private final String origin = Visitors.newSession();
 
   ChatAdapter(AdapterContext context) {
     this.context = context;
@@ -76,32 +79,58 @@ final class ChatAdapter implements ChannelAdapter {
     });
     long catchUpMs = Math.max(1, context.host().intSetting("SWITCHBOARD_CHAT_CATCHUP_SECONDS", 20)) * 1000L;
     catchUp = context.vertx().setPeriodic(catchUpMs, t -> catchUp());
-    bus = context.vertx().eventBus().consumer(busAddress(), msg -> {
-      JsonObject body = msg.body();
-      JsonObject frame = body.getJsonObject("frame");
-      visitors.of(body.getString("handle")).forEach(s -> s.push(frame));
-    });
+    bus = context.vertx().eventBus().consumer(busAddress(), msg -> woken(msg.body()));
     return bus.completion();
   }
 
-  /** Where this channel's replies and agents' typing reach the adapters of every node. */
+  /** Where this channel's nodes wake each other up about a visitor (a reply, an agent typing). */
   private String busAddress() {
     return "sb.chat." + context.channel().id();
   }
 
-  /** To the visitor's tabs on every node (this one included). */
+  /**
+   * Tells the adapters of every node that the visitor has something: this node's tabs get the frame
+   * now, the other nodes' tabs read it from the thread. The wake-up carries no customer text: the
+   * cluster's bus is plain TCP between nodes, and the thread in PostgreSQL is what counts.
+   */
   private void toVisitor(String handle, JsonObject frame) {
-    if (handle != null) {
-      context.vertx().eventBus().publish(busAddress(), new JsonObject().put("handle", handle).put("frame", frame));
+    if (handle == null) {
+      return;
     }
+    visitors.of(handle).forEach(s -> s.push(frame));
+    JsonObject wake = new JsonObject().put("handle", handle).put("origin", origin);
+    if ("typing".equals(frame.getString("type"))) {
+      wake.put("typing", true);
+    }
+    context.vertx().eventBus().publish(busAddress(), wake);
   }
 
-  /** Visitors who wrote recently get what their tabs missed, from the thread itself. */
+  private void woken(JsonObject wake) {
+    if (origin.equals(wake.getString("origin"))) {
+      return; // this node's tabs have it already
+    }
+    java.util.Set<VisitorSocket> tabs = visitors.of(wake.getString("handle"));
+    if (tabs.isEmpty()) {
+      return;
+    }
+    if (wake.getBoolean("typing", false)) {
+      tabs.forEach(s -> s.send(new JsonObject().put("type", "typing")));
+      return;
+    }
+    refresh(tabs);
+  }
+
+  /** Visitors who were active lately get what their tabs missed, from the thread itself. */
   private void catchUp() {
-    long since = System.currentTimeMillis() - CATCH_UP_AFTER_POST_MS;
+    long since = System.currentTimeMillis() - CATCH_UP_AFTER_ACTIVE_MS;
+    refresh(visitors.all().stream().filter(s -> s.activeAt() > since).toList());
+  }
+
+  /** Reads each session's thread once and pushes every reply its tabs have not been given. */
+  private void refresh(java.util.Collection<VisitorSocket> tabs) {
     java.util.Map<String, java.util.List<VisitorSocket>> bySession = new java.util.HashMap<>();
-    for (VisitorSocket s : visitors.all()) {
-      if (s.session() != null && s.lastPostAt() > since) {
+    for (VisitorSocket s : tabs) {
+      if (s.session() != null) {
         bySession.computeIfAbsent(s.session(), k -> new java.util.ArrayList<>()).add(s);
       }
     }
@@ -113,7 +142,7 @@ final class ChatAdapter implements ChannelAdapter {
           sockets.forEach(s -> s.push(frame));
         }
       }
-    }).onFailure(err -> LOG.debug("chat catch-up of {} failed: {}", context.channel().id(), err.getMessage())));
+    }).onFailure(err -> LOG.debug("chat thread of {} not read: {}", context.channel().id(), err.getMessage())));
   }
 
   private void serveScript(RoutingContext ctx) {

@@ -41,7 +41,7 @@ final class VisitorSocket {
   private String signature;
   private int inFlight;
   private volatile long lastFrame = System.currentTimeMillis();
-  private volatile long lastPostAt;
+  private volatile long activeAt;
   /** Messages this tab was given (history, pushes, catch-up), newest last: each is sent once. */
   private final java.util.Set<String> given = java.util.Collections.newSetFromMap(
       new java.util.LinkedHashMap<String, Boolean>() {
@@ -128,6 +128,7 @@ final class VisitorSocket {
     email = claimedEmail;
     name = trimmed(str(f, "name"), MAX_NAME);
     session = Visitors.wellFormed(given) ? given : Visitors.newSession();
+    activeAt = System.currentTimeMillis();
     handle = Visitors.handle(session);
     chat.visitors.join(handle, this);
     chat.history(session).onComplete(h -> chat.availability(false).onComplete(a -> {
@@ -187,7 +188,7 @@ final class VisitorSocket {
       return;
     }
     inFlight++;
-    lastPostAt = now;
+    activeAt = now;
     // The visitor's session is theirs, and the channel vouches for it; an email is theirs only when signed.
     Inbound.From from = new Inbound.From(name, email, null, handle, null, List.of(),
         email != null && signature == null ? List.of("email") : List.of(), signature);
@@ -219,8 +220,9 @@ final class VisitorSocket {
     return session;
   }
 
-  long lastPostAt() {
-    return lastPostAt;
+  /** When the visitor last said hello or wrote on this tab. */
+  long activeAt() {
+    return activeAt;
   }
 
   /** Records a message as given to this tab; false when it already was. */
