@@ -8,7 +8,8 @@
 # Comparisons: --audience team,20 (the ingest ramp with the team crowd and with 20 stream clients),
 # --ws-deflate (stream clients ask for permessage-deflate; the started server gets
 # SWITCHBOARD_WS_COMPRESSION=true), --compare-deflate (idle connections without and with it).
-# The naive baseline (--only naive) runs in the quick and full plans. --help lists every option.
+# The naive baseline (--only naive) runs in the quick and full plans. Scenario 6 (--only cluster)
+# starts a second clustered node and ramps through a round-robin of both. --help lists every option.
 #
 # Without --url it builds and starts the server itself (fresh database sb_load_<run>, own Redis
 # prefix). Against a running server:

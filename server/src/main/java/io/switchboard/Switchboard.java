@@ -275,7 +275,7 @@ public final class Switchboard {
       this.outboundBacklog = new io.switchboard.outbound.OutboundBacklog(vertx, db, metrics);
       this.chatTyping = new io.switchboard.outbound.ChatTyping(db, outbound);
       this.adapters = config.adaptersInProcess()
-          ? new io.switchboard.adapters.InProcessAdapters(vertx, db, channels, config,
+          ? new io.switchboard.adapters.InProcessAdapters(vertx, db, redis, channels, config,
               host -> io.switchboard.channels.core.ChannelKinds.all(vertx, host))
           : null;
       this.sla = new io.switchboard.sla.Sla(vertx, db, events, conversations, messages, outbound, this::publicUrl,

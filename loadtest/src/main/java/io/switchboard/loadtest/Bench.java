@@ -31,13 +31,18 @@ final class Bench {
 
   final Vertx vertx;
   private final String runId;
-  private final long serverPid;
+  private volatile List<Long> serverPids;
   private int windows;
 
   Bench(Vertx vertx, String runId, long serverPid) {
     this.vertx = vertx;
     this.runId = runId;
-    this.serverPid = serverPid;
+    this.serverPids = List.of(serverPid);
+  }
+
+  /** The processes whose cores count as the server's from the next window on (scenario 6: both nodes). */
+  void servers(List<Long> pids) {
+    this.serverPids = List.copyOf(pids);
   }
 
   static <T> T await(Future<T> future, long seconds) {
@@ -77,7 +82,7 @@ final class Bench {
       w.ack.tick();
       w.delivery.tick();
     });
-    CpuMeter cpu = new CpuMeter(serverPid);
+    CpuMeter cpu = new CpuMeter(serverPids);
     cpu.start();
     OpenLoopSender.Outcome outcome;
     CpuMeter.Usage usage;

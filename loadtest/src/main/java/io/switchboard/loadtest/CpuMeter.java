@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Who used the machine's cores during a window: the server, PostgreSQL, this tool, and everything
@@ -11,26 +12,34 @@ import java.nio.file.Path;
  */
 final class CpuMeter {
 
-  /** Cores in use on average over a window (2.0 = both cores of this box, fully). */
-  record Usage(double server, double postgres, double tool, double other) {
+  /**
+   * Cores in use on average over a window (2.0 = both cores of this box, fully). With several
+   * server nodes, {@code server} is their sum and {@code nodes} each one's share, in order.
+   */
+  record Usage(double server, double postgres, double tool, double other, List<Double> nodes) {
 
-    static final Usage UNKNOWN = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    static final Usage UNKNOWN = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN, List.of());
 
     String show() {
       return Stats.fmt(server) + " / " + Stats.fmt(postgres) + " / " + Stats.fmt(tool) + " / " + Stats.fmt(other);
     }
   }
 
-  private record Snapshot(long nanos, long server, long postgres, long tool, long busyMachine) {
+  private record Snapshot(long nanos, long[] nodes, long postgres, long tool, long busyMachine) {
+
+    long server() {
+      return java.util.Arrays.stream(nodes).sum();
+    }
   }
 
   private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
 
-  private final long serverPid;
+  private final List<Long> serverPids;
   private Snapshot start;
 
-  CpuMeter(long serverPid) {
-    this.serverPid = serverPid;
+  /** {@code serverPids}: the server's nodes (none known: an external server). */
+  CpuMeter(List<Long> serverPids) {
+    this.serverPids = serverPids.stream().filter(pid -> pid > 0).toList();
   }
 
   void start() {
@@ -43,11 +52,16 @@ final class CpuMeter {
       return Usage.UNKNOWN;
     }
     double seconds = (end.nanos - start.nanos) / 1e9;
-    double server = (end.server - start.server) / TICKS_PER_SECOND / seconds;
+    double server = (end.server() - start.server()) / TICKS_PER_SECOND / seconds;
+    List<Double> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < end.nodes.length; i++) {
+      nodes.add((end.nodes[i] - start.nodes[i]) / TICKS_PER_SECOND / seconds);
+    }
     double postgres = (end.postgres - start.postgres) / TICKS_PER_SECOND / seconds;
     double tool = (end.tool - start.tool) / TICKS_PER_SECOND / seconds;
     double busy = (end.busyMachine - start.busyMachine) / TICKS_PER_SECOND / seconds;
-    return new Usage(serverPid > 0 ? server : Double.NaN, postgres, tool, Math.max(0, busy - server - postgres - tool));
+    return new Usage(serverPids.isEmpty() ? Double.NaN : server, postgres, tool,
+        Math.max(0, busy - server - postgres - tool), List.copyOf(nodes));
   }
 
   private Snapshot snapshot() {
@@ -63,9 +77,12 @@ final class CpuMeter {
     } catch (IOException | RuntimeException e) {
       postgres = -1;
     }
-    long server = serverPid > 0 ? ticks(read(Path.of("/proc", Long.toString(serverPid), "stat"))) : 0;
+    long[] nodes = new long[serverPids.size()];
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i] = ticks(read(Path.of("/proc", Long.toString(serverPids.get(i)), "stat")));
+    }
     long tool = ticks(read(Path.of("/proc/self/stat")));
-    return new Snapshot(System.nanoTime(), server, postgres, tool, busyMachine());
+    return new Snapshot(System.nanoTime(), nodes, postgres, tool, busyMachine());
   }
 
   /** utime + stime of a /proc/<pid>/stat line (fields 14 and 15, after the parenthesised name). */

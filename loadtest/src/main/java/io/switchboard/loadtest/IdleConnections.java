@@ -81,13 +81,13 @@ final class IdleConnections {
     Crowd idleCrowd = new Crowd(bench.vertx, target, 4, deflate);
     try {
       long start = System.nanoTime();
-      CpuMeter connectCpu = new CpuMeter(server.pid);
+      CpuMeter connectCpu = new CpuMeter(List.of(server.pid));
       connectCpu.start();
       Bench.await(idleCrowd.connect(idle, false), 1800);
       CpuMeter.Usage connectUsage = connectCpu.stop();
       double connectSeconds = (System.nanoTime() - start) / 1e9;
       int connected = idle.size() - (int) idleCrowd.connectFailures.get();
-      CpuMeter idleCpu = new CpuMeter(server.pid);
+      CpuMeter idleCpu = new CpuMeter(List.of(server.pid));
       idleCpu.start();
       Bench.sleep(IDLE_HOLD_MS);
       CpuMeter.Usage idleUsage = idleCpu.stop();

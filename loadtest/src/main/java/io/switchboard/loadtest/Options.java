@@ -15,7 +15,8 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     Path out, Set<String> scenarios, List<Audience> audiences, WsDeflate deflate, boolean compareDeflate,
     List<Integer> rates, Long historyMessages) {
 
-  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines", "naive");
+  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines", "naive",
+      "cluster");
 
   /**
    * Whether the server the tool starts gets {@code SWITCHBOARD_WS_COMPRESSION=true}: when stream
@@ -113,10 +114,11 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
 
   static String usage() {
     return """
-        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,baselines,naive] [--out docs/benchmarks]
+        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,baselines,naive,cluster] [--out docs/benchmarks]
                                [--audience team|N[,...]]   ingest ramp audience: the team crowd (default), or N stream clients seeing every message
                                [--ws-deflate [--ws-deflate-level 1-9] [--ws-deflate-no-context]]   stream clients ask for permessage-deflate
                                [--compare-deflate]         idle connections measured without and with permessage-deflate
+                               cluster: scenario 6, the ramp against one clustered node, then two behind a round-robin
                                [--rates 50,100]            the ingest ramp's steps (msg/s) instead of the plan's, for a focused run
                                [--history-messages 1000000] scenario 5's stored history instead of the plan's
                                [--server-jar server/target/switchboard-server.jar]

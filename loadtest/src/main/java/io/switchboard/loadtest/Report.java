@@ -432,6 +432,54 @@ final class Report {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
+  /** Scenario 6: one node and two, side by side; per-node cores from each window's CPU reading. */
+  void cluster(ClusterScenario.Result r) {
+    line("## 6. Two clustered nodes against one").line("");
+    line("Scenario 1's ramp with the team crowd, first against one clustered node, then against two nodes (separate "
+        + "processes on loopback, one PostgreSQL, one Redis) behind a TCP round-robin: every new connection, an "
+        + "adapter's keep-alive connection or an agent's stream, goes to the next node in turn, so about half of all "
+        + "deliveries cross nodes (posted to one node, seen by an agent on the other). Both nodes share this "
+        + "machine's cores with PostgreSQL and the tool, so two nodes cannot be faster than one here; what the "
+        + "comparison shows is that nothing is lost, duplicated or reordered across nodes and what the hop costs.")
+        .line("");
+    line("Cluster after node 2 joined (node 1's `/health/ready`): `" + r.members() + "`; connections the "
+        + "round-robin gave node 1 / node 2: " + r.connectionsPerNode()[0] + " / " + r.connectionsPerNode()[1] + ".")
+        .line("");
+    line("| nodes | offered msg/s | acked msg/s | ack p99 ms | delivery p50 ms | p99 ms | lost | dup | out of order | "
+        + "DB exact | cores node 1 | cores node 2 | cores pg / tool / other | repeats |");
+    line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (var phase : List.of(Map.entry("1", r.oneNode()), Map.entry("2", r.twoNodes()))) {
+      for (var e : byRate(phase.getValue()).entrySet()) {
+        List<Step> s = e.getValue();
+        line("| " + phase.getKey() + " | " + e.getKey() + " | " + stat(s, m -> m.sent().acknowledgedPerSecond())
+            + " | " + stat(s, m -> m.ack().p99()) + " | " + stat(s, m -> m.delivery().p50()) + " | "
+            + stat(s, m -> m.delivery().p99()) + " | " + sum(s, m -> m.tally().lost()) + " | "
+            + sum(s, m -> m.tally().duplicates()) + " | " + sum(s, m -> m.tally().orderViolations()) + " | "
+            + dbExact(s) + " | " + stat(s, m -> node(m, 0)) + " | " + stat(s, m -> node(m, 1)) + " | "
+            + Stats.fmt(Stats.of(values(s, m -> m.cpu().postgres())).median()) + " / "
+            + Stats.fmt(Stats.of(values(s, m -> m.cpu().tool())).median()) + " / "
+            + Stats.fmt(Stats.of(values(s, m -> m.cpu().other())).median()) + " | " + s.size() + kept(s) + " |");
+      }
+    }
+    Multiple.Knee one = Multiple.Knee.of(r.oneNode());
+    Multiple.Knee two = Multiple.Knee.of(r.twoNodes());
+    long lost = sum(r.twoNodes(), m -> m.tally().lost());
+    long dup = sum(r.twoNodes(), m -> m.tally().duplicates());
+    long order = sum(r.twoNodes(), m -> m.tally().orderViolations());
+    line("").line("Knee (median over repeats): one node **" + one.show() + " msg/s**, two nodes **" + two.show()
+        + " msg/s**. Across nodes: " + (lost + dup + order == 0 ? "nothing lost, duplicated or reordered"
+            : "**" + lost + " lost, " + dup + " duplicated, " + order + " out of order**")
+        + "; the database " + (dbExact(r.twoNodes()).startsWith("yes") ? "held exactly the acknowledged messages"
+            : "did **not** hold exactly the acknowledged messages") + ".").line("");
+    target("scenario 6: nothing lost, duplicated or reordered across two nodes",
+        lost + " lost, " + dup + " dup, " + order + " out of order", lost + dup + order == 0);
+  }
+
+  /** A node's cores in a window, or NaN when the window measured fewer nodes. */
+  private static double node(Measured m, int index) {
+    return m.cpu().nodes().size() > index ? m.cpu().nodes().get(index) : Double.NaN;
+  }
+
   private static Map<Integer, List<Step>> byRate(List<Step> steps) {
     Map<Integer, List<Step>> out = new TreeMap<>();
     steps.forEach(s -> out.computeIfAbsent(s.rate(), k -> new ArrayList<>()).add(s));
@@ -472,7 +520,7 @@ final class Report {
   private static String cores(List<Step> steps) {
     return new CpuMeter.Usage(Stats.of(values(steps, m -> m.cpu().server())).median(),
         Stats.of(values(steps, m -> m.cpu().postgres())).median(), Stats.of(values(steps, m -> m.cpu().tool())).median(),
-        Stats.of(values(steps, m -> m.cpu().other())).median()).show();
+        Stats.of(values(steps, m -> m.cpu().other())).median(), List.of()).show();
   }
 
   private static String kept(List<Step> steps) {

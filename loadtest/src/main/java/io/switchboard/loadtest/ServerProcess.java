@@ -53,32 +53,79 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(Path jar, int port, String runId, List<String> jvmOptions, boolean wsCompression,
       Path logFile) throws IOException, InterruptedException {
+    return start(jar, port, runId, jvmOptions, wsCompression, logFile, Map.of());
+  }
+
+  /** Like {@link #start}, with more settings (the cluster's, for the first node of scenario 6). */
+  static ServerProcess start(Path jar, int port, String runId, List<String> jvmOptions, boolean wsCompression,
+      Path logFile, Map<String, String> extraEnv) throws IOException, InterruptedException {
     SecureRandom random = new SecureRandom();
     String database = "sb_load_" + runId;
-    String pgUrl = "postgresql://postgres@127.0.0.1:5432/" + database;
-    String platformKey = "pk_" + hex(random, 24);
+    Shared shared = new Shared(jar, jvmOptions, database, "postgresql://postgres@127.0.0.1:5432/" + database,
+        "load:" + runId + ":", "pk_" + hex(random, 24), hex(random, 24), wsCompression);
+    return launch(shared, port, logFile, extraEnv, database);
+  }
+
+  /**
+   * Another node of this one's cluster: the same jar, database, Redis prefix and secrets (a token
+   * issued by one node works on the other), its own port and log. Closed by its caller; the data
+   * stays with this node.
+   */
+  ServerProcess peer(int port, Path logFile, Map<String, String> extraEnv) throws IOException, InterruptedException {
+    if (shared == null) {
+      throw new IllegalStateException("only a node the tool started has peers");
+    }
+    return launch(shared, port, logFile, extraEnv, null);
+  }
+
+  /** What the nodes the tool starts for one run have in common. */
+  private record Shared(Path jar, List<String> jvmOptions, String database, String pgUrl, String redisPrefix,
+      String platformKey, String jwtSecret, boolean wsCompression) {
+  }
+
+  private Shared shared;
+
+  private static ServerProcess launch(Shared shared, int port, Path logFile, Map<String, String> extraEnv,
+      String ownedDatabase) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
+    command.addAll(shared.jvmOptions());
     command.add("-jar");
-    command.add(jar.toString());
+    command.add(shared.jar().toString());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     Map<String, String> env = pb.environment();
     env.put("SWITCHBOARD_HTTP_PORT", Integer.toString(port));
-    env.put("SWITCHBOARD_PG_URL", pgUrl);
-    String redisPrefix = "load:" + runId + ":";
-    env.put("SWITCHBOARD_REDIS_PREFIX", redisPrefix);
-    env.put("SWITCHBOARD_PLATFORM_KEY", platformKey);
-    env.put("SWITCHBOARD_JWT_SECRET", hex(random, 24));
+    env.put("SWITCHBOARD_PG_URL", shared.pgUrl());
+    env.put("SWITCHBOARD_REDIS_PREFIX", shared.redisPrefix());
+    env.put("SWITCHBOARD_PLATFORM_KEY", shared.platformKey());
+    env.put("SWITCHBOARD_JWT_SECRET", shared.jwtSecret());
     // Load runs create thousands of users; the production KDF cost would dominate setup.
     env.put("SWITCHBOARD_PASSWORD_ITERATIONS", "1000");
-    env.put("SWITCHBOARD_WS_COMPRESSION", Boolean.toString(wsCompression));
+    env.put("SWITCHBOARD_WS_COMPRESSION", Boolean.toString(shared.wsCompression()));
+    env.putAll(extraEnv);
     Process process = pb.start();
-    ServerProcess server = new ServerProcess("127.0.0.1", port, pgUrl, platformKey, process.pid(), process, database);
-    server.redisPrefix = redisPrefix;
+    ServerProcess server = new ServerProcess("127.0.0.1", port, shared.pgUrl(), shared.platformKey(), process.pid(),
+        process, ownedDatabase);
+    server.redisPrefix = shared.redisPrefix();
+    server.shared = shared;
     server.awaitReady(Duration.ofSeconds(180));
     return server;
+  }
+
+  /** GET /health/ready's body (the cluster's members are in it), or null when the node does not answer. */
+  String ready() {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://" + host + ":" + port + "/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.body();
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private void awaitReady(Duration within) throws InterruptedException, IOException {

@@ -73,6 +73,15 @@ class OptionsTest {
   }
 
   @Test
+  @DisplayName("--only cluster picks scenario 6 alone, and --help names it")
+  void cluster() {
+    Options o = Options.parse(new String[] {"--quick", "--only", "cluster"});
+    assertThat(o.scenarios()).containsExactly("cluster");
+    assertThat(Options.ALL).contains("cluster");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--help"})).hasMessageContaining("cluster: scenario 6");
+  }
+
+  @Test
   @DisplayName("unknown options and --only names are refused")
   void refused() {
     assertThatThrownBy(() -> Options.parse(new String[] {"--deflate"})).hasMessageContaining("unknown option");

@@ -2,6 +2,9 @@ package io.switchboard.adapters;
 
 import io.switchboard.channel.ChannelRepository;
 import io.switchboard.channels.core.AdapterHost;
+import io.switchboard.channels.core.SharedMemory;
+import io.switchboard.cluster.ClusterJobs;
+import io.switchboard.db.PgUrl;
 import io.switchboard.channels.core.ChannelKind;
 import io.switchboard.channels.core.HostSettings;
 import io.switchboard.config.Config;
@@ -12,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.redis.client.RedisAPI;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +45,23 @@ public final class InProcessAdapters {
   private final ChannelRepository channels;
   private final String node;
   private final HostSettings host;
+  private final ClusterJobs exclusive;
+  private final SharedMemory memory;
   private final Function<HostSettings, List<ChannelKind>> kinds;
   private final Map<String, String> keyHashes = new ConcurrentHashMap<>();
   private volatile AdapterHost adapters;
   private final Router router;
   private MessageConsumer<JsonObject> consumer;
 
-  public InProcessAdapters(Vertx vertx, Pool db, ChannelRepository channels, Config config,
+  /**
+   * @param redis where the adapters of every node share short-lived facts (a call's caller)
+   */
+  public InProcessAdapters(Vertx vertx, Pool db, RedisAPI redis, ChannelRepository channels, Config config,
       Function<HostSettings, List<ChannelKind>> kinds) {
     this.vertx = vertx;
+    this.exclusive = new ClusterJobs(vertx, PgUrl.parse(config.pgUrl()).options(), config.nodeId(),
+        HostSettings.intVar(config.env(), "SWITCHBOARD_JOB_RETRY_MS", 5_000));
+    this.memory = new RedisMemory(redis, config.redisPrefix());
     this.db = db;
     this.channels = channels;
     this.node = config.nodeId() + "/" + Ids.random(8); // unique per boot: two nodes may share a name in tests
@@ -75,7 +87,7 @@ public final class InProcessAdapters {
    */
   public Future<Void> start(int port, String publicUrl) {
     HostSettings settings = new HostSettings(publicUrl, host.smtpPort(), host.smtpRelay(), host.env());
-    adapters = new AdapterHost(vertx, "http://127.0.0.1:" + port, settings, kinds.apply(settings));
+    adapters = new AdapterHost(vertx, "http://127.0.0.1:" + port, settings, kinds.apply(settings), exclusive, memory);
     router.route("/*").subRouter(adapters.router());
     consumer = vertx.eventBus().<JsonObject>consumer(CHANNELS_CHANGED, msg -> {
       String channelId = msg.body().getString("channelId");
@@ -119,6 +131,7 @@ public final class InProcessAdapters {
     AdapterHost running = adapters;
     return unregistered
         .eventually(() -> running == null ? Future.succeededFuture() : running.close())
+        .eventually(exclusive::close)
         .eventually(() -> keyHashes.isEmpty() ? Future.succeededFuture()
             : channels.revokeInternalKeys(db, node, List.copyOf(keyHashes.values())))
         .recover(err -> Future.succeededFuture());

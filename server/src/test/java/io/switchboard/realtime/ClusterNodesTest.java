@@ -51,10 +51,7 @@ class ClusterNodesTest {
     vertx = Vertx.vertx();
     pgUrl = TestDatabases.create("cluster");
     ClusterPlan plan = ClusterPlan.of(pgUrl, 3, Map.of("SWITCHBOARD_STREAM_SAFETY_POLL_MS", "60000"));
-    for (int i = 0; i < 3; i++) {
-      nodes.add(NodeProcess.start(vertx, plan, i));
-    }
-    nodes.forEach(n -> n.awaitReady(3, 180));
+    nodes.addAll(NodeProcess.startAll(vertx, plan, 180));
   }
 
   @AfterAll

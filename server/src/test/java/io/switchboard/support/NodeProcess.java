@@ -82,6 +82,16 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** Starts every node of the plan and waits until each answers ready, seeing all of them as members. */
+  public static List<NodeProcess> startAll(Vertx vertx, ClusterPlan plan, int readySeconds) {
+    List<NodeProcess> nodes = new ArrayList<>();
+    for (int i = 0; i < plan.clusterPorts().size(); i++) {
+      nodes.add(start(vertx, plan, i));
+    }
+    nodes.forEach(n -> n.awaitReady(nodes.size(), readySeconds));
+    return nodes;
+  }
+
   /** Waits until /health/ready answers 200 and names {@code members} cluster members. */
   public JsonObject awaitReady(int members, int seconds) {
     long deadline = System.currentTimeMillis() + seconds * 1000L;

@@ -53,7 +53,14 @@ public final class TestServer implements AutoCloseable {
    * the same JWT secret, so a session of one works on the other as it would on any node.
    */
   public TestServer secondNode() {
-    return start(pgUrl, false, Map.of("SWITCHBOARD_JWT_SECRET", app.config().jwtSecret()));
+    return secondNode(Map.of());
+  }
+
+  /** Like {@link #secondNode()}, with more settings. */
+  public TestServer secondNode(Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("SWITCHBOARD_JWT_SECRET", app.config().jwtSecret());
+    return start(pgUrl, false, env);
   }
 
   private static TestServer start(String pgUrl, boolean ownsDatabase, Map<String, String> extraEnv) {
@@ -105,7 +112,12 @@ public final class TestServer implements AutoCloseable {
   }
 
   private void deleteRedisKeys() {
-    Redis client = Redis.createClient(vertx, app.config().redisUrl());
+    deleteRedisKeys(vertx, app.config().redisUrl(), redisPrefix);
+  }
+
+  /** Blocking: deletes every Redis key under the prefix (a test server's own, or what a test's nodes share). */
+  public static void deleteRedisKeys(Vertx vertx, String redisUrl, String redisPrefix) {
+    Redis client = Redis.createClient(vertx, redisUrl);
     RedisAPI redis = RedisAPI.api(client);
     try {
       String cursor = "0";

@@ -20,6 +20,14 @@ import org.slf4j.LoggerFactory;
  * the visitor's session); agents' replies and typing come back through the outbound loop and are
  * pushed to that visitor's open sockets (every tab). History is read from the core on each
  * connect, so it survives a reload, a new tab and a restart of this process.
+ *
+ * <p>With several nodes, the node that takes a reply from the outbound queue is often not the one
+ * holding the visitor's socket: it pushes the reply to its own tabs of that visitor and publishes a
+ * wake-up (the visitor's handle, no text) to this channel's adapter on every node, and each node
+ * holding a tab of that visitor reads the thread and pushes what the tab has not been given. The
+ * bus only hurries things along: a tab whose visitor said hello or wrote in the last 30 minutes has
+ * its thread read again every SWITCHBOARD_CHAT_CATCHUP_SECONDS, so a lost wake-up delays a reply,
+ * never loses it. Each tab is sent each message once, whichever path brings it first.
  */
 final class ChatAdapter implements ChannelAdapter {
 
@@ -42,6 +50,12 @@ final class ChatAdapter implements ChannelAdapter {
   private Future<JsonObject> availabilityCall;
   private long timer = -1;
   private long sweeper = -1;
+  private long catchUp = -1;
+  private io.vertx.core.eventbus.MessageConsumer<JsonObject> bus;
+  /** A tab is caught up from the thread while its visitor said hello or wrote within this long. */
+  static final long CATCH_UP_AFTER_ACTIVE_MS = 30 * 60_000;
+  /** Names this adapter instance in its wake-ups, so it does not answer its own. */
+  private final String origin = Visitors.newSession();
 
   ChatAdapter(AdapterContext context) {
     this.context = context;
@@ -63,7 +77,72 @@ final class ChatAdapter implements ChannelAdapter {
       long now = System.currentTimeMillis();
       java.util.List.copyOf(open).forEach(s -> s.sweep(now));
     });
-    return Future.succeededFuture();
+    long catchUpMs = Math.max(1, context.host().intSetting("SWITCHBOARD_CHAT_CATCHUP_SECONDS", 20)) * 1000L;
+    catchUp = context.vertx().setPeriodic(catchUpMs, t -> catchUp());
+    bus = context.vertx().eventBus().consumer(busAddress(), msg -> woken(msg.body()));
+    return bus.completion();
+  }
+
+  /** Where this channel's nodes wake each other up about a visitor (a reply, an agent typing). */
+  private String busAddress() {
+    return "sb.chat." + context.channel().id();
+  }
+
+  /**
+   * Tells the adapters of every node that the visitor has something: this node's tabs get the frame
+   * now, the other nodes' tabs read it from the thread. The wake-up carries no customer text: the
+   * cluster's bus is plain TCP between nodes, and the thread in PostgreSQL is what counts.
+   */
+  private void toVisitor(String handle, JsonObject frame) {
+    if (handle == null) {
+      return;
+    }
+    visitors.of(handle).forEach(s -> s.push(frame));
+    JsonObject wake = new JsonObject().put("handle", handle).put("origin", origin);
+    if ("typing".equals(frame.getString("type"))) {
+      wake.put("typing", true);
+    }
+    context.vertx().eventBus().publish(busAddress(), wake);
+  }
+
+  private void woken(JsonObject wake) {
+    if (origin.equals(wake.getString("origin"))) {
+      return; // this node's tabs have it already
+    }
+    java.util.Set<VisitorSocket> tabs = visitors.of(wake.getString("handle"));
+    if (tabs.isEmpty()) {
+      return;
+    }
+    if (wake.getBoolean("typing", false)) {
+      tabs.forEach(s -> s.send(new JsonObject().put("type", "typing")));
+      return;
+    }
+    refresh(tabs);
+  }
+
+  /** Visitors who were active lately get what their tabs missed, from the thread itself. */
+  private void catchUp() {
+    long since = System.currentTimeMillis() - CATCH_UP_AFTER_ACTIVE_MS;
+    refresh(visitors.all().stream().filter(s -> s.activeAt() > since).toList());
+  }
+
+  /** Reads each session's thread once and pushes every reply its tabs have not been given. */
+  private void refresh(java.util.Collection<VisitorSocket> tabs) {
+    java.util.Map<String, java.util.List<VisitorSocket>> bySession = new java.util.HashMap<>();
+    for (VisitorSocket s : tabs) {
+      if (s.session() != null) {
+        bySession.computeIfAbsent(s.session(), k -> new java.util.ArrayList<>()).add(s);
+      }
+    }
+    bySession.forEach((session, sockets) -> history(session).onSuccess(items -> {
+      for (int i = 0; i < items.size(); i++) {
+        JsonObject m = items.getJsonObject(i);
+        if ("outbound".equals(m.getString("direction"))) {
+          JsonObject frame = new JsonObject().put("type", "message").put("message", m);
+          sockets.forEach(s -> s.push(frame));
+        }
+      }
+    }).onFailure(err -> LOG.debug("chat thread of {} not read: {}", context.channel().id(), err.getMessage())));
   }
 
   private void serveScript(RoutingContext ctx) {
@@ -178,14 +257,13 @@ final class ChatAdapter implements ChannelAdapter {
     }
     JsonObject frame = new JsonObject().put("type", "message")
         .put("message", message(item.messageId(), "outbound", body, null, Instant.now().toString()));
-    visitors.of(handle).forEach(s -> s.send(frame));
+    toVisitor(handle, frame);
     return Future.succeededFuture(Delivery.sent("chat-" + item.messageId()));
   }
 
   @Override
   public Future<Void> typing(OutboundItem item) {
-    JsonObject frame = new JsonObject().put("type", "typing");
-    visitors.of(item.to().getString("handle")).forEach(s -> s.send(frame));
+    toVisitor(item.to().getString("handle"), new JsonObject().put("type", "typing"));
     return Future.succeededFuture();
   }
 
@@ -194,8 +272,9 @@ final class ChatAdapter implements ChannelAdapter {
     if (timer >= 0) {
       context.vertx().cancelTimer(timer);
       context.vertx().cancelTimer(sweeper);
+      context.vertx().cancelTimer(catchUp);
     }
     java.util.List.copyOf(open).forEach(VisitorSocket::close);
-    return Future.succeededFuture();
+    return bus == null ? Future.succeededFuture() : bus.unregister().recover(err -> Future.succeededFuture());
   }
 }

@@ -41,6 +41,17 @@ final class VisitorSocket {
   private String signature;
   private int inFlight;
   private volatile long lastFrame = System.currentTimeMillis();
+  private volatile long activeAt;
+  /** Messages this tab was given (history, pushes, catch-up), newest last: each is sent once. */
+  private final java.util.Set<String> given = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<String, Boolean>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+          return size() > MAX_GIVEN;
+        }
+      });
+  /** More than a thread's history holds: an id older than these is never pushed again. */
+  static final int MAX_GIVEN = 1_000;
   private long helloBy;
   private volatile boolean closed;
 
@@ -117,6 +128,7 @@ final class VisitorSocket {
     email = claimedEmail;
     name = trimmed(str(f, "name"), MAX_NAME);
     session = Visitors.wellFormed(given) ? given : Visitors.newSession();
+    activeAt = System.currentTimeMillis();
     handle = Visitors.handle(session);
     chat.visitors.join(handle, this);
     chat.history(session).onComplete(h -> chat.availability(false).onComplete(a -> {
@@ -125,6 +137,7 @@ final class VisitorSocket {
           .put("availability", a.result());
       if (h.succeeded()) {
         welcome.put("history", h.result());
+        h.result().forEach(m -> given(m instanceof JsonObject o ? o.getString("id") : null));
       } else {
         welcome.put("history", new io.vertx.core.json.JsonArray()).put("historyUnavailable", true);
         LOG.debug("chat history failed: {}", h.cause().getMessage());
@@ -175,6 +188,7 @@ final class VisitorSocket {
       return;
     }
     inFlight++;
+    activeAt = now;
     // The visitor's session is theirs, and the channel vouches for it; an email is theirs only when signed.
     Inbound.From from = new Inbound.From(name, email, null, handle, null, List.of(),
         email != null && signature == null ? List.of("email") : List.of(), signature);
@@ -200,6 +214,34 @@ final class VisitorSocket {
       return; // dropped: the agent already sees the visitor typing
     }
     chat.context.api().typing(session).onFailure(err -> LOG.debug("visitor typing not passed on: {}", err.getMessage()));
+  }
+
+  String session() {
+    return session;
+  }
+
+  /** When the visitor last said hello or wrote on this tab. */
+  long activeAt() {
+    return activeAt;
+  }
+
+  /** Records a message as given to this tab; false when it already was. */
+  private boolean given(String messageId) {
+    if (messageId == null) {
+      return true;
+    }
+    synchronized (given) {
+      return given.add(messageId);
+    }
+  }
+
+  /** A frame from the bus or the catch-up: a message this tab already has is not sent again. */
+  void push(JsonObject frame) {
+    JsonObject message = frame.getJsonObject("message");
+    if (message != null && !given(message.getString("id"))) {
+      return;
+    }
+    send(frame);
   }
 
   /** Sends a frame; a tab whose socket is backed up (a stalled or malicious reader) is closed. */

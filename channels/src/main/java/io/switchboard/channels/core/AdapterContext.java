@@ -4,8 +4,10 @@ import io.vertx.core.Vertx;
 
 /**
  * What an adapter gets: its channel (settings decrypted), the adapter API with its key, the routes
- * where its provider reaches it (/channels/{channelId}/...), and the process's settings.
+ * where its provider reaches it (/channels/{channelId}/...), the process's settings, and what it
+ * shares with the other processes running the same adapters (jobs done by one at a time, short-lived
+ * facts).
  */
 public record AdapterContext(Vertx vertx, ChannelInfo channel, AdapterApi api, ProviderRoutes routes,
-    HostSettings host) {
+    HostSettings host, Exclusive exclusive, SharedMemory memory) {
 }

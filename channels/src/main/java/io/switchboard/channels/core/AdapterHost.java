@@ -39,6 +39,8 @@ public final class AdapterHost {
   private final Vertx vertx;
   private final String serverUrl;
   private final HostSettings host;
+  private final Exclusive exclusive;
+  private final SharedMemory memory;
   private final Map<String, ChannelKind> kinds = new ConcurrentHashMap<>();
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final WebClient client;
@@ -46,8 +48,24 @@ public final class AdapterHost {
   private final WindowLimiter perAddress;
   private final WindowLimiter perChannel;
 
+  /** A process on its own: it holds every exclusive job, and remembers in its own memory. */
   public AdapterHost(Vertx vertx, String serverUrl, HostSettings host, List<ChannelKind> kinds) {
+    this(vertx, serverUrl, host, kinds, Exclusive.alone(), SharedMemory.local(LOCAL_MEMORY));
+  }
+
+  /** Facts a process alone remembers (calls in progress, of every channel it runs). */
+  static final int LOCAL_MEMORY = 50_000;
+
+  /**
+   * @param exclusive how jobs done by one process at a time are shared out (the server's nodes: a
+   *                  PostgreSQL session lock per job)
+   * @param memory    what the adapters of every process share (the server's nodes: Redis)
+   */
+  public AdapterHost(Vertx vertx, String serverUrl, HostSettings host, List<ChannelKind> kinds, Exclusive exclusive,
+      SharedMemory memory) {
     this.vertx = vertx;
+    this.exclusive = exclusive;
+    this.memory = memory;
     this.serverUrl = serverUrl;
     this.host = host;
     kinds.forEach(k -> this.kinds.put(k.kind(), k));
@@ -120,7 +138,7 @@ public final class AdapterHost {
         return Future.succeededFuture(channel);
       }
       ProviderRoutes routes = new ProviderRoutes(router, channel.id());
-      ChannelAdapter adapter = kind.create(new AdapterContext(vertx, channel, api, routes, host));
+      ChannelAdapter adapter = kind.create(new AdapterContext(vertx, channel, api, routes, host, exclusive, memory));
       OutboundLoop loop = adapter.delivers() ? new OutboundLoop(vertx, api, adapter, channel.id()) : null;
       Running r = new Running(channel, adapter, loop, routes);
       if (running.putIfAbsent(channel.id(), r) != null) {

@@ -29,6 +29,7 @@ final class EmailAdapter implements ChannelAdapter {
   private final EmailSettings settings;
   private final EmailSender sender;
   private ImapFetcher imap;
+  private io.switchboard.channels.core.Exclusive.Held imapHeld;
 
   EmailAdapter(AdapterContext ctx, SmtpListener listener) {
     this.ctx = ctx;
@@ -43,8 +44,9 @@ final class EmailAdapter implements ChannelAdapter {
   public Future<Void> start() {
     return listener.register(settings.address(), this).onSuccess(v -> {
       if (settings.imap() != null) {
-        imap = new ImapFetcher(ctx, settings.imap(), this);
-        imap.start();
+        // Every node listens for SMTP, but the mailbox is fetched by one node at a time: two fetchers
+        // would post each mail twice (absorbed as a duplicate, yet twice the work) and race to mark it seen.
+        imapHeld = ctx.exclusive().hold("imap:" + ctx.channel().id(), this::startFetching, this::stopFetching);
       }
     });
   }
@@ -54,13 +56,27 @@ final class EmailAdapter implements ChannelAdapter {
     return sender.send(item);
   }
 
+  private synchronized Future<Void> startFetching() {
+    if (imap == null) {
+      imap = new ImapFetcher(ctx, settings.imap(), this);
+      imap.start();
+    }
+    return Future.succeededFuture();
+  }
+
+  private synchronized Future<Void> stopFetching() {
+    if (imap != null) {
+      imap.stop();
+      imap = null;
+    }
+    return Future.succeededFuture();
+  }
+
   @Override
   public Future<Void> stop() {
     listener.unregister(settings.address(), this);
-    if (imap != null) {
-      imap.stop();
-    }
-    return sender.close();
+    Future<Void> released = imapHeld == null ? Future.succeededFuture() : imapHeld.release();
+    return released.recover(err -> Future.succeededFuture()).eventually(sender::close);
   }
 
   /**

@@ -30,6 +30,8 @@ final class ImapFetcher {
   static final int BATCH = 50;
   static final int MAX_SIZE = SmtpListener.MAX_SIZE;
 
+  private static final java.util.concurrent.atomic.AtomicLong STARTED = new java.util.concurrent.atomic.AtomicLong();
+
   private final AdapterContext ctx;
   private final EmailSettings.Imap imap;
   private final EmailAdapter adapter;
@@ -46,7 +48,9 @@ final class ImapFetcher {
   }
 
   void start() {
-    worker = ctx.vertx().createSharedWorkerExecutor("sb-imap-" + ctx.channel().id(), 1, 365, TimeUnit.DAYS);
+    // Named per fetcher: one stopped while it waits must not hold up the next one started (failover, then back).
+    worker = ctx.vertx().createSharedWorkerExecutor("sb-imap-" + ctx.channel().id() + "-" + STARTED.incrementAndGet(),
+        1, 365, TimeUnit.DAYS);
     worker.executeBlocking(() -> {
       run();
       return null;

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -36,19 +35,16 @@ import org.slf4j.LoggerFactory;
 final class PhoneAdapter implements ChannelAdapter {
 
   private static final Logger LOG = LoggerFactory.getLogger(PhoneAdapter.class);
-  /** Calls remembered for later callbacks that name no caller (Twilio's recording callbacks). */
-  static final int KNOWN_CALLS = 10_000;
+  /**
+   * How long a call's caller is remembered for later callbacks that name no caller (Twilio's
+   * recording callbacks come minutes after the call; a transcript can take longer).
+   */
+  static final int KNOWN_CALL_SECONDS = 24 * 3600;
 
   private final AdapterContext ctx;
   private final PhoneSettings settings;
   private final ProviderMedia twilioMedia;
   private final ProviderMedia ctiMedia;
-  private final Map<String, CallParsers.Known> known = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, CallParsers.Known> eldest) {
-      return size() > KNOWN_CALLS;
-    }
-  };
 
   PhoneAdapter(AdapterContext ctx, PhoneSettings settings, ProviderMedia twilioMedia, ProviderMedia ctiMedia) {
     this.ctx = ctx;
@@ -94,14 +90,17 @@ final class PhoneAdapter implements ChannelAdapter {
     }
     Map<String, String> p = new HashMap<>();
     params.forEach(e -> p.putIfAbsent(e.getKey(), e.getValue()));
-    CallEvent event;
-    try {
-      event = CallParsers.twilio(p, rc.queryParams().get("outcome"), settings.authToken(), known(p.get("CallSid")));
-    } catch (IllegalArgumentException e) {
-      AdapterHost.problem(rc, 400, "Bad Request", e.getMessage());
-      return;
-    }
-    handle(rc, event, twilioMedia);
+    String outcomeHint = rc.queryParams().get("outcome");
+    known(p.get("CallSid")).onComplete(known -> {
+      CallEvent event;
+      try {
+        event = CallParsers.twilio(p, outcomeHint, settings.authToken(), known.result());
+      } catch (IllegalArgumentException e) {
+        AdapterHost.problem(rc, 400, "Bad Request", e.getMessage());
+        return;
+      }
+      handle(rc, event, twilioMedia, known.result());
+    });
   }
 
   private void cti(RoutingContext rc) {
@@ -111,39 +110,85 @@ final class PhoneAdapter implements ChannelAdapter {
       AdapterHost.problem(rc, 403, "Forbidden", "X-Switchboard-Signature is missing or does not match");
       return;
     }
-    CallEvent event;
+    JsonObject json;
     try {
-      JsonObject json = new JsonObject(raw);
-      event = CallParsers.cti(json, known(json.getValue("callId") instanceof String s ? s : null));
+      json = new JsonObject(raw);
     } catch (DecodeException | ClassCastException e) {
       AdapterHost.problem(rc, 400, "Bad Request", "the body is not a JSON object");
       return;
-    } catch (IllegalArgumentException e) {
-      AdapterHost.problem(rc, 400, "Bad Request", e.getMessage());
-      return;
     }
-    handle(rc, event, ctiMedia);
+    known(json.getValue("callId") instanceof String s ? s : null).onComplete(known -> {
+      CallEvent event;
+      try {
+        event = CallParsers.cti(json, known.result());
+      } catch (ClassCastException e) {
+        AdapterHost.problem(rc, 400, "Bad Request", "the body is not a call event");
+        return;
+      } catch (IllegalArgumentException e) {
+        AdapterHost.problem(rc, 400, "Bad Request", e.getMessage());
+        return;
+      }
+      handle(rc, event, ctiMedia, known.result());
+    });
   }
 
-  private CallParsers.Known known(String callId) {
-    if (callId == null) {
+  /**
+   * What earlier events of the call said (caller, direction, outcome, name), from the memory every
+   * node shares: a call's events may reach different nodes. Never fails: unknown is null.
+   */
+  private Future<CallParsers.Known> known(String callId) {
+    if (callId == null || callId.length() > 200) {
+      return Future.succeededFuture();
+    }
+    return ctx.memory().get(memoryKey(callId)).map(PhoneAdapter::knownFrom).otherwise(err -> {
+      LOG.warn("phone channel {}: what is known of call {} could not be read: {}", ctx.channel().id(), callId,
+          err.getMessage());
+      return null;
+    });
+  }
+
+  private String memoryKey(String callId) {
+    return "phone:" + ctx.channel().id() + ":" + callId;
+  }
+
+  static CallParsers.Known knownFrom(String json) {
+    if (json == null) {
       return null;
     }
-    synchronized (known) {
-      return known.get(callId);
-    }
+    JsonObject o = new JsonObject(json);
+    return new CallParsers.Known(o.getString("customer"), o.getString("direction"), o.getString("outcome"),
+        o.getString("callerName"));
   }
 
-  /** Posts the event (its recording fetched and uploaded first) and answers once the core committed it. */
-  private void handle(RoutingContext rc, CallEvent event, ProviderMedia media) {
+  static String knownJson(CallParsers.Known k) {
+    return new JsonObject().put("customer", k.customer()).put("direction", k.direction()).put("outcome", k.outcome())
+        .put("callerName", k.callerName()).encode();
+  }
+
+  /**
+   * Remembers the call (before answering, so the provider's next callback finds it on any node),
+   * then posts the event (its recording fetched and uploaded first) and answers once the core
+   * committed it.
+   */
+  private void handle(RoutingContext rc, CallEvent event, ProviderMedia media, CallParsers.Known before) {
+    Future<Void> remembered = Future.succeededFuture();
     if (event.customer() != null) {
-      synchronized (known) {
-        CallParsers.Known before = known.get(event.callId());
-        known.put(event.callId(), new CallParsers.Known(event.customer(), event.direction(),
-            event.outcome() != null ? event.outcome() : before == null ? null : before.outcome(),
-            event.callerName() != null ? event.callerName() : before == null ? null : before.callerName()));
+      CallParsers.Known now = new CallParsers.Known(event.customer(), event.direction(),
+          event.outcome() != null ? event.outcome() : before == null ? null : before.outcome(),
+          event.callerName() != null ? event.callerName() : before == null ? null : before.callerName());
+      if (!now.equals(before)) {
+        remembered = ctx.memory().put(memoryKey(event.callId()), knownJson(now), KNOWN_CALL_SECONDS)
+            .otherwise(err -> {
+              LOG.warn("phone channel {}: call {} not remembered: {}", ctx.channel().id(), event.callId(),
+                  err.getMessage());
+              return null;
+            });
       }
     }
+    remembered.onComplete(v -> post(rc, event, media));
+  }
+
+  private void post(RoutingContext rc, CallEvent event, ProviderMedia media) {
     if (event.outcome() == null) {
       rc.response().setStatusCode(204).end(); // ringing: the card appears with the first real outcome
       return;
