@@ -224,14 +224,20 @@ public final class LoadTest {
         failed(report, "scenario 2", e);
       }
       try {
-        if (wanted("history")) {
-          log("scenario 5: storing " + plan.historyMessages() + " messages of history");
-          double loadSeconds = LargeHistory.load(vertx, server.pgUrl, account.accountId, runId, plan.historyMessages(),
-              LoadTest::log);
+        boolean ingestAfter = wanted("history");
+        if (ingestAfter || wanted("search")) {
+          long messages = options.historyMessages() > 0 ? options.historyMessages() : plan.historyMessages();
+          List<LargeHistory.Part> parts = LargeHistory.parts(account.accountId, runId, messages);
+          log("scenario 5: storing " + messages + " messages of history (and " + (parts.size() - 1)
+              + " neighbour accounts of " + parts.get(1).messages() + ")");
+          double loadSeconds = LargeHistory.load(vertx, server.pgUrl, parts, account.teamIds, LoadTest::log);
           long stored = Bench.await(db.messageCount(account.accountId), 600);
-          List<Step> after = IngestRamp.run(bench, account.target, plan.historyRates(), plan.stepSeconds(),
-              plan.warmupSeconds(), 1, watchers, db, account.accountId, LoadTest::log);
-          report.history(new LargeHistory.Result(plan.historyMessages(), loadSeconds, stored, after), ingest);
+          log(String.format("  history stored in %.0f s; the account holds %d messages", loadSeconds, stored));
+          List<SearchBench.Kind> search = SearchBench.run(api, account, parts.get(0), plan.searchSamples(),
+              plan.searchSecondsPerKind(), LoadTest::log);
+          List<Step> after = ingestAfter ? IngestRamp.run(bench, account.target, plan.historyRates(),
+              plan.stepSeconds(), plan.warmupSeconds(), 1, watchers, db, account.accountId, LoadTest::log) : List.of();
+          report.history(new LargeHistory.Result(messages, loadSeconds, stored, after, search), ingest);
         }
       } catch (RuntimeException e) {
         failed(report, "scenario 5", e);

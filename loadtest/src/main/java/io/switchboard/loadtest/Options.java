@@ -13,9 +13,10 @@ import java.util.Set;
  */
 record Options(boolean quick, boolean smoke, boolean keepData, String url, String platformKey, String pgUrl, long serverPid, Path serverJar,
     Path out, Set<String> scenarios, List<Audience> audiences, WsDeflate deflate, boolean compareDeflate,
-    List<Integer> rates) {
+    List<Integer> rates, long historyMessages) {
 
-  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines", "naive");
+  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "search", "baselines",
+      "naive");
 
   /**
    * Whether the server the tool starts gets {@code SWITCHBOARD_WS_COMPRESSION=true}: when stream
@@ -42,6 +43,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     boolean noContext = false;
     boolean compareDeflate = false;
     List<Integer> rates = null;
+    long historyMessages = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -61,12 +63,16 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
         case "--ws-deflate-no-context" -> noContext = true;
         case "--compare-deflate" -> compareDeflate = true;
         case "--rates" -> rates = rates(value(args, ++i, a), a);
+        case "--history-messages" -> historyMessages = number(value(args, ++i, a), a);
         case "--help", "-h" -> throw new IllegalArgumentException(usage());
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
       }
     }
     if (!ALL.containsAll(scenarios)) {
       throw new IllegalArgumentException("--only takes " + ALL);
+    }
+    if (historyMessages < 0) {
+      throw new IllegalArgumentException("--history-messages takes a count above zero");
     }
     if (url != null && (platformKey == null || pgUrl == null)) {
       throw new IllegalArgumentException("--url needs --platform-key and --pg-url\n" + usage());
@@ -75,7 +81,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
       throw new IllegalArgumentException("--ws-deflate-level and --ws-deflate-no-context go with --ws-deflate or --compare-deflate");
     }
     return new Options(quick, smoke, keepData, url, platformKey, pgUrl, pid, jar, out, scenarios, audiences,
-        new WsDeflate(deflate, deflateLevel, noContext), compareDeflate, rates);
+        new WsDeflate(deflate, deflateLevel, noContext), compareDeflate, rates, historyMessages);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -106,11 +112,13 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
 
   static String usage() {
     return """
-        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,baselines,naive] [--out docs/benchmarks]
+        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,search,baselines,naive] [--out docs/benchmarks]
                                [--audience team|N[,...]]   ingest ramp audience: the team crowd (default), or N stream clients seeing every message
                                [--ws-deflate [--ws-deflate-level 1-9] [--ws-deflate-no-context]]   stream clients ask for permessage-deflate
                                [--compare-deflate]         idle connections measured without and with permessage-deflate
                                [--rates 50,100]            the ingest ramp's steps (msg/s) instead of the plan's, for a focused run
+                               [--history-messages N]      messages of the large history (scenario 5) instead of the plan's;
+                                                           --only search stores it and measures search alone (no ingest after)
                                [--server-jar server/target/switchboard-server.jar]
                                [--url http://127.0.0.1:8080 --platform-key KEY --pg-url postgresql://... [--server-pid PID]]""";
   }

@@ -105,14 +105,26 @@ final class SwitchboardApi {
   }
 
   Future<String> ticket(Session user) {
-    Future<Void> fresh = user.expiresAt.isAfter(Instant.now().plusSeconds(60)) ? Future.succeededFuture()
+    return fresh(user).compose(v -> call(HttpMethod.POST, "/api/v1/stream/tickets", user.token, new JsonObject(), 201,
+            200))
+        .map(t -> t.getString("ticket"));
+  }
+
+  /** Refreshes the session's token when it is about to expire. */
+  Future<Void> fresh(Session user) {
+    return user.expiresAt.isAfter(Instant.now().plusSeconds(60)) ? Future.succeededFuture()
         : call(HttpMethod.POST, "/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", user.refreshToken),
             200).map(login -> {
               user.update(login);
               return null;
             });
-    return fresh.compose(v -> call(HttpMethod.POST, "/api/v1/stream/tickets", user.token, new JsonObject(), 201, 200))
-        .map(t -> t.getString("ticket"));
+  }
+
+  /** GET a path as the user (a token refreshed beforehand); fails on any status but 200. */
+  Future<JsonObject> get(Session user, String uri) {
+    return fresh(user).compose(v -> web.get(uri).timeout(60_000).putHeader("Authorization", "Bearer " + user.token)
+        .send()).compose(resp -> resp.statusCode() == 200 ? Future.succeededFuture(json(resp))
+        : Future.failedFuture("GET " + uri + " answered " + resp.statusCode() + ": " + resp.bodyAsString()));
   }
 
   /** The raw text of /metrics, or null when the server has none. */

@@ -6,8 +6,12 @@ import io.switchboard.contact.SearchTerms;
 import io.switchboard.conversation.Views.ConversationView;
 import io.switchboard.db.Sql;
 import io.switchboard.http.Caller;
+import io.switchboard.http.Problem;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -251,7 +255,38 @@ public final class ConversationRepository {
   public record Match(String field, String text, String messageId) {
   }
 
-  private static final String REGION = "SELECT default_region FROM account WHERE id = $1";
+  /**
+   * Before a search: the account's phone region, and the share of messages (0 to 1) estimated to
+   * hold all of the query's words. The estimate reads the statistics ANALYZE keeps on the
+   * message_search index (the share of messages holding each of its commonest words, about a
+   * thousand of them): a word matches as a prefix, so the shares of the words it begins are added
+   * up; a word not among them is rare (its share counts as 0); the words of a query are taken to be
+   * independent. No statistics yet (a young database) gives 0.
+   */
+  private static final String SEARCH_PLAN = """
+      SELECT (SELECT default_region FROM account WHERE id = $1) AS region,
+             coalesce((SELECT exp(sum(ln(greatest(1e-9, least(1, coalesce(
+                         (SELECT sum(e.share) FROM unnest(s.elems, s.shares) AS e(word, share)
+                          WHERE starts_with(e.word, t.lexeme)), 0))))))
+                       FROM unnest(to_tsvector('simple', $2)) t
+                       LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS shares
+                                  FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'message_search'
+                                    AND attname = 'to_tsvector') s ON true), 0) AS share""";
+
+  /**
+   * From this estimated share of messages on, a search walks the newest conversations instead of
+   * reading every match from the word index (see ConversationList.Words). Measured at 5 million
+   * messages (docs/benchmarks/README.md, search): a word in 1% of messages costs about as much
+   * either way, 60-75 ms; the index read grows with the word's share (and the database), the walk
+   * shrinks with it.
+   */
+  static final double WALK_SHARE = 0.01;
+
+  /**
+   * A search statement that runs longer than this is cancelled (a 503 that says to narrow the
+   * search): a query's cost is bounded by design, and this caps what the estimate gets wrong.
+   */
+  static final int SEARCH_TIMEOUT_MS = 3000;
 
   /** The newest message of each conversation whose words match the query, walked newest first per conversation. */
   private static final String TEXT_MATCHES = """
@@ -262,37 +297,66 @@ public final class ConversationRepository {
           AND to_tsvector('simple', coalesce(m.subject, '') || ' ' || coalesce(m.text, '')) @@ %s
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1) hit""";
 
-  public Future<Page> list(SqlClient db, Caller.User caller, ConversationList query) {
-    Future<String> region = query.q() != null && SearchTerms.phoneLike(query.q())
-        ? db.preparedQuery(REGION).execute(Tuple.of(caller.accountId()))
-            .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
-        : Future.succeededFuture(null);
-    return region.compose(r -> {
-      ConversationList.Statement st = query.statement(caller, r);
-      return db.preparedQuery(st.sql()).execute(st.params());
-    }).compose(rows -> {
-      List<Listed> items = new ArrayList<>();
-      List<Integer> tiers = new ArrayList<>();
-      for (Row r : rows) {
-        ConversationView view = map(r).withUnread(r.getBoolean("unread"));
-        Match match = null;
-        if (query.q() != null) {
-          tiers.add(r.getInteger("tier"));
-          match = match(view, query.q(), r.getString("match_field"), r.getString("match_value"));
-        }
-        items.add(new Listed(view, match));
+  public Future<Page> list(Pool db, Caller.User caller, ConversationList query) {
+    if (query.q() == null) {
+      ConversationList.Statement st = query.statement(caller);
+      return db.preparedQuery(st.sql()).execute(st.params()).compose(rows -> page(db, caller, query, rows));
+    }
+    return db.withTransaction(tx -> tx.query("SET LOCAL statement_timeout = " + SEARCH_TIMEOUT_MS).execute()
+            .compose(x -> search(tx, caller, query)))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "57014".equals(pg.getSqlState())
+            ? Problem.unavailable("This search took too long. Add a word or a filter to narrow it.", 1) : e));
+  }
+
+  private Future<Page> search(SqlClient db, Caller.User caller, ConversationList query) {
+    return db.preparedQuery(SEARCH_PLAN).execute(Tuple.of(caller.accountId(), query.q())).compose(plan -> {
+      Row p = plan.iterator().next();
+      String region = p.getString("region");
+      boolean common = p.getDouble("share") >= WALK_SHARE;
+      ConversationList.Statement st = query.statement(caller, region,
+          common ? ConversationList.Words.RECENT : ConversationList.Words.INDEX);
+      Future<RowSet<Row>> found = db.preparedQuery(st.sql()).execute(st.params());
+      if (common) {
+        // A short page from the walk is complete only if the walk reached the end of the list.
+        found = found.compose(rows -> rows.size() > query.limit() ? Future.succeededFuture(rows)
+            : bounded(db, query.walkBounded(caller)).compose(stopped -> {
+              if (!stopped) {
+                return Future.succeededFuture(rows);
+              }
+              ConversationList.Statement all = query.statement(caller, region, ConversationList.Words.INDEX);
+              return db.preparedQuery(all.sql()).execute(all.params());
+            }));
       }
-      String next = null;
-      if (items.size() > query.limit()) {
-        items = new ArrayList<>(items.subList(0, query.limit()));
-        ConversationView last = items.get(items.size() - 1).conversation();
-        next = new Cursor(last.lastMessageAt(), last.id(), query.q() == null ? 0 : tiers.get(items.size() - 1))
-            .encode();
-      }
-      String nextCursor = next;
-      List<Listed> page = items;
-      return textSnippets(db, caller.accountId(), query.q(), page).map(v -> new Page(List.copyOf(page), nextCursor));
+      return found.compose(rows -> page(db, caller, query, rows));
     });
+  }
+
+  private static Future<Boolean> bounded(SqlClient db, ConversationList.Statement st) {
+    return db.preparedQuery(st.sql()).execute(st.params()).map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  private Future<Page> page(SqlClient db, Caller.User caller, ConversationList query, RowSet<Row> rows) {
+    List<Listed> items = new ArrayList<>();
+    List<Integer> tiers = new ArrayList<>();
+    for (Row r : rows) {
+      ConversationView view = map(r).withUnread(r.getBoolean("unread"));
+      Match match = null;
+      if (query.q() != null) {
+        tiers.add(r.getInteger("tier"));
+        match = match(view, query.q(), r.getString("match_field"), r.getString("match_value"));
+      }
+      items.add(new Listed(view, match));
+    }
+    String next = null;
+    if (items.size() > query.limit()) {
+      items = new ArrayList<>(items.subList(0, query.limit()));
+      ConversationView last = items.get(items.size() - 1).conversation();
+      next = new Cursor(last.lastMessageAt(), last.id(), query.q() == null ? 0 : tiers.get(items.size() - 1))
+          .encode();
+    }
+    String nextCursor = next;
+    List<Listed> page = items;
+    return textSnippets(db, caller.accountId(), query.q(), page).map(v -> new Page(List.copyOf(page), nextCursor));
   }
 
   private static Match match(ConversationView view, String q, String field, String value) {

@@ -142,6 +142,41 @@ class ConversationListPlanTest {
     assertThat(rows.iterator().next().getString("match_field")).isEqualTo("text");
   }
 
+  @Test
+  @DisplayName("a common word walks the newest conversations by the list's index and reads each one's own messages")
+  void commonWordWalks() {
+    Caller.User admin = new Caller.User(tenant.admin.id(), tenant.accountId, "admin", "Admin", List.of());
+    Caller.User agentCaller = new Caller.User(agent.id(), tenant.accountId, "agent", "Agent", List.of(teamA));
+    for (String status : new String[] {null, "open"}) {
+      for (Caller.User caller : List.of(admin, agentCaller)) {
+        ConversationList.Statement st = list(status, null, null, null, "parcel", null)
+            .statement(caller, "PL", ConversationList.Words.RECENT);
+        StringBuilder plan = new StringBuilder();
+        for (Row r : await(server.app.db().preparedQuery("EXPLAIN " + st.sql()).execute(st.params()))) {
+          plan.append(r.getString(0)).append('\n');
+        }
+        assertThat(plan.toString()).as(status + " as " + caller.role() + ":\n" + plan)
+            .doesNotContain("Seq Scan on conversation")
+            .doesNotContain("Seq Scan on message")
+            .doesNotContain("message_search")
+            .containsPattern("Index Scan using (message_conversation|message_inbound)");
+      }
+    }
+    // the walk finds the same newest page as the word index
+    ConversationList common = list(null, null, null, null, "parcel", null);
+    List<String> walked = ids(common.statement(admin, "PL", ConversationList.Words.RECENT));
+    assertThat(walked).hasSize(51).isEqualTo(ids(common.statement(admin, "PL", ConversationList.Words.INDEX)));
+    // 10,000 conversations: a walk that came back short could have stopped early
+    assertThat(await(server.app.db().preparedQuery(common.walkBounded(admin).sql())
+        .execute(common.walkBounded(admin).params())).iterator().next().getBoolean(0)).isTrue();
+  }
+
+  private static List<String> ids(ConversationList.Statement st) {
+    List<String> out = new java.util.ArrayList<>();
+    await(server.app.db().preparedQuery(st.sql()).execute(st.params())).forEach(r -> out.add(r.getString("id")));
+    return out;
+  }
+
   private static ConversationList list(String status, String assignee, String teamId, String channel, String q,
       Cursor after) {
     return new ConversationList(status, assignee, teamId, channel, q, 50, after);
