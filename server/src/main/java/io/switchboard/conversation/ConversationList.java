@@ -43,6 +43,17 @@ public record ConversationList(String status, String assignee, String teamId, St
   private static final String WALK_WORDS = "to_tsvector('simple', concat_ws(' ', m.subject, m.text))";
 
   /**
+   * A cheap test that must pass before a walked message is split into words: its text holds each of
+   * the query's words (lexemes are lower-cased pieces of the text) as a substring. Splitting costs
+   * about ten times more, and most walked messages fail this first.
+   */
+  private static String walkSubstrings(int param) {
+    return """
+        lower(concat_ws(' ', m.subject, m.text)) LIKE ALL (ARRAY(SELECT '%%' || replace(replace(replace(lexeme,
+          '\\', '\\\\'), '%%', '\\%%'), '_', '\\_') || '%%' FROM unnest(to_tsvector('simple', $%d))))""".formatted(param);
+  }
+
+  /**
    * The query's words, split and lower-cased by the same parser as the messages, each matching as
    * a prefix, all required. Built from lexemes PostgreSQL made itself and quoted, so nothing the
    * user typed is read as tsquery syntax; no words (only punctuation) match no message.
@@ -192,7 +203,8 @@ public record ConversationList(String status, String assignee, String teamId, St
           + " (SELECT c.* FROM conversation c WHERE c.account_id = $1" + conversation + nonNull(cursor[3])
           + " ORDER BY c.last_message_at DESC, c.id DESC LIMIT " + WALK_MAX + ") c"
           + " WHERE EXISTS (SELECT 1 FROM message m WHERE m.account_id = $1 AND m.conversation_id = c.id AND "
-          + WALK_WORDS + " @@ " + queryWords(query) + " OFFSET 0)" + notBetter + newest);
+          + walkSubstrings(query) + " AND " + WALK_WORDS + " @@ " + queryWords(query) + " OFFSET 0)" + notBetter
+          + newest);
     } else {
       // The conversations of every matching message, from message_search (materialized: the planner
       // cannot estimate a tsquery made at run time, and walking the newest conversations instead

@@ -275,12 +275,13 @@ public final class ConversationRepository {
 
   /**
    * From this estimated share of messages on, a search walks the newest conversations instead of
-   * reading every match from the word index (see ConversationList.Words). Measured at 5 million
-   * messages (docs/benchmarks/README.md, search): a word in 1% of messages costs about as much
-   * either way, 60-75 ms; the index read grows with the word's share (and the database), the walk
-   * shrinks with it.
+   * reading every match from the word index (see ConversationList.Words). The index read costs
+   * about 1.3 µs a match and grows with the database; the walk checks about 2 µs a message and
+   * needs fewer of them the commoner the words: at 5 million messages both take about 25 ms for
+   * words in 0.4% of messages (a walk of some 500 conversations of 20 messages, well within
+   * WALK_MAX). See docs/benchmarks/README.md, "Search".
    */
-  static final double WALK_SHARE = 0.01;
+  static final double WALK_SHARE = 0.004;
 
   /**
    * A search statement that runs longer than this is cancelled (a 503 that says to narrow the
