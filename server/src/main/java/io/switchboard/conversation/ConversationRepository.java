@@ -303,7 +303,9 @@ public final class ConversationRepository {
       ConversationList.Statement st = query.statement(caller);
       return db.preparedQuery(st.sql()).execute(st.params()).compose(rows -> page(db, caller, query, rows));
     }
-    return db.withTransaction(tx -> tx.query("SET LOCAL statement_timeout = " + SEARCH_TIMEOUT_MS).execute()
+    // JIT off: compiling a search's large statement costs more than running it.
+    return db.withTransaction(tx -> tx.query("SET LOCAL statement_timeout = " + SEARCH_TIMEOUT_MS
+            + "; SET LOCAL jit = off").execute()
             .compose(x -> search(tx, caller, query)))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "57014".equals(pg.getSqlState())
             ? Problem.unavailable("This search took too long. Add a word or a filter to narrow it.", 1) : e));
