@@ -324,6 +324,8 @@ public final class LoadTest {
             + (options.audiences().equals(List.of(Audience.CROWD)) ? "" : " --audience "
                 + String.join(",", options.audiences().stream().map(Audience::key).toList()))
             + (options.deflate().on() ? " --ws-deflate" : "") + (options.compareDeflate() ? " --compare-deflate" : "")
+            + (options.scenarios().equals(Options.ALL) ? "" : " --only " + String.join(",", options.scenarios()))
+            + (options.historyMessages() > 0 ? " --history-messages " + options.historyMessages() : "")
             + "`\n\n"
         + "### Method\n\n"
         + "Open-loop load: inbound messages are sent at Poisson arrival times and every latency is measured from the "

@@ -265,13 +265,20 @@ public final class ConversationRepository {
    */
   private static final String SEARCH_PLAN = """
       SELECT (SELECT default_region FROM account WHERE id = $1) AS region,
-             coalesce((SELECT exp(sum(ln(greatest(1e-9, least(1, coalesce(
-                         (SELECT sum(e.share) FROM unnest(s.elems, s.shares) AS e(word, share)
-                          WHERE starts_with(e.word, t.lexeme)), 0))))))
-                       FROM unnest(to_tsvector('simple', $2)) t
-                       LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS shares
-                                  FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'message_search'
-                                    AND attname = 'to_tsvector') s ON true), 0) AS share""";
+             ARRAY(SELECT t.lexeme FROM unnest(to_tsvector('simple', $2)) t ORDER BY t.lexeme) AS words,
+             ARRAY(SELECT least(1, coalesce((SELECT sum(e.share) FROM unnest(s.elems, s.shares) AS e(word, share)
+                                             WHERE starts_with(e.word, t.lexeme)), 0))::float8
+                   FROM unnest(to_tsvector('simple', $2)) t
+                   LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS shares
+                              FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'message_search'
+                                AND attname = 'to_tsvector') s ON true
+                   ORDER BY t.lexeme) AS shares""";
+
+  /**
+   * A word in at least this share of messages is not read from the word index when the query has
+   * a rarer one: the messages the rarer words find are checked for it instead.
+   */
+  static final double INDEX_WORD_SHARE = 0.01;
 
   /**
    * From this estimated share of messages on, a search walks the newest conversations instead of
@@ -289,6 +296,13 @@ public final class ConversationRepository {
    */
   static final int SEARCH_TIMEOUT_MS = 3000;
 
+  /**
+   * A word index read keeps one bit per matching message only while its bitmap fits in work_mem;
+   * past that it keeps whole pages, and every message on them is split into words again (at 5
+   * million messages, seconds for two common words). 32 MB holds a bitmap of several million.
+   */
+  static final String SEARCH_WORK_MEM = "32MB";
+
   /** The newest message of each conversation whose words match the query, walked newest first per conversation. */
   private static final String TEXT_MATCHES = """
       SELECT cv.id AS conversation_id, hit.id, hit.body FROM unnest($2::text[]) AS cv(id)
@@ -305,7 +319,7 @@ public final class ConversationRepository {
     }
     // JIT off: compiling a search's large statement costs more than running it.
     return db.withTransaction(tx -> tx.query("SET LOCAL statement_timeout = " + SEARCH_TIMEOUT_MS
-            + "; SET LOCAL jit = off").execute()
+            + "; SET LOCAL jit = off; SET LOCAL work_mem = '" + SEARCH_WORK_MEM + "'").execute()
             .compose(x -> search(tx, caller, query)))
         .recover(e -> Future.failedFuture(e instanceof PgException pg && "57014".equals(pg.getSqlState())
             ? Problem.unavailable("This search took too long. Add a word or a filter to narrow it.", 1) : e));
@@ -315,9 +329,12 @@ public final class ConversationRepository {
     return db.preparedQuery(SEARCH_PLAN).execute(Tuple.of(caller.accountId(), query.q())).compose(plan -> {
       Row p = plan.iterator().next();
       String region = p.getString("region");
-      boolean common = p.getDouble("share") >= WALK_SHARE;
+      String[] words = p.getArrayOfStrings("words");
+      Double[] shares = p.getArrayOfDoubles("shares");
+      boolean common = together(shares) >= WALK_SHARE;
+      List<String> indexed = selective(words, shares);
       ConversationList.Statement st = query.statement(caller, region,
-          common ? ConversationList.Words.RECENT : ConversationList.Words.INDEX);
+          common ? ConversationList.Words.RECENT : ConversationList.Words.INDEX, indexed);
       Future<RowSet<Row>> found = db.preparedQuery(st.sql()).execute(st.params());
       if (common) {
         // A short page from the walk is complete only if the walk reached the end of the list.
@@ -326,12 +343,44 @@ public final class ConversationRepository {
               if (!stopped) {
                 return Future.succeededFuture(rows);
               }
-              ConversationList.Statement all = query.statement(caller, region, ConversationList.Words.INDEX);
+              ConversationList.Statement all = query.statement(caller, region, ConversationList.Words.INDEX,
+                  indexed);
               return db.preparedQuery(all.sql()).execute(all.params());
             }));
       }
       return found.compose(rows -> page(db, caller, query, rows));
     });
+  }
+
+  /** The estimated share of messages holding all the words (taken as independent); 0 without words. */
+  static double together(Double[] shares) {
+    if (shares.length == 0) {
+      return 0;
+    }
+    double all = 1;
+    for (Double s : shares) {
+      all *= Math.max(1e-9, Math.min(1, s));
+    }
+    return all;
+  }
+
+  /**
+   * The words to read from the index: those under INDEX_WORD_SHARE, or the rarest one if none is;
+   * null when that is all of them.
+   */
+  static List<String> selective(String[] words, Double[] shares) {
+    List<String> out = new ArrayList<>();
+    int rarest = 0;
+    for (int i = 0; i < words.length; i++) {
+      if (shares[i] < INDEX_WORD_SHARE) {
+        out.add(words[i]);
+      }
+      rarest = shares[i] < shares[rarest] ? i : rarest;
+    }
+    if (out.isEmpty() && words.length > 0) {
+      out.add(words[rarest]);
+    }
+    return out.size() == words.length ? null : out;
   }
 
   private static Future<Boolean> bounded(SqlClient db, ConversationList.Statement st) {
