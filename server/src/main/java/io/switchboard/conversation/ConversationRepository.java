@@ -272,7 +272,17 @@ public final class ConversationRepository {
                    LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS shares
                               FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'message_search'
                                 AND attname = 'to_tsvector') s ON true
-                   ORDER BY t.lexeme) AS shares""";
+                   ORDER BY t.lexeme) AS shares,
+             (SELECT reltuples FROM pg_class WHERE oid = 'message'::regclass)::float8 AS messages,
+             (SELECT reltuples FROM pg_class WHERE oid = 'conversation'::regclass)::float8 AS conversations""";
+
+  /**
+   * Words estimated in fewer messages than WALK_SHARE still walk when the index would fetch at
+   * least this many messages and a walk of WALK_MAX conversations is expected to fill the page:
+   * fetching a message found by the index costs about 20 µs when it is not cached (they lie all
+   * over the table), checking one of a walked conversation about 2 µs.
+   */
+  static final double INDEX_ROWS_WALK = 5000;
 
   /**
    * A word in at least this share of messages is not read from the word index when the query has
@@ -331,8 +341,9 @@ public final class ConversationRepository {
       String region = p.getString("region");
       String[] words = p.getArrayOfStrings("words");
       Double[] shares = p.getArrayOfDoubles("shares");
-      boolean common = together(shares) >= WALK_SHARE;
       List<String> indexed = selective(words, shares);
+      boolean common = walks(together(shares), indexRows(words, shares, indexed, p.getDouble("messages")),
+          p.getDouble("messages") / Math.max(1, p.getDouble("conversations")), query.limit() + 1);
       ConversationList.Statement st = query.statement(caller, region,
           common ? ConversationList.Words.RECENT : ConversationList.Words.INDEX, indexed);
       Future<RowSet<Row>> found = db.preparedQuery(st.sql()).execute(st.params());
@@ -350,6 +361,31 @@ public final class ConversationRepository {
       }
       return found.compose(rows -> page(db, caller, query, rows));
     });
+  }
+
+  /**
+   * Whether to walk the newest conversations: the words are common, or the index would fetch many
+   * messages while a bounded walk should still fill the page.
+   *
+   * @param together     the estimated share of messages holding all the words
+   * @param indexRows    the messages the index read would fetch
+   * @param perConversation messages per conversation, on average
+   * @param page         the conversations wanted
+   */
+  static boolean walks(double together, double indexRows, double perConversation, int page) {
+    double found = 1 - Math.pow(1 - together, Math.max(1, perConversation));
+    return together >= WALK_SHARE || (indexRows >= INDEX_ROWS_WALK && found * ConversationList.WALK_MAX >= page);
+  }
+
+  /** The messages an index read of these words fetches: the share holding all the indexed ones. */
+  static double indexRows(String[] words, Double[] shares, List<String> indexed, double messages) {
+    double share = 1;
+    for (int i = 0; i < words.length; i++) {
+      if (indexed == null || indexed.contains(words[i])) {
+        share *= Math.max(0, Math.min(1, shares[i]));
+      }
+    }
+    return words.length == 0 ? 0 : share * messages;
   }
 
   /** The estimated share of messages holding all the words (taken as independent); 0 without words. */

@@ -181,6 +181,13 @@ class ConversationListPlanTest {
     assertThat(ConversationRepository.selective(new String[] {"kettle", "lid"}, new Double[] {0.001, 0.0})).isNull();
     assertThat(ConversationRepository.together(new Double[] {0.5, 0.1})).isCloseTo(0.05, within(1e-9));
     assertThat(ConversationRepository.together(new Double[0])).isZero();
+    // common words walk; so do rarer ones the index would fetch by the thousand, if a walk can fill the page
+    assertThat(ConversationRepository.walks(0.3, 1_500_000, 20, 51)).isTrue();
+    assertThat(ConversationRepository.walks(0.002, 11_000, 20, 51)).isTrue();
+    assertThat(ConversationRepository.walks(0.002, 400, 20, 51)).isFalse();
+    assertThat(ConversationRepository.walks(0.0004, 90_000, 20, 51)).isFalse();
+    assertThat(ConversationRepository.indexRows(new String[] {"a", "b"}, new Double[] {0.5, 0.01}, List.of("b"), 1000))
+        .isCloseTo(10, within(1e-9));
   }
 
   /** The statement's EXPLAIN, one line a node. */
