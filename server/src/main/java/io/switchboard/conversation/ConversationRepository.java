@@ -401,22 +401,19 @@ public final class ConversationRepository {
   }
 
   /**
-   * The words to read from the index: those under INDEX_WORD_SHARE, or the rarest one if none is;
-   * null when that is all of them.
+   * The words to read from the index: those under INDEX_WORD_SHARE; null (all of them) when that is
+   * all or none of them. Of two common words seldom together, collecting both from the index costs
+   * less than fetching every message that holds the rarer one (at 5 million messages: about 150 ms
+   * against 500).
    */
   static List<String> selective(String[] words, Double[] shares) {
     List<String> out = new ArrayList<>();
-    int rarest = 0;
     for (int i = 0; i < words.length; i++) {
       if (shares[i] < INDEX_WORD_SHARE) {
         out.add(words[i]);
       }
-      rarest = shares[i] < shares[rarest] ? i : rarest;
     }
-    if (out.isEmpty() && words.length > 0) {
-      out.add(words[rarest]);
-    }
-    return out.size() == words.length ? null : out;
+    return out.isEmpty() || out.size() == words.length ? null : out;
   }
 
   private static Future<Boolean> bounded(SqlClient db, ConversationList.Statement st) {
