@@ -293,10 +293,11 @@ public final class ConversationRepository {
   /**
    * From this estimated share of messages on, a search walks the newest conversations instead of
    * reading every match from the word index (see ConversationList.Words). The index read costs
-   * about 1.3 µs a match and grows with the database; the walk checks about 2 µs a message and
-   * needs fewer of them the commoner the words: at 5 million messages both take about 25 ms for
-   * words in 0.4% of messages (a walk of some 500 conversations of 20 messages, well within
-   * WALK_MAX). See docs/benchmarks/README.md, "Search".
+   * at least 1.3 µs a match (measured warm at 220,000 messages) and grows with the database; the
+   * walk checks about 2 µs a message and needs fewer of them the commoner the words. From those
+   * figures, at 5 million messages both cost about 25 ms for words in 0.4% of messages (a walk of
+   * some 500 conversations of 20 messages, well within WALK_MAX). Measured results:
+   * docs/benchmarks/README.md, "Search at 5 million messages".
    */
   static final double WALK_SHARE = 0.004;
 
