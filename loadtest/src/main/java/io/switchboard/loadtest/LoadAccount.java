@@ -24,13 +24,20 @@ final class LoadAccount {
   final Target target;
   final List<Recipient> agents;
   final List<Recipient> supervisors;
+  /** The account's admin and its routed teams: the large history is spread over them and searched as them. */
+  final Session admin;
+  final List<String> teamIds;
+  private final List<Seat> agentSeats;
   private final SwitchboardApi api;
   private final List<Seat> supervisorSeats;
   private final List<Seat> idleSeats;
 
-  private LoadAccount(String accountId, Target target, SwitchboardApi api, List<Seat> agentSeats,
-      List<Seat> supervisorSeats, List<Seat> idleSeats) {
+  private LoadAccount(String accountId, Target target, SwitchboardApi api, Session admin, List<String> teamIds,
+      List<Seat> agentSeats, List<Seat> supervisorSeats, List<Seat> idleSeats) {
     this.accountId = accountId;
+    this.admin = admin;
+    this.teamIds = teamIds;
+    this.agentSeats = agentSeats;
     this.target = target;
     this.api = api;
     this.agents = recipients(api, agentSeats, false);
@@ -47,6 +54,11 @@ final class LoadAccount {
   /** More supervisor tabs (each its own stream and ledger), shared among the supervisors. */
   List<Recipient> supervisorTabs(String prefix, int count) {
     return tabs(prefix, supervisorSeats, count, true);
+  }
+
+  /** The signed-in session of the first agent of the first team. */
+  Session firstAgent() {
+    return agentSeats.get(0).session;
   }
 
   /** Idle agent tabs, shared among the idle team's agents. */
@@ -76,8 +88,8 @@ final class LoadAccount {
                             .compose(sups -> users(api, admin, domain, teamIds.subList(teams, teams + 1), teams,
                                 IDLE_AGENTS, "agent")
                                 .map(idle -> new LoadAccount(account.getString("id"),
-                                    new Target("switchboard", api.host(), api.port(), channels), api, agents, sups,
-                                    idle))))))));
+                                    new Target("switchboard", api.host(), api.port(), channels), api, admin,
+                                    teamIds.subList(0, teams), agents, sups, idle))))))));
   }
 
   private static Future<List<ChannelRef>> channels(SwitchboardApi api, Session admin, List<String> teamIds) {

@@ -70,7 +70,7 @@ public final class LoadTest {
     this.options = options;
     Plan planned = options.smoke() ? Plan.smoke() : options.quick() ? Plan.quick() : Plan.full();
     Plan ramped = options.rates() == null ? planned : planned.withRampRates(options.rates());
-    Plan plan = options.historyMessages() == null ? ramped : ramped.withHistoryMessages(options.historyMessages());
+    Plan plan = options.historyMessages() <= 0 ? ramped : ramped.withHistoryMessages(options.historyMessages());
     this.plan = plan;
     String runId = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())
         + "_" + plan.name();
@@ -239,16 +239,22 @@ public final class LoadTest {
         failed(report, "scenario 2", e);
       }
       try {
-        if (wanted("history")) {
-          log("scenario 5: storing " + plan.historyMessages() + " messages of history");
-          double loadSeconds = LargeHistory.load(vertx, server.pgUrl, account.accountId, runId, plan.historyMessages(),
-              LoadTest::log);
+        boolean ingestAfter = wanted("history");
+        if (ingestAfter || wanted("search")) {
+          long messages = options.historyMessages() > 0 ? options.historyMessages() : plan.historyMessages();
+          List<LargeHistory.Part> parts = LargeHistory.parts(account.accountId, runId, messages);
+          log("scenario 5: storing " + messages + " messages of history (and " + (parts.size() - 1)
+              + " neighbour accounts of " + parts.get(1).messages() + ")");
+          double loadSeconds = LargeHistory.load(vertx, server.pgUrl, parts, account.teamIds, LoadTest::log);
           long stored = Bench.await(db.messageCount(account.accountId), 600);
+          log(String.format("  history stored in %.0f s; the account holds %d messages", loadSeconds, stored));
+          List<SearchBench.Kind> search = SearchBench.run(api, account, parts.get(0), plan.searchSamples(),
+              plan.searchSecondsPerKind(), LoadTest::log);
           log("scenario 5: the reports over a month of that history");
           List<ReportLatency.Timing> reports = ReportLatency.run(api, account.supervisorSession(), LoadTest::log);
-          List<Step> after = IngestRamp.run(bench, account.target, plan.historyRates(), plan.stepSeconds(),
-              plan.warmupSeconds(), 1, watchers, db, account.accountId, LoadTest::log);
-          report.history(new LargeHistory.Result(plan.historyMessages(), loadSeconds, stored, after), ingest);
+          List<Step> after = ingestAfter ? IngestRamp.run(bench, account.target, plan.historyRates(),
+              plan.stepSeconds(), plan.warmupSeconds(), 1, watchers, db, account.accountId, LoadTest::log) : List.of();
+          report.history(new LargeHistory.Result(messages, loadSeconds, stored, after, search), ingest);
           report.reports(stored, reports);
         }
       } catch (RuntimeException e) {
@@ -357,6 +363,7 @@ public final class LoadTest {
                 + String.join(",", options.audiences().stream().map(Audience::key).toList()))
             + (options.deflate().on() ? " --ws-deflate" : "") + (options.compareDeflate() ? " --compare-deflate" : "")
             + (options.scenarios().equals(Options.ALL) ? "" : " --only " + String.join(",", options.scenarios()))
+            + (options.historyMessages() > 0 ? " --history-messages " + options.historyMessages() : "")
             + "`\n\n"
         + "### Method\n\n"
         + "Open-loop load: inbound messages are sent at Poisson arrival times and every latency is measured from the "

@@ -13,10 +13,10 @@ import java.util.Set;
  */
 record Options(boolean quick, boolean smoke, boolean keepData, String url, String platformKey, String pgUrl, long serverPid, Path serverJar,
     Path out, Set<String> scenarios, List<Audience> audiences, WsDeflate deflate, boolean compareDeflate,
-    List<Integer> rates, Long historyMessages) {
+    List<Integer> rates, long historyMessages) {
 
-  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "baselines", "naive",
-      "cluster");
+  static final Set<String> ALL = Set.of("ingest", "reconnect", "fanout", "connections", "history", "search", "baselines",
+      "naive", "cluster");
 
   /**
    * Whether the server the tool starts gets {@code SWITCHBOARD_WS_COMPRESSION=true}: when stream
@@ -43,7 +43,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     boolean noContext = false;
     boolean compareDeflate = false;
     List<Integer> rates = null;
-    Long historyMessages = null;
+    long historyMessages = 0;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -64,7 +64,7 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
         case "--compare-deflate" -> compareDeflate = true;
         case "--rates" -> rates = rates(value(args, ++i, a), a);
         case "--history-messages" -> {
-          historyMessages = (long) number(value(args, ++i, a), a);
+          historyMessages = number(value(args, ++i, a), a);
           if (historyMessages <= 0) {
             throw new IllegalArgumentException(a + " takes a count above zero");
           }
@@ -75,6 +75,9 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
     }
     if (!ALL.containsAll(scenarios)) {
       throw new IllegalArgumentException("--only takes " + ALL);
+    }
+    if (historyMessages < 0) {
+      throw new IllegalArgumentException("--history-messages takes a count above zero");
     }
     if (url != null && (platformKey == null || pgUrl == null)) {
       throw new IllegalArgumentException("--url needs --platform-key and --pg-url\n" + usage());
@@ -114,13 +117,14 @@ record Options(boolean quick, boolean smoke, boolean keepData, String url, Strin
 
   static String usage() {
     return """
-        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,baselines,naive,cluster] [--out docs/benchmarks]
+        usage: loadtest/run.sh [--quick | --smoke] [--keep-data] [--only ingest,reconnect,fanout,connections,history,search,baselines,naive,cluster] [--out docs/benchmarks]
                                [--audience team|N[,...]]   ingest ramp audience: the team crowd (default), or N stream clients seeing every message
                                [--ws-deflate [--ws-deflate-level 1-9] [--ws-deflate-no-context]]   stream clients ask for permessage-deflate
                                [--compare-deflate]         idle connections measured without and with permessage-deflate
                                cluster: scenario 6, the ramp against one clustered node, then two behind a round-robin
                                [--rates 50,100]            the ingest ramp's steps (msg/s) instead of the plan's, for a focused run
-                               [--history-messages 1000000] scenario 5's stored history instead of the plan's
+                               [--history-messages N]      messages of the large history (scenario 5) instead of the plan's;
+                                                           --only search stores it and measures search alone (no ingest after)
                                [--server-jar server/target/switchboard-server.jar]
                                [--url http://127.0.0.1:8080 --platform-key KEY --pg-url postgresql://... [--server-pid PID]]""";
   }

@@ -19,7 +19,7 @@ record Plan(
     List<Integer> fanoutSupervisors, double slowReaderShare, int fanoutRate, int fanoutSeconds,
     int idleConnections, int idleRate, int idleSeconds,
     List<Integer> baselineRates, int baselineSeconds, int pgbenchSeconds, int naiveRepeats,
-    long historyMessages, List<Integer> historyRates,
+    long historyMessages, List<Integer> historyRates, int searchSamples, int searchSecondsPerKind,
     int budgetSeconds) {
 
   static Plan full() {
@@ -29,7 +29,7 @@ record Plan(
         List.of(100, 1000), 0.1, 20, 60,
         18_000, 1000, 60,
         List.of(1000, 4000, 8000, 16000), 20, 60, 1,
-        5_000_000, List.of(100, 1000),
+        5_000_000, List.of(100, 1000), 200, 60,
         55 * 60);
   }
 
@@ -41,7 +41,7 @@ record Plan(
         List.of(4), 0.25, 5, 3,
         20, 10, 3,
         List.of(20), 2, 2, 1,
-        2_000, List.of(10),
+        2_000, List.of(10), 5, 5,
         120);
   }
 
@@ -52,7 +52,7 @@ record Plan(
         List.of(100), 0.1, 10, 6,
         1000, 200, 5,
         List.of(1000, 2000), 4, 5, 3,
-        50_000, List.of(100),
+        50_000, List.of(100), 50, 15,
         240);
   }
 
@@ -91,6 +91,6 @@ record Plan(
         fanoutSupervisors, slowReaderShare, fanoutRate, fanoutSeconds,
         idleConnections, idleRate, idleSeconds,
         baselineRates, baselineSeconds, pgbenchSeconds, naiveRepeats,
-        messages, historyRates, budgetSeconds);
+        messages, historyRates, searchSamples, searchSecondsPerKind, budgetSeconds);
   }
 }

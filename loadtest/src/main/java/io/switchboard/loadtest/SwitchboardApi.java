@@ -110,8 +110,8 @@ final class SwitchboardApi {
         .map(t -> t.getString("ticket"));
   }
 
-  /** Refreshes the user's token when it is about to expire. */
-  private Future<Void> fresh(Session user) {
+  /** Refreshes the session's token when it is about to expire. */
+  Future<Void> fresh(Session user) {
     return user.expiresAt.isAfter(Instant.now().plusSeconds(60)) ? Future.succeededFuture()
         : call(HttpMethod.POST, "/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", user.refreshToken),
             200).map(login -> {
@@ -121,10 +121,17 @@ final class SwitchboardApi {
   }
 
   /** A GET as the user; fails unless 200. Answers the body's size in bytes. */
-  Future<Integer> get(Session user, String uri) {
+  Future<Integer> getSize(Session user, String uri) {
     return fresh(user).compose(v -> web.get(uri).timeout(60_000).putHeader("Authorization", "Bearer " + user.token).send().compose(resp ->
         resp.statusCode() == 200 ? Future.succeededFuture(resp.body() == null ? 0 : resp.body().length())
             : Future.failedFuture("GET " + uri + " answered " + resp.statusCode() + ": " + resp.bodyAsString())));
+  }
+
+  /** GET a path as the user (a token refreshed beforehand); fails on any status but 200. */
+  Future<JsonObject> get(Session user, String uri) {
+    return fresh(user).compose(v -> web.get(uri).timeout(60_000).putHeader("Authorization", "Bearer " + user.token)
+        .send()).compose(resp -> resp.statusCode() == 200 ? Future.succeededFuture(json(resp))
+        : Future.failedFuture("GET " + uri + " answered " + resp.statusCode() + ": " + resp.bodyAsString()));
   }
 
   /** The raw text of /metrics, or null when the server has none. */

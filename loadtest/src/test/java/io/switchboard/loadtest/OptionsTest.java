@@ -82,6 +82,17 @@ class OptionsTest {
   }
 
   @Test
+  @DisplayName("--only search with --history-messages sizes the large history; the plan's size otherwise")
+  void history() {
+    Options o = Options.parse(new String[] {"--quick", "--only", "search", "--history-messages", "5000000"});
+    assertThat(o.scenarios()).containsExactly("search");
+    assertThat(o.historyMessages()).isEqualTo(5_000_000);
+    assertThat(Options.parse(new String[] {"--quick"}).historyMessages()).isZero();
+    assertThatThrownBy(() -> Options.parse(new String[] {"--history-messages", "many"}))
+        .hasMessageContaining("takes a number");
+  }
+
+  @Test
   @DisplayName("unknown options and --only names are refused")
   void refused() {
     assertThatThrownBy(() -> Options.parse(new String[] {"--deflate"})).hasMessageContaining("unknown option");

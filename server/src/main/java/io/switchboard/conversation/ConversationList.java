@@ -39,6 +39,20 @@ public record ConversationList(String status, String assignee, String teamId, St
   /** The expression of the message_search index (V10): the words of a message's subject and text. */
   private static final String MESSAGE_WORDS = "to_tsvector('simple', coalesce(m.subject, '') || ' ' || coalesce(m.text, ''))";
 
+  /** The same words as {@link #MESSAGE_WORDS} by another expression, which no index serves (see Words.RECENT). */
+  private static final String WALK_WORDS = "to_tsvector('simple', concat_ws(' ', m.subject, m.text))";
+
+  /**
+   * A cheap test that must pass before a walked message is split into words: its text holds each of
+   * the query's words (lexemes are lower-cased pieces of the text) as a substring. Splitting costs
+   * about ten times more, and most walked messages fail this first.
+   */
+  private static String walkSubstrings(int param) {
+    return """
+        lower(concat_ws(' ', m.subject, m.text)) LIKE ALL (ARRAY(SELECT '%%' || replace(replace(replace(lexeme,
+          '\\', '\\\\'), '%%', '\\%%'), '_', '\\_') || '%%' FROM unnest(to_tsvector('simple', $%d))))""".formatted(param);
+  }
+
   /**
    * The query's words, split and lower-cased by the same parser as the messages, each matching as
    * a prefix, all required. Built from lexemes PostgreSQL made itself and quoted, so nothing the
@@ -54,6 +68,13 @@ public record ConversationList(String status, String assignee, String teamId, St
          FROM unnest(to_tsvector('simple', $%d)))::tsquery""".formatted(param);
   }
 
+  /** The same kind of tsquery as {@link #queryWords} from lexemes PostgreSQL made (a text[] parameter). */
+  private static String lexemeWords(int param) {
+    return """
+        (SELECT string_agg('''' || replace(replace(w, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')
+         FROM unnest($%d::text[]) AS w)::tsquery""".formatted(param);
+  }
+
   /**
    * Builds the query; it asks for one row more than the page to learn whether another page follows.
    */
@@ -66,10 +87,32 @@ public record ConversationList(String status, String assignee, String teamId, St
    *               international numbers are read)
    */
   public Statement statement(Caller.User caller, String region) {
+    return statement(caller, region, Words.INDEX, null);
+  }
+
+  /**
+   * How a search finds the conversations whose messages hold the query's words (see {@link #search}).
+   * INDEX reads every matching message from the message_search index, then keeps the newest
+   * conversations: its cost grows with the number of matches, so it suits rare words. RECENT walks
+   * the newest conversations (in the filter's own index order) and checks each one's messages until
+   * the page is full: its cost grows with how rare the words are, so it suits common words. Both
+   * give the same page as long as RECENT finds it within its first {@link #WALK_MAX} conversations.
+   */
+  public enum Words { INDEX, RECENT }
+
+  /** The most conversations a RECENT search looks at; past that the words are not common enough for it. */
+  public static final int WALK_MAX = 2000;
+
+  /**
+   * @param words   how the words are matched (ignored without q)
+   * @param indexed for INDEX: the query's words (lexemes) to read from the index, the selective
+   *                ones; each message found is then checked for all the words. Null: all of them.
+   */
+  public Statement statement(Caller.User caller, String region, Words words, List<String> indexed) {
     Tuple params = Tuple.of(caller.accountId(), caller.userId());
     String filters = filters(caller, params);
     if (q != null) {
-      return search(SearchTerms.of(q, region), params, filters);
+      return search(SearchTerms.of(q, region), params, filters, words, indexed);
     }
     StringBuilder sql = new StringBuilder(SELECT).append(filters);
     if (after != null) {
@@ -111,13 +154,13 @@ public record ConversationList(String status, String assignee, String teamId, St
   /**
    * Ranked search (tiers: see SearchTerms), in every status unless one is asked for. Each way of
    * matching is its own branch that returns only its newest page (filters, visibility and cursor
-   * applied inside), so a common name or word costs one page, not every match: a branch starts
-   * from identity_lookup/identity_value_search (identities), conversation_search (name and subject)
-   * or walks the newest conversations checking message_search (words), as the planner finds
-   * cheaper. A conversation found several ways keeps its best tier; the page is the best tiers,
-   * newest first. Contact, read marker and preview are read for that page only.
+   * applied inside): a branch starts from identity_lookup/identity_value_search (identities),
+   * conversation_search (name and subject), or for words either message_search or a walk of the
+   * newest conversations, as the caller chose ({@link Words}: the word index costs every match, so
+   * a common word walks). A conversation found several ways keeps its best tier; the page is the
+   * best tiers, newest first. Contact, read marker and preview are read for that page only.
    */
-  private Statement search(SearchTerms terms, Tuple params, String filters) {
+  private Statement search(SearchTerms terms, Tuple params, String filters, Words how, List<String> indexed) {
     int page = bind(params, limit + 1);
     String[] cursor = new String[4];
     if (after != null) {
@@ -138,7 +181,7 @@ public record ConversationList(String status, String assignee, String teamId, St
       exactIdentity += " OR (i.kind = 'social' AND i.value ILIKE '%:' || $" + bind(params,
           SearchTerms.escapeLike(terms.handle())) + ")";
     }
-    branches.add(identityBranch(1, exactIdentity, conversation + nonNull(cursor[1]) + newest));
+    branches.add(identityBranch(1, exactIdentity, conversation + nonNull(cursor[1]), newest));
     // Each conversation is listed in its best tier only (a lower tier's branch leaves out what a
     // better one finds), so a cursor in one tier never brings it back in another.
     String notBetter = " AND NOT EXISTS (SELECT 1 FROM identity i WHERE i.account_id = $1"
@@ -152,19 +195,41 @@ public record ConversationList(String status, String assignee, String teamId, St
       branches.add("SELECT c.id, 2 AS tier, 'subject' AS field, NULL::text AS value, c.last_message_at"
           + " FROM conversation c WHERE c.account_id = $1 AND c.search_text LIKE $" + pattern + conversation
           + notBetter + nonNull(cursor[2]) + newest);
-      branches.add(identityBranch(2, partial, conversation + notBetter + nonNull(cursor[2]) + newest));
+      branches.add(identityBranch(2, partial, conversation + notBetter + nonNull(cursor[2]), newest));
       notBetter += " AND NOT c.search_text LIKE $" + pattern + " AND NOT EXISTS (SELECT 1 FROM identity i"
           + " WHERE i.account_id = $1 AND i.contact_id = c.contact_id AND (" + partial + "))";
     }
-    // Words: the conversations of every matching message, from message_search (materialized: the
-    // planner cannot estimate a tsquery made at run time, and walking the newest conversations
-    // instead reads every message of the account when the word is rare). Its conversations are then
-    // read by primary key (= ANY of an array), never by hashing the account's conversations.
-    String words = "words AS MATERIALIZED (SELECT DISTINCT m.conversation_id AS id FROM message m"
-        + " WHERE m.account_id = $1 AND " + MESSAGE_WORDS + " @@ " + queryWords(bind(params, q)) + "),\n";
-    branches.add("SELECT c.id, 3 AS tier, 'text' AS field, NULL::text AS value, c.last_message_at"
-        + " FROM conversation c WHERE c.id = ANY(ARRAY(SELECT id FROM words)) AND c.account_id = $1"
-        + conversation + notBetter + nonNull(cursor[3]) + newest);
+    int query = bind(params, q);
+    String words;
+    if (how == Words.RECENT) {
+      // The newest conversations in the filter's index order, each checked for a matching message
+      // (any one: EXISTS stops at the first). OFFSET 0 keeps the check a per-row subplan (the
+      // planner would otherwise turn it into a join over every message), and the words are matched
+      // by an expression the message_search index does not hold, so the check reads the
+      // conversation's own messages instead of the whole index for each row.
+      words = "";
+      branches.add("SELECT c.id, 3 AS tier, 'text' AS field, NULL::text AS value, c.last_message_at FROM"
+          + " (SELECT c.* FROM conversation c WHERE c.account_id = $1" + conversation + nonNull(cursor[3])
+          + " ORDER BY c.last_message_at DESC, c.id DESC LIMIT " + WALK_MAX + ") c"
+          + " WHERE EXISTS (SELECT 1 FROM message m WHERE m.account_id = $1 AND m.conversation_id = c.id AND "
+          + walkSubstrings(query) + " AND " + WALK_WORDS + " @@ " + queryWords(query) + " OFFSET 0)" + notBetter
+          + newest);
+    } else {
+      // The conversations of every matching message, from message_search (materialized: the planner
+      // cannot estimate a tsquery made at run time, and walking the newest conversations instead
+      // reads every message of the account when the word is rare). Its conversations are then read
+      // by primary key (= ANY of an array), never by hashing the account's conversations.
+      // A common word among rare ones is left out of the index read (its matches would all be
+      // collected, as every word matches as a prefix) and checked on the messages the rare ones find.
+      String match = indexed == null ? MESSAGE_WORDS + " @@ " + queryWords(query)
+          : MESSAGE_WORDS + " @@ " + lexemeWords(bind(params, indexed.toArray(String[]::new))) + " AND "
+              + walkSubstrings(query) + " AND " + WALK_WORDS + " @@ " + queryWords(query);
+      words = "words AS MATERIALIZED (SELECT DISTINCT m.conversation_id AS id FROM message m"
+          + " WHERE m.account_id = $1 AND " + match + "),\n";
+      branches.add("SELECT c.id, 3 AS tier, 'text' AS field, NULL::text AS value, c.last_message_at"
+          + " FROM conversation c WHERE c.id = ANY(ARRAY(SELECT id FROM words)) AND c.account_id = $1"
+          + conversation + notBetter + nonNull(cursor[3]) + newest);
+    }
     StringBuilder sql = new StringBuilder("WITH ").append(words).append("hits AS (");
     for (int i = 0; i < branches.size(); i++) {
       sql.append(i == 0 ? "(" : " UNION ALL (").append(branches.get(i)).append(")");
@@ -180,12 +245,29 @@ public record ConversationList(String status, String assignee, String teamId, St
     return new Statement(sql.toString(), params);
   }
 
+  /**
+   * Whether the list's filters hold at least {@link #WALK_MAX} conversations: a RECENT search that
+   * came back short then stopped before the end, and only the INDEX search can finish it.
+   */
+  public Statement walkBounded(Caller.User caller) {
+    Tuple params = Tuple.of(caller.accountId(), caller.userId());
+    String filters = filters(caller, params);
+    // $2 (the user) is only used by some filters; its type is given here for the others.
+    return new Statement("SELECT count(*) >= " + WALK_MAX + " AS bounded FROM (SELECT 1 FROM conversation c"
+        + " WHERE c.account_id = $1 AND $2::text IS NOT NULL AND c.merged_into IS NULL" + filters + " LIMIT "
+        + WALK_MAX + ") x", params);
+  }
+
   /** One identity per contact (a contact matching twice must not fill the branch's page twice). */
-  private static String identityBranch(int tier, String match, String conditions) {
+  private static String identityBranch(int tier, String match, String conditions, String newest) {
+    // Each contact's conversations by conversation_contact (LATERAL ... OFFSET 0 keeps it a nested
+    // loop: for the 2,000 contacts of a common surname the planner preferred hashing all of the
+    // account's conversations, 150 ms at 250,000 of them).
     return "SELECT c.id, " + tier + " AS tier, i.kind AS field, i.value, c.last_message_at FROM"
         + " (SELECT DISTINCT ON (i.contact_id) i.contact_id, i.kind, i.value FROM identity i"
         + " WHERE i.account_id = $1 AND (" + match + ") ORDER BY i.contact_id, i.kind, i.value) i"
-        + " JOIN conversation c ON c.contact_id = i.contact_id WHERE c.account_id = $1" + conditions;
+        + " CROSS JOIN LATERAL (SELECT c.id, c.last_message_at FROM conversation c"
+        + " WHERE c.contact_id = i.contact_id AND c.account_id = $1" + conditions + " OFFSET 0) c" + newest;
   }
 
   private static String nonNull(String s) {

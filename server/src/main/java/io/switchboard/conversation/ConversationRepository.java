@@ -6,8 +6,12 @@ import io.switchboard.contact.SearchTerms;
 import io.switchboard.conversation.Views.ConversationView;
 import io.switchboard.db.Sql;
 import io.switchboard.http.Caller;
+import io.switchboard.http.Problem;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -251,7 +255,64 @@ public final class ConversationRepository {
   public record Match(String field, String text, String messageId) {
   }
 
-  private static final String REGION = "SELECT default_region FROM account WHERE id = $1";
+  /**
+   * Before a search: the account's phone region, and the share of messages (0 to 1) estimated to
+   * hold all of the query's words. The estimate reads the statistics ANALYZE keeps on the
+   * message_search index (the share of messages holding each of its commonest words, about a
+   * thousand of them): a word matches as a prefix, so the shares of the words it begins are added
+   * up; a word not among them is rare (its share counts as 0); the words of a query are taken to be
+   * independent. No statistics yet (a young database) gives 0.
+   */
+  private static final String SEARCH_PLAN = """
+      SELECT (SELECT default_region FROM account WHERE id = $1) AS region,
+             ARRAY(SELECT t.lexeme FROM unnest(to_tsvector('simple', $2)) t ORDER BY t.lexeme) AS words,
+             ARRAY(SELECT least(1, coalesce((SELECT sum(e.share) FROM unnest(s.elems, s.shares) AS e(word, share)
+                                             WHERE starts_with(e.word, t.lexeme)), 0))::float8
+                   FROM unnest(to_tsvector('simple', $2)) t
+                   LEFT JOIN (SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS shares
+                              FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'message_search'
+                                AND attname = 'to_tsvector') s ON true
+                   ORDER BY t.lexeme) AS shares,
+             (SELECT reltuples FROM pg_class WHERE oid = 'message'::regclass)::float8 AS messages,
+             (SELECT reltuples FROM pg_class WHERE oid = 'conversation'::regclass)::float8 AS conversations""";
+
+  /**
+   * Words estimated in fewer messages than WALK_SHARE still walk when the index would fetch at
+   * least this many messages and a walk of WALK_MAX conversations is expected to fill the page:
+   * fetching a message found by the index costs about 20 µs when it is not cached (they lie all
+   * over the table), checking one of a walked conversation about 2 µs.
+   */
+  static final double INDEX_ROWS_WALK = 5000;
+
+  /**
+   * A word in at least this share of messages is not read from the word index when the query has
+   * a rarer one: the messages the rarer words find are checked for it instead.
+   */
+  static final double INDEX_WORD_SHARE = 0.01;
+
+  /**
+   * From this estimated share of messages on, a search walks the newest conversations instead of
+   * reading every match from the word index (see ConversationList.Words). The index read costs
+   * at least 1.3 µs a match (measured warm at 220,000 messages) and grows with the database; the
+   * walk checks about 2 µs a message and needs fewer of them the commoner the words. From those
+   * figures, at 5 million messages both cost about 25 ms for words in 0.4% of messages (a walk of
+   * some 500 conversations of 20 messages, well within WALK_MAX). Measured results:
+   * docs/benchmarks/README.md, "Search at 5 million messages".
+   */
+  static final double WALK_SHARE = 0.004;
+
+  /**
+   * A search statement that runs longer than this is cancelled (a 503 that says to narrow the
+   * search): a query's cost is bounded by design, and this caps what the estimate gets wrong.
+   */
+  static final int SEARCH_TIMEOUT_MS = 3000;
+
+  /**
+   * A word index read keeps one bit per matching message only while its bitmap fits in work_mem;
+   * past that it keeps whole pages, and every message on them is split into words again (at 5
+   * million messages, seconds for two common words). 32 MB holds a bitmap of several million.
+   */
+  static final String SEARCH_WORK_MEM = "32MB";
 
   /** The newest message of each conversation whose words match the query, walked newest first per conversation. */
   private static final String TEXT_MATCHES = """
@@ -262,37 +323,126 @@ public final class ConversationRepository {
           AND to_tsvector('simple', coalesce(m.subject, '') || ' ' || coalesce(m.text, '')) @@ %s
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1) hit""";
 
-  public Future<Page> list(SqlClient db, Caller.User caller, ConversationList query) {
-    Future<String> region = query.q() != null && SearchTerms.phoneLike(query.q())
-        ? db.preparedQuery(REGION).execute(Tuple.of(caller.accountId()))
-            .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
-        : Future.succeededFuture(null);
-    return region.compose(r -> {
-      ConversationList.Statement st = query.statement(caller, r);
-      return db.preparedQuery(st.sql()).execute(st.params());
-    }).compose(rows -> {
-      List<Listed> items = new ArrayList<>();
-      List<Integer> tiers = new ArrayList<>();
-      for (Row r : rows) {
-        ConversationView view = map(r).withUnread(r.getBoolean("unread"));
-        Match match = null;
-        if (query.q() != null) {
-          tiers.add(r.getInteger("tier"));
-          match = match(view, query.q(), r.getString("match_field"), r.getString("match_value"));
-        }
-        items.add(new Listed(view, match));
+  public Future<Page> list(Pool db, Caller.User caller, ConversationList query) {
+    if (query.q() == null) {
+      ConversationList.Statement st = query.statement(caller);
+      return db.preparedQuery(st.sql()).execute(st.params()).compose(rows -> page(db, caller, query, rows));
+    }
+    // JIT off: compiling a search's large statement costs more than running it.
+    return db.withTransaction(tx -> tx.query("SET LOCAL statement_timeout = " + SEARCH_TIMEOUT_MS
+            + "; SET LOCAL jit = off; SET LOCAL work_mem = '" + SEARCH_WORK_MEM + "'").execute()
+            .compose(x -> search(tx, caller, query)))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "57014".equals(pg.getSqlState())
+            ? Problem.unavailable("This search took too long. Add a word or a filter to narrow it.", 1) : e));
+  }
+
+  private Future<Page> search(SqlClient db, Caller.User caller, ConversationList query) {
+    return db.preparedQuery(SEARCH_PLAN).execute(Tuple.of(caller.accountId(), query.q())).compose(plan -> {
+      Row p = plan.iterator().next();
+      String region = p.getString("region");
+      String[] words = p.getArrayOfStrings("words");
+      Double[] shares = p.getArrayOfDoubles("shares");
+      List<String> indexed = selective(words, shares);
+      boolean common = walks(together(shares), indexRows(words, shares, indexed, p.getDouble("messages")),
+          p.getDouble("messages") / Math.max(1, p.getDouble("conversations")), query.limit() + 1);
+      ConversationList.Statement st = query.statement(caller, region,
+          common ? ConversationList.Words.RECENT : ConversationList.Words.INDEX, indexed);
+      Future<RowSet<Row>> found = db.preparedQuery(st.sql()).execute(st.params());
+      if (common) {
+        // A short page from the walk is complete only if the walk reached the end of the list.
+        found = found.compose(rows -> rows.size() > query.limit() ? Future.succeededFuture(rows)
+            : bounded(db, query.walkBounded(caller)).compose(stopped -> {
+              if (!stopped) {
+                return Future.succeededFuture(rows);
+              }
+              ConversationList.Statement all = query.statement(caller, region, ConversationList.Words.INDEX,
+                  indexed);
+              return db.preparedQuery(all.sql()).execute(all.params());
+            }));
       }
-      String next = null;
-      if (items.size() > query.limit()) {
-        items = new ArrayList<>(items.subList(0, query.limit()));
-        ConversationView last = items.get(items.size() - 1).conversation();
-        next = new Cursor(last.lastMessageAt(), last.id(), query.q() == null ? 0 : tiers.get(items.size() - 1))
-            .encode();
-      }
-      String nextCursor = next;
-      List<Listed> page = items;
-      return textSnippets(db, caller.accountId(), query.q(), page).map(v -> new Page(List.copyOf(page), nextCursor));
+      return found.compose(rows -> page(db, caller, query, rows));
     });
+  }
+
+  /**
+   * Whether to walk the newest conversations: the words are common, or the index would fetch many
+   * messages while a bounded walk should still fill the page.
+   *
+   * @param together     the estimated share of messages holding all the words
+   * @param indexRows    the messages the index read would fetch
+   * @param perConversation messages per conversation, on average
+   * @param page         the conversations wanted
+   */
+  static boolean walks(double together, double indexRows, double perConversation, int page) {
+    double found = 1 - Math.pow(1 - together, Math.max(1, perConversation));
+    return together >= WALK_SHARE || (indexRows >= INDEX_ROWS_WALK && found * ConversationList.WALK_MAX >= page);
+  }
+
+  /** The messages an index read of these words fetches: the share holding all the indexed ones. */
+  static double indexRows(String[] words, Double[] shares, List<String> indexed, double messages) {
+    double share = 1;
+    for (int i = 0; i < words.length; i++) {
+      if (indexed == null || indexed.contains(words[i])) {
+        share *= Math.max(0, Math.min(1, shares[i]));
+      }
+    }
+    return words.length == 0 ? 0 : share * messages;
+  }
+
+  /** The estimated share of messages holding all the words (taken as independent); 0 without words. */
+  static double together(Double[] shares) {
+    if (shares.length == 0) {
+      return 0;
+    }
+    double all = 1;
+    for (Double s : shares) {
+      all *= Math.max(1e-9, Math.min(1, s));
+    }
+    return all;
+  }
+
+  /**
+   * The words to read from the index: those under INDEX_WORD_SHARE; null (all of them) when that is
+   * all or none of them. Of two common words seldom together, collecting both from the index costs
+   * less than fetching every message that holds the rarer one (at 5 million messages: about 150 ms
+   * against 500).
+   */
+  static List<String> selective(String[] words, Double[] shares) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < words.length; i++) {
+      if (shares[i] < INDEX_WORD_SHARE) {
+        out.add(words[i]);
+      }
+    }
+    return out.isEmpty() || out.size() == words.length ? null : out;
+  }
+
+  private static Future<Boolean> bounded(SqlClient db, ConversationList.Statement st) {
+    return db.preparedQuery(st.sql()).execute(st.params()).map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  private Future<Page> page(SqlClient db, Caller.User caller, ConversationList query, RowSet<Row> rows) {
+    List<Listed> items = new ArrayList<>();
+    List<Integer> tiers = new ArrayList<>();
+    for (Row r : rows) {
+      ConversationView view = map(r).withUnread(r.getBoolean("unread"));
+      Match match = null;
+      if (query.q() != null) {
+        tiers.add(r.getInteger("tier"));
+        match = match(view, query.q(), r.getString("match_field"), r.getString("match_value"));
+      }
+      items.add(new Listed(view, match));
+    }
+    String next = null;
+    if (items.size() > query.limit()) {
+      items = new ArrayList<>(items.subList(0, query.limit()));
+      ConversationView last = items.get(items.size() - 1).conversation();
+      next = new Cursor(last.lastMessageAt(), last.id(), query.q() == null ? 0 : tiers.get(items.size() - 1))
+          .encode();
+    }
+    String nextCursor = next;
+    List<Listed> page = items;
+    return textSnippets(db, caller.accountId(), query.q(), page).map(v -> new Page(List.copyOf(page), nextCursor));
   }
 
   private static Match match(ConversationView view, String q, String field, String value) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.switchboard.support.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 @DisplayName("The conversation list is served by indexes")
 class ConversationListPlanTest {
@@ -100,11 +101,8 @@ class ConversationListPlanTest {
     for (var entry : filters.entrySet()) {
       for (Caller.User caller : List.of(admin, agentCaller)) {
         ConversationList.Statement st = entry.getValue().statement(caller);
-        StringBuilder plan = new StringBuilder();
-        for (Row r : await(server.app.db().preparedQuery("EXPLAIN " + st.sql()).execute(st.params()))) {
-          plan.append(r.getString(0)).append('\n');
-        }
-        assertThat(plan.toString()).as(entry.getKey() + " as " + caller.role() + ":\n" + plan)
+        String plan = plan(st);
+        assertThat(plan).as(entry.getKey() + " as " + caller.role() + ":\n" + plan)
             .doesNotContain("Seq Scan on conversation")
             .containsPattern("Index|Bitmap");
       }
@@ -122,13 +120,10 @@ class ConversationListPlanTest {
     for (String q : List.of("3400004242", "parcel", "customer 42", "+48 601 234 567", "someone@mail.test")) {
       for (Caller.User caller : List.of(admin, agentCaller)) {
         ConversationList.Statement st = list(null, null, null, null, q, null).statement(caller, "PL");
-        StringBuilder plan = new StringBuilder();
-        for (Row r : await(server.app.db().preparedQuery("EXPLAIN " + st.sql()).execute(st.params()))) {
-          plan.append(r.getString(0)).append('\n');
-        }
+        String plan = plan(st);
         // A walk over the newest conversations testing each one's messages, or a hash of the whole
         // account's conversations, took seconds at a million messages.
-        assertThat(plan.toString()).as(q + " as " + caller.role() + ":\n" + plan)
+        assertThat(plan).as(q + " as " + caller.role() + ":\n" + plan)
             .doesNotContain("Seq Scan on conversation")
             .doesNotContain("Seq Scan on message")
             .contains("message_search");
@@ -140,6 +135,73 @@ class ConversationListPlanTest {
         .execute(rare.statement(admin, "PL").params()));
     assertThat(rows.size()).isEqualTo(1);
     assertThat(rows.iterator().next().getString("match_field")).isEqualTo("text");
+  }
+
+  @Test
+  @DisplayName("a common word walks the newest conversations by the list's index and reads each one's own messages")
+  void commonWordWalks() {
+    Caller.User admin = new Caller.User(tenant.admin.id(), tenant.accountId, "admin", "Admin", List.of());
+    Caller.User agentCaller = new Caller.User(agent.id(), tenant.accountId, "agent", "Agent", List.of(teamA));
+    for (String status : new String[] {null, "open"}) {
+      for (Caller.User caller : List.of(admin, agentCaller)) {
+        ConversationList.Statement st = list(status, null, null, null, "parcel", null)
+            .statement(caller, "PL", ConversationList.Words.RECENT, null);
+        String plan = plan(st);
+        assertThat(plan).as(status + " as " + caller.role() + ":\n" + plan)
+            .doesNotContain("Seq Scan on conversation")
+            .doesNotContain("Seq Scan on message")
+            .doesNotContain("message_search")
+            .containsPattern("Index Scan using (message_conversation|message_inbound)");
+      }
+    }
+    // the walk finds the same newest page as the word index
+    ConversationList common = list(null, null, null, null, "parcel", null);
+    List<String> walked = ids(common.statement(admin, "PL", ConversationList.Words.RECENT, null));
+    assertThat(walked).hasSize(51).isEqualTo(ids(common.statement(admin, "PL", ConversationList.Words.INDEX, null)));
+    // 10,000 conversations: a walk that came back short could have stopped early
+    assertThat(await(server.app.db().preparedQuery(common.walkBounded(admin).sql())
+        .execute(common.walkBounded(admin).params())).iterator().next().getBoolean(0)).isTrue();
+  }
+
+  @Test
+  @DisplayName("a common word beside a rare one is checked on the rare one's messages, with the same result")
+  void commonWordBesideRareOne() {
+    Caller.User admin = new Caller.User(tenant.admin.id(), tenant.accountId, "admin", "Admin", List.of());
+    ConversationList mixed = list(null, null, null, null, "Parcel 3400004242", null);
+    List<String> rareFirst = ids(mixed.statement(admin, "PL", ConversationList.Words.INDEX, List.of("3400004242")));
+    assertThat(rareFirst).hasSize(1).isEqualTo(ids(mixed.statement(admin, "PL", ConversationList.Words.INDEX, null)));
+    // the check still requires every word
+    ConversationList absent = list(null, null, null, null, "kettle 3400004242", null);
+    assertThat(ids(absent.statement(admin, "PL", ConversationList.Words.INDEX, List.of("3400004242")))).isEmpty();
+    // which words are read from the index, from their estimated shares
+    assertThat(ConversationRepository.selective(new String[] {"parcel", "3400004242"}, new Double[] {0.9, 0.0}))
+        .containsExactly("3400004242");
+    assertThat(ConversationRepository.selective(new String[] {"parcel", "late"}, new Double[] {0.9, 0.3})).isNull();
+    assertThat(ConversationRepository.selective(new String[] {"kettle", "lid"}, new Double[] {0.001, 0.0})).isNull();
+    assertThat(ConversationRepository.together(new Double[] {0.5, 0.1})).isCloseTo(0.05, within(1e-9));
+    assertThat(ConversationRepository.together(new Double[0])).isZero();
+    // common words walk; so do rarer ones the index would fetch by the thousand, if a walk can fill the page
+    assertThat(ConversationRepository.walks(0.3, 1_500_000, 20, 51)).isTrue();
+    assertThat(ConversationRepository.walks(0.002, 11_000, 20, 51)).isTrue();
+    assertThat(ConversationRepository.walks(0.002, 400, 20, 51)).isFalse();
+    assertThat(ConversationRepository.walks(0.0004, 90_000, 20, 51)).isFalse();
+    assertThat(ConversationRepository.indexRows(new String[] {"a", "b"}, new Double[] {0.5, 0.01}, List.of("b"), 1000))
+        .isCloseTo(10, within(1e-9));
+  }
+
+  /** The statement's EXPLAIN, one line a node. */
+  private static String plan(ConversationList.Statement st) {
+    StringBuilder plan = new StringBuilder();
+    for (Row r : await(server.app.db().preparedQuery("EXPLAIN " + st.sql()).execute(st.params()))) {
+      plan.append(r.getString(0)).append('\n');
+    }
+    return plan.toString();
+  }
+
+  private static List<String> ids(ConversationList.Statement st) {
+    List<String> out = new java.util.ArrayList<>();
+    await(server.app.db().preparedQuery(st.sql()).execute(st.params())).forEach(r -> out.add(r.getString("id")));
+    return out;
   }
 
   private static ConversationList list(String status, String assignee, String teamId, String channel, String q,

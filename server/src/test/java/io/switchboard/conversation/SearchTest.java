@@ -183,6 +183,70 @@ class SearchTest {
   }
 
   @Test
+  @DisplayName("a common word walks the newest conversations: the same tiers, order, paging, highlight, visibility and account")
+  void commonWords() {
+    Tenant c = server.tenant("Common");
+    String tea = c.team("Tea");
+    Person teaAgent = c.user("agent", List.of(tea));
+    Person otherTeamAgent = c.user("agent", List.of());
+    Channel mail = c.channel("email", null);
+    Channel teaMail = c.channel("email", tea);
+    // oldest first; "teapot" is in every message of this account (and in another account's too)
+    String first = common(c, mail, "Ala", "My teapot arrived without a lid");
+    String second = common(c, teaMail, "Ola", "The teapot is cracked, order 5541");
+    String third = common(c, mail, "Ela", "Where is my TEAPOT? It left the warehouse a week ago");
+    String byName = common(c, mail, "Teapotson", "hello, where is my teapot");
+    expect(api.patch("/api/v1/conversations/" + first, c.admin.token(), new JsonObject().put("status", "resolved")), 200);
+    common(t, t.channel("email", null), "Stranger", "a teapot from another account");
+    io.switchboard.support.Await.await(server.app.db().query("ANALYZE message").execute());
+    // the statistics now say what a big mailbox would: "teapot" is in more than 1% of messages
+    double share = server.rows("SELECT f FROM pg_stats s, unnest(s.most_common_elems::text::text[], "
+        + "s.most_common_elem_freqs) AS e(w, f) WHERE s.tablename = 'message_search' AND e.w = 'teapot'")
+        .get(0).getDouble(0);
+    assertThat(share).isGreaterThanOrEqualTo(ConversationRepository.WALK_SHARE);
+
+    String token = c.admin.token();
+    List<JsonObject> found = search("teapot", token);
+    // the name is a better match than the text; text matches newest first, whatever their status
+    assertThat(ids(found)).containsExactly(byName, third, second, first);
+    // (Teapotson's name and address both hold the word)
+    assertThat(found.get(0).getJsonObject("match").getString("field")).isIn("name", "email");
+    assertThat(found.subList(1, 4).stream().map(o -> o.getJsonObject("match").getString("field")).toList())
+        .containsExactly("text", "text", "text");
+    JsonObject highlighted = found.get(1).getJsonObject("match");
+    assertThat(highlighted.getString("text")).contains("TEAPOT");
+    assertThat(highlighted.getString("messageId")).startsWith("msg");
+    // a prefix, and two words that must both be there
+    assertThat(ids(search("teap", token))).containsExactly(byName, third, second, first);
+    assertThat(ids(search("teapot cracked", token))).containsExactly(second);
+    // paging one at a time walks the same order
+    List<String> walked = new ArrayList<>();
+    String cursor = null;
+    for (int i = 0; i < 6; i++) {
+      Resp page = expect(api.get("/api/v1/conversations?limit=1&q=teapot" + (cursor == null ? "" : "&cursor=" + cursor),
+          token), 200);
+      page.json().getJsonArray("items").forEach(o -> walked.add(((JsonObject) o).getString("id")));
+      cursor = page.json().getString("nextCursor");
+      if (cursor == null) {
+        break;
+      }
+    }
+    assertThat(walked).containsExactly(byName, third, second, first);
+    // a status filter, and an agent's visibility, apply to the walk
+    assertThat(expect(api.get("/api/v1/conversations?status=resolved&q=teapot", token), 200).json()
+        .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("id")).toList()).containsExactly(first);
+    assertThat(ids(search("teapot", teaAgent.token()))).containsExactly(byName, third, second, first);
+    assertThat(ids(search("teapot", otherTeamAgent.token()))).containsExactly(byName, third, first);
+  }
+
+  static String common(Tenant tenant, Channel ch, String name, String text) {
+    JsonObject msg = new JsonObject().put("externalId", "ext-" + Ids.random(10)).put("text", text)
+        .put("from", new JsonObject().put("email", name.toLowerCase() + "-" + Ids.random(5) + "@common.test")
+            .put("name", name));
+    return expect(tenant.inbound(ch, msg), 202).json().getString("conversationId");
+  }
+
+  @Test
   @DisplayName("an agent finds only conversations of their teams, their own and team-less ones")
   void visibility() {
     // the order conversation is in Sales
