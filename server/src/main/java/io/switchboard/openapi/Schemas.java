@@ -104,7 +104,9 @@ final class Schemas {
     s.put("StartConversation", object("contactId!:string", "channelId!:string", "subject:string", "text!:string"));
     s.put("ConversationPatch", object("status:" + STATUS, "assigneeId:string", "teamId:string",
         "priority:" + PRIORITY, "tags:[string]", "snoozeUntil:date-time", "subject:string"));
-    s.put("ReplyOption", object("id!:string", "kind!:email|chat|social", "name:string", "to:string"));
+    s.put("ReplyOption", object("id!:string", "kind!:email|chat|social", "name:string", "to:string",
+        "platform:string", "windowClosesAt:date-time", "templates:[WhatsAppTemplate]"));
+    s.put("WhatsAppTemplate", object("name!:string", "language!:string", "body!:string"));
     s.put("ReplyOptions", object("defaultChannelId:string", "channels!:[ReplyOption]", "phone:string"));
     s.put("Split", object("messageIds!:[string]", "subject:string"));
     s.put("Reply", object("text:string", "html:string", "attachments:[AttachmentRef]", "private:boolean",
