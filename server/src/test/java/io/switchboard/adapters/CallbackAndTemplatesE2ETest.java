@@ -92,7 +92,7 @@ class CallbackAndTemplatesE2ETest {
         .put("from", new JsonObject().put("phone", "+48 603 100 200"))
         .put("call", new JsonObject().put("callId", "CA-E2E-1").put("direction", "inbound").put("outcome", "missed")
             .put("durationSec", 0))), 202).json().getString("conversationId");
-    Page page = signIn(agent);
+    Page page = signIn(agent, "staff-pass-1");
     Locator row = page.locator(".conv-row[data-id=\"" + conversationId + "\"]");
     assertThat(row.locator(".badge-callback")).hasText("Needs callback");
     row.click();
@@ -118,11 +118,24 @@ class CallbackAndTemplatesE2ETest {
   @Test
   @DisplayName("inside WhatsApp's window the composer sends free text; outside it offers the channel's templates with their variables")
   void whatsappTemplates() {
-    Channel whatsapp = tenant.channel("social", null, new JsonObject().put("platform", "whatsapp")
-        .put("appSecret", APP_SECRET).put("accessToken", "wa-token").put("phoneNumberId", "555000111")
-        .put("graphBaseUrl", graph.url("/v19.0"))
-        .put("templates", new JsonArray().add(new JsonObject().put("name", "order_on_its_way").put("language", "pl")
-            .put("body", TEMPLATE_BODY))));
+    // The admin connects the WhatsApp number on the Channels page, templates included.
+    Page admin = signIn(tenant.admin, "secret-pass-1");
+    admin.click("#admin-link");
+    admin.selectOption("#channel-kind", "social");
+    admin.fill("#channel-name", "WhatsApp +48 22 100 20 30");
+    admin.selectOption("#cf-platform", "whatsapp");
+    admin.fill("#cf-appSecret", APP_SECRET);
+    admin.fill("#cf-accessToken", "wa-token");
+    admin.fill("#cf-phoneNumberId", "555000111");
+    admin.fill("#cf-graphBaseUrl", graph.url("/v19.0"));
+    admin.fill("#cf-templates", "order_on_its_way | pl | " + TEMPLATE_BODY + "\nnot a template line");
+    admin.click("#channel-create");
+    assertThat(admin.locator("#channel-once")).isVisible();
+    String key = admin.locator("#channel-once code").first().textContent();
+    JsonObject created = expect(api.get("/api/v1/adapter/channel", key), 200).json();
+    assertThat(created.getJsonObject("settings").getJsonArray("templates")).isEqualTo(new JsonArray().add(new JsonObject()
+        .put("name", "order_on_its_way").put("language", "pl").put("body", TEMPLATE_BODY)));
+    Channel whatsapp = new Channel(created.getString("id"), "social", key, null);
     until("the social adapter runs", 20_000, () -> server.app.services().adapters.host() != null
         && server.app.services().adapters.host().runs(whatsapp.id()));
     assertThat(customerWrites(whatsapp, "48600700800", "wamid.IN1", "Where is my order DS-1001?")).isEqualTo(200);
@@ -130,7 +143,7 @@ class CallbackAndTemplatesE2ETest {
         .preparedQuery("SELECT conversation_id FROM message WHERE external_id = 'wamid.IN1'").execute()
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))));
 
-    Page page = signIn(agent);
+    Page page = signIn(agent, "staff-pass-1");
     page.locator(".conv-row[data-id=\"" + conversationId + "\"]").click();
     // Inside the window: free text, and the composer says until when.
     assertThat(page.locator("#composer-text")).isVisible();
@@ -201,7 +214,7 @@ class CallbackAndTemplatesE2ETest {
         .sendBuffer(body)).statusCode();
   }
 
-  private Page signIn(Person person) {
+  private Page signIn(Person person, String password) {
     BrowserContext context = browser.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
         .setViewportSize(1440, 900));
     contexts.add(context);
@@ -209,7 +222,7 @@ class CallbackAndTemplatesE2ETest {
     page.onPageError(e -> System.out.println("[browser error] " + e));
     page.navigate("http://localhost:" + server.port() + "/");
     page.fill("#login-email", person.email());
-    page.fill("#login-password", "staff-pass-1");
+    page.fill("#login-password", password);
     page.click("#login-submit");
     assertThat(page.locator("#connection-state")).hasAttribute("data-state", "connected",
         new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
