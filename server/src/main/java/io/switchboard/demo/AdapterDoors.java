@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,12 +53,7 @@ final class AdapterDoors {
   private final String publicUrl;
   private final IntSupplier smtpPort;
   /** Messenger customers whose first message (a comment under the shop's post) has come. */
-  private final Map<String, Boolean> commented = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > 2_000;
-    }
-  };
+  private final Map<String, Boolean> commented = WidgetVisitors.lru(2_000);
 
   /**
    * @param publicUrl the server's public origin: Twilio signs the URL it calls, which is the public one

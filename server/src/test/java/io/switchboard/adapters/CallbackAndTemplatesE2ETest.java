@@ -215,18 +215,7 @@ class CallbackAndTemplatesE2ETest {
   }
 
   private Page signIn(Person person, String password) {
-    BrowserContext context = browser.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-        .setViewportSize(1440, 900));
-    contexts.add(context);
-    Page page = context.newPage();
-    page.onPageError(e -> System.out.println("[browser error] " + e));
-    page.navigate("http://localhost:" + server.port() + "/");
-    page.fill("#login-email", person.email());
-    page.fill("#login-password", password);
-    page.click("#login-submit");
-    assertThat(page.locator("#connection-state")).hasAttribute("data-state", "connected",
-        new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
-    page.click("[data-view=all]");
-    return page;
+    return browser.console(contexts, server.baseUrl(), person.email(), password);
   }
+
 }
