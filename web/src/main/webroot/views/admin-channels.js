@@ -47,9 +47,17 @@ const FIELDS = {
     ['pageId', 'Page id', 'text'],
     ['phoneNumberId', 'WhatsApp phone number id', 'text'],
     ['graphBaseUrl', 'Graph API base URL (default Meta\'s)', 'text', { placeholder: 'https://graph.facebook.com/v21.0' }],
+    ['templates', 'WhatsApp templates approved by Meta, one per line: name | language | body with {{1}}, {{2}}...', 'templates', { placeholder: 'order_update | pl | Dzień dobry {{1}}, your order {{2}} has shipped.' }],
   ],
   store: [],
 };
+
+/** "name | language | body" lines as the templates setting; a line without a body is left out. */
+function templateLines(text) {
+  return text.split('\n').map((line) => line.split('|').map((p) => p.trim()))
+    .filter((p) => p.length >= 3 && p[0] && p.slice(2).join('|').trim())
+    .map((p) => ({ name: p[0], language: p[1] || 'en_US', body: p.slice(2).join(' | ') }));
+}
 
 /** What to paste elsewhere for a channel of the kind (lines of [label, value]). */
 function connectInfo(ch, extra = {}) {
@@ -119,6 +127,8 @@ export class AdminChannels {
         input = h('select', { id, name: path }, ...extra.options.map((o) => h('option', { value: o }, o)));
       } else if (type === 'checkbox') {
         input = h('input', { id, name: path, type: 'checkbox' });
+      } else if (type === 'templates') {
+        input = h('textarea', { id, name: path, rows: '3', placeholder: extra.placeholder || null });
       } else {
         input = h('input', { id, name: path, type: type === 'list' ? 'text' : type, placeholder: extra.placeholder || null,
           required: !!extra.required, autocomplete: type === 'password' ? 'new-password' : 'off' });
@@ -130,13 +140,14 @@ export class AdminChannels {
 
   settings() {
     const out = {};
-    for (const input of this.fields.querySelectorAll('input, select')) {
+    for (const input of this.fields.querySelectorAll('input, select, textarea')) {
       const type = input.dataset.type;
       if (type === 'checkbox') { if (input.checked) setPath(out, input.name, true); continue; }
       const v = input.value.trim();
       if (!v) continue;
       if (type === 'number') setPath(out, input.name, Number(v));
       else if (type === 'list') setPath(out, input.name, v.split(/[,\s]+/).filter(Boolean));
+      else if (type === 'templates') setPath(out, input.name, templateLines(v));
       else setPath(out, input.name, v);
     }
     return out;

@@ -8,6 +8,7 @@ import { uuid, fileSize, channelLabel } from '../format.js';
 import { toast, toastError } from '../notify.js';
 import { loadDraft, saveDraft, clearDraft } from '../drafts.js';
 import { replyChannels, loadChannels } from '../channels.js';
+import { TemplatePicker } from './templates.js';
 
 const MAX_BYTES = 25 * 1024 * 1024;
 const TYPING_EVERY_MS = 2000;
@@ -38,6 +39,10 @@ export class Composer {
     this.call = false;         // "Log a call" mode: a private note about a phone call
     this.callBtn = h('button', { id: 'composer-call-toggle', type: 'button', class: 'mode', 'aria-pressed': 'false', hidden: true }, 'Log a call');
     this.noteBtn.after(this.callBtn);
+    this.callOutcome = h('select', { id: 'composer-call-outcome', 'aria-label': 'Call outcome', hidden: true },
+      h('option', { value: 'answered' }, 'Reached the customer'), h('option', { value: 'missed' }, 'No answer'));
+    this.callBtn.after(this.callOutcome);
+    this.templates = new TemplatePicker(this.text); // WhatsApp outside its 24-hour window
     this.callBtn.addEventListener('click', () => this.setNote(true, { call: true }));
 
     this.form.addEventListener('submit', (e) => { e.preventDefault(); this.send(); });
@@ -49,7 +54,7 @@ export class Composer {
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); this.send(); }
       if (e.key === 'Escape') { e.preventDefault(); this.leave(); }
     });
-    this.channelSel.addEventListener('change', () => { this.wantedChannel = this.channelSel.value || null; this.saveNow(); });
+    this.channelSel.addEventListener('change', () => { this.wantedChannel = this.channelSel.value || null; this.saveNow(); this.offerTemplates(); });
     $('#composer-attach').addEventListener('click', () => this.fileInput.click());
     this.fileInput.addEventListener('change', () => { this.addFiles([...this.fileInput.files]); this.fileInput.value = ''; });
     this.form.addEventListener('dragover', (e) => { if (e.dataTransfer?.types?.includes('Files')) { e.preventDefault(); this.form.classList.add('dragging'); } });
@@ -75,6 +80,7 @@ export class Composer {
     this.attachments = Array.isArray(d.attachments) ? d.attachments : [];
     this.wantedChannel = d.channelId || null;
     this.options = null;
+    this.templates.hide();
     this.replyBtn.hidden = false;
     this.callBtn.hidden = true;
     this.setNote(!!d.note, { save: false, call: !!d.call });
@@ -130,6 +136,20 @@ export class Composer {
       : o.phone ? `This customer has only a verified phone number (${o.phone}): call them and log the call, or add a note.`
         : 'This customer cannot get a written reply from here: add an internal note.';
     this.channelSel.hidden = this.note || options.length < 2;
+    this.offerTemplates();
+  }
+
+  /** The reply option picked (rule 3's default when none is), from the server's reply options. */
+  pickedOption() {
+    const o = this.options;
+    const id = this.channelSel.value || o?.defaultChannelId;
+    return o?.channels.find((c) => c.id === id) || null;
+  }
+
+  /** A WhatsApp reply outside the 24-hour window is a template: the picker replaces the text. */
+  offerTemplates() {
+    const hint = this.note ? this.templates.hide() : this.templates.show(this.pickedOption());
+    if (hint && !this.uploading) this.hint.textContent = hint;
   }
 
   setNote(note, { save = true, call = false } = {}) {
@@ -138,12 +158,14 @@ export class Composer {
     this.call = note && call;
     this.noteBtn.setAttribute('aria-pressed', String(note && !this.call));
     this.callBtn.setAttribute('aria-pressed', String(this.call));
+    this.callOutcome.hidden = !this.call;
     this.replyBtn.setAttribute('aria-pressed', String(!note));
     this.form.classList.toggle('is-note', note);
     this.text.placeholder = this.call ? `What was said on the call with ${this.options?.phone || 'the customer'}?  (Ctrl+Enter)`
       : note ? 'Write an internal note — only your team sees it  (Ctrl+Enter)' : 'Write a reply…  (Ctrl+Enter to send)';
     this.sendBtn.textContent = this.call ? 'Log call' : note ? 'Add note' : 'Send';
     this.channelSel.hidden = note || this.channelSel.options.length < 2;
+    this.offerTemplates();
     if (save) this.saveNow();
   }
 
@@ -234,10 +256,12 @@ export class Composer {
     const id = this.id;
     if (!id || this.sending) return;
     if (this.uploading) { toast('Wait until the attachments finish uploading.'); return; }
-    const typed = this.text.value.trim();
+    const templated = !this.note && this.templates.active ? this.templates.message() : null;
+    if (typeof templated === 'string') { toast(templated, { kind: 'error' }); return; }
+    const typed = templated ? templated.text : this.text.value.trim();
     if (!typed && !this.attachments.length) { this.text.focus(); return; }
     const note = this.note;
-    // No route logs an outbound call yet: the call is recorded as an internal note that says so.
+    // A logged call is a note carrying the call; an answered one clears "needs callback".
     const text = this.call ? `📞 Call with ${this.options?.phone || 'the customer'}: ${typed}` : typed;
     const channelId = note ? null : (this.channelSel.value || null);
     const attachments = this.attachments.map((a) => ({ id: a.id }));
@@ -245,6 +269,8 @@ export class Composer {
     // One clientId per send attempt; a retry of the same content reuses it so it cannot double-send.
     if (!this.attempt || this.attempt.signature !== signature) this.attempt = { clientId: uuid(), signature };
     const body = { text, private: note, clientId: this.attempt.clientId, afterMessageId: this.view.newestSeenId() };
+    if (templated) body.template = templated.template;
+    if (this.call) body.call = { direction: 'outbound', outcome: this.callOutcome.value };
     if (attachments.length) body.attachments = attachments;
     if (channelId) body.channelId = channelId;
     this.saveNow();
@@ -299,6 +325,8 @@ export class Composer {
       return;
     }
     this.attempt = null;
+    // The WhatsApp window closed while the agent wrote: the picker takes over.
+    if (e.status === 422 && e.problem?.errors?.some((x) => x.field === 'template')) this.loadOptions(id);
     toastError(e, 'Could not send the message');
   }
 }

@@ -130,6 +130,7 @@ export class ConversationView {
     this.contactEl.textContent = contactName(conv) || '';
     clear(this.channelsEl);
     for (const k of conv.channels || []) this.channelsEl.append(h('span', { class: ['ch-badge', channelClass(k)] }, channelLabel(k)));
+    if (conv.needsCallback) this.channelsEl.append(h('span', { class: 'badge badge-callback', title: 'A missed call or voicemail: log the call back to clear this' }, 'Needs callback'));
     if (conv.csat?.rating != null) this.channelsEl.append(h('span', { class: 'badge badge-csat', title: conv.csat.comment || 'Customer satisfaction' }, `CSAT ${conv.csat.rating}/5`));
 
     if (document.activeElement !== this.statusSel) this.statusSel.value = conv.status || 'open';

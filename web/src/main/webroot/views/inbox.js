@@ -434,6 +434,7 @@ export class Inbox {
         (conv.channels || []).map((k) => h('span', { class: ['ch-badge', channelClass(k)], title: channelLabel(k) }, channelLabel(k))),
         conv.status && conv.status !== 'open' ? h('span', { class: ['status-chip', `status-${conv.status}`] }, capitalize(conv.status)) : null,
         slaBadge(conv),
+        conv.needsCallback ? h('span', { class: 'badge badge-callback', title: 'A missed call or voicemail: call the customer back' }, 'Needs callback') : null,
         (conv.tags || []).slice(0, 2).map((t) => h('span', { class: 'tag tag-small' }, t)),
         assignee ? h('span', { class: ['avatar', 'avatar-tiny', `hue-${hue(conv.assigneeId)}`], title: `Assigned to ${assignee}` }, initials(assignee)) : null));
     return h('li', { class: 'conv-item' }, row);

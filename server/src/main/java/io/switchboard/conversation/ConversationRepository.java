@@ -32,6 +32,7 @@ public final class ConversationRepository {
   public static final String VIEW_COLUMNS = """
       c.id, c.status, c.priority, c.subject, c.contact_id, ct.name AS contact_name, c.channels, c.assignee_id,
       c.team_id, c.tags, c.created_at, c.last_message_at, c.last_inbound_at, c.snooze_until, c.resolved_at,
+      c.needs_callback,
       (SELECT left(coalesce(m.text, m.subject, ''), 140) FROM message m
         WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.direction <> 'note'
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS preview,
@@ -196,6 +197,17 @@ public final class ConversationRepository {
   public Future<Optional<ConversationView>> view(SqlClient db, String accountId, String id) {
     return db.preparedQuery(VIEW).execute(Tuple.of(accountId, id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+  }
+
+  private static final String CALLED_BACK = """
+      UPDATE conversation SET needs_callback = false WHERE account_id = $1 AND id = $2 AND needs_callback
+      RETURNING id""";
+
+  /** Clears "needs callback"; the conversation's view when it was set (so the change is announced), else empty. */
+  public Future<Optional<ConversationView>> calledBack(SqlClient tx, String accountId, String id) {
+    return tx.preparedQuery(CALLED_BACK).execute(Tuple.of(accountId, id))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(Optional.<ConversationView>empty())
+            : view(tx, accountId, id));
   }
 
   public Future<Optional<State>> lock(SqlClient tx, String accountId, String id) {
@@ -591,6 +603,7 @@ public final class ConversationRepository {
         tags == null ? List.of() : Arrays.asList(tags), Sql.instant(r.getOffsetDateTime("created_at")),
         Sql.instant(r.getOffsetDateTime("last_message_at")), Sql.instant(r.getOffsetDateTime("last_inbound_at")),
         Sql.instant(r.getOffsetDateTime("snooze_until")), Sql.instant(r.getOffsetDateTime("resolved_at")),
-        r.getString("preview"), null, io.switchboard.sla.SlaViews.sla(r), io.switchboard.sla.SlaViews.csat(r));
+        r.getString("preview"), null, io.switchboard.sla.SlaViews.sla(r), io.switchboard.sla.SlaViews.csat(r),
+        Boolean.TRUE.equals(r.getBoolean("needs_callback")));
   }
 }

@@ -41,7 +41,14 @@ public final class Replies {
    */
   public record PostMessage(String text, String html, List<AttachmentId> attachments,
       @JsonProperty("private") Boolean isPrivate, String channelId, String afterMessageId, String clientId,
-      @JsonProperty("public") Boolean publicReply, Template template) {
+      @JsonProperty("public") Boolean publicReply, Template template, LoggedCall call) {
+  }
+
+  /**
+   * A call an agent logs on a note (the console's "Log a call"): nothing is sent; an answered call
+   * is the call back a missed call or voicemail waited for.
+   */
+  public record LoggedCall(String direction, String outcome, Integer durationSec) {
   }
 
   /** A WhatsApp template by name, with the values of its body's placeholders in order. */
@@ -101,6 +108,7 @@ public final class Replies {
         .maxLength("afterMessageId", req.afterMessageId(), 100));
     checkTemplate(req.template());
     boolean note = Boolean.TRUE.equals(req.isPrivate());
+    checkCall(req.call(), note);
     String account = caller.accountId();
     return db.withTransaction(tx -> conversations.lock(tx, account, conversationId)
             .compose(state -> visible(caller, state))
@@ -109,7 +117,7 @@ public final class Replies {
                 .compose(first -> first.isPresent()
                     ? Future.succeededFuture(new Written<>(new Posted(first.get(), false), account, 0L))
                     : notStale(tx, caller, conversationId, req.afterMessageId(), !note)
-                        .compose(v -> note ? writeNote(tx, caller, state, req.clientId(), body)
+                        .compose(v -> note ? writeNote(tx, caller, state, req.clientId(), body, req.call())
                             : writeReply(tx, caller, state, req, body)))))
         // A concurrent retry with the same clientId lost the race on the unique index: answer with the winner.
         .recover(err -> Sql.isUniqueViolation(err, "message_client_id")
@@ -164,17 +172,54 @@ public final class Replies {
   }
 
   private Future<Written<Posted>> writeNote(SqlConnection tx, Caller.User caller, State state, String clientId,
-      Body body) {
+      Body body, LoggedCall call) {
     String account = caller.accountId();
-    var draft = new MessageRepository.Draft(Ids.next("msg"), account, state.id(), null, null, "note",
-        author(caller), null, false, null, clientId, null, null, body.text(), body.html(),
-        List.of(), null, false, false, null, null, null);
+    var draft = new MessageRepository.Draft(Ids.next("msg"), account, state.id(), null, call == null ? null : "phone",
+        "note", author(caller), null, false, null, clientId, null, null, body.text(), body.html(),
+        List.of(), callRecord(call), false, false, null, null, null);
+    boolean calledBack = call != null && "answered".equals(call.outcome());
     return attachments(tx, account, body)
         .compose(refs -> messages.insert(tx, withAttachments(draft, refs))
             .compose(saved -> messages.linkAttachments(tx, account, saved.id(), body.attachmentIds()).map(saved)))
-        .compose(saved -> events.append(tx, account,
-                EventDraft.of("message.created", state.id(), state.teamId(), state.assigneeId(), saved))
+        .compose(saved -> (calledBack ? conversations.calledBack(tx, account, state.id())
+                : Future.succeededFuture(Optional.<ConversationView>empty()))
+            .compose(cleared -> {
+              List<EventDraft> drafts = new java.util.ArrayList<>();
+              drafts.add(EventDraft.of("message.created", state.id(), state.teamId(), state.assigneeId(), saved));
+              // The call back clears "needs callback": every console's list shows it at once.
+              cleared.ifPresent(view -> drafts.add(
+                  EventDraft.of("conversation.updated", state.id(), view.teamId(), view.assigneeId(), view)));
+              return events.append(tx, account, drafts);
+            })
             .map(appended -> new Written<>(new Posted(saved, true), account, appended)));
+  }
+
+  private static Map<String, Object> callRecord(LoggedCall call) {
+    if (call == null) {
+      return null;
+    }
+    Map<String, Object> record = new java.util.LinkedHashMap<>();
+    record.put("direction", call.direction() == null ? "outbound" : call.direction());
+    record.put("outcome", call.outcome());
+    if (call.durationSec() != null) {
+      record.put("durationSec", call.durationSec());
+    }
+    record.put("logged", true);
+    return record;
+  }
+
+  private static void checkCall(LoggedCall call, boolean note) {
+    if (call == null) {
+      return;
+    }
+    new Check().that(note, "call", "a logged call is an internal note: send it with private: true")
+        .required("call.outcome", call.outcome())
+        .oneOf("call.outcome", call.outcome(), List.of("answered", "missed", "voicemail"))
+        .that(call.direction() == null || List.of("inbound", "outbound").contains(call.direction()), "call.direction",
+            "must be inbound or outbound")
+        .that(call.durationSec() == null || call.durationSec() >= 0 && call.durationSec() <= 86_400,
+            "call.durationSec", "between 0 and 86400")
+        .done();
   }
 
   private Future<Written<Posted>> writeReply(SqlConnection tx, Caller.User caller, State state, PostMessage req,

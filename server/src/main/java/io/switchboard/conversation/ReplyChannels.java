@@ -6,7 +6,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,8 +39,14 @@ public final class ReplyChannels {
       String preferredIdentityId) {
   }
 
-  /** A channel that can carry a written reply to this contact, and to whom it would go. */
-  public record Option(String id, String kind, String name, String to) {
+  /**
+   * A channel that can carry a written reply to this contact, and to whom it would go. For a
+   * WhatsApp recipient: when WhatsApp's 24-hour window for free text closes (null: it is closed,
+   * the customer never wrote on it or wrote longer ago) and the channel's templates, the only
+   * messages WhatsApp delivers outside the window. Both null for other recipients.
+   */
+  public record Option(String id, String kind, String name, String to, String platform, Instant windowClosesAt,
+      List<Map<String, Object>> templates) {
   }
 
   /**
@@ -50,9 +58,15 @@ public final class ReplyChannels {
   }
 
   private static final String TEXT_OPTIONS = """
-      SELECT ch.id, ch.kind, ch.name, i.value FROM channel ch
+      SELECT ch.id, ch.kind, ch.name, i.value, i.platform,
+             CASE WHEN i.platform = 'whatsapp' THEN ch.settings->'templates' END AS templates,
+             CASE WHEN i.platform = 'whatsapp' THEN (
+               SELECT max(m.created_at) + interval '24 hours' FROM message m
+               WHERE m.account_id = $1 AND m.channel_id = ch.id AND m.identity_id = i.id AND m.direction = 'inbound'
+                 AND m.created_at > now() - interval '24 hours') END AS window_closes_at
+      FROM channel ch
       CROSS JOIN LATERAL (
-        SELECT i.value FROM identity i
+        SELECT i.id, i.value, i.platform FROM identity i
         WHERE i.account_id = $1 AND i.contact_id = $2 AND i.verified AND i.parsed AND (
           (ch.kind = 'email' AND i.kind = 'email')
           OR (ch.kind = 'social' AND i.kind = 'social' AND i.platform NOT LIKE 'chat:%'
@@ -134,8 +148,12 @@ public final class ReplyChannels {
             String value = r.getString("value");
             String to = "social".equals(r.getString("kind")) && value.indexOf(':') >= 0
                 ? value.substring(value.indexOf(':') + 1) : value;
+            boolean whatsapp = "social".equals(r.getString("kind")) && "whatsapp".equals(r.getString("platform"));
             out.add(new Option(r.getString("id"), r.getString("kind"), r.getString("name"),
-                "chat".equals(r.getString("kind")) ? null : to));
+                "chat".equals(r.getString("kind")) ? null : to, "social".equals(r.getString("kind"))
+                    ? r.getString("platform") : null,
+                whatsapp ? io.switchboard.db.Sql.instant(r.getOffsetDateTime("window_closes_at")) : null,
+                whatsapp ? templates(r.getValue("templates")) : null));
           }
           return out;
         });
@@ -178,6 +196,23 @@ public final class ReplyChannels {
             references, threadKey));
       });
     });
+  }
+
+  /** The channel's templates as the composer shows them: name, language and body (with its {{n}} placeholders). */
+  private static List<Map<String, Object>> templates(Object value) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (value instanceof io.vertx.core.json.JsonArray list) {
+      for (Object o : list) {
+        if (o instanceof io.vertx.core.json.JsonObject t && t.getValue("name") instanceof String name && !name.isBlank()) {
+          Map<String, Object> template = new java.util.LinkedHashMap<>();
+          template.put("name", name);
+          template.put("language", t.getValue("language") instanceof String l ? l : "en_US");
+          template.put("body", t.getValue("body") instanceof String b ? b : "");
+          out.add(template);
+        }
+      }
+    }
+    return out;
   }
 
   private static Recipient recipient(Row r) {

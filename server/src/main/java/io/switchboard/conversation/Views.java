@@ -29,11 +29,12 @@ public final class Views {
   public record ConversationView(String id, String status, String priority, String subject, String contactId,
       String contactName, List<String> channels, String assigneeId, String teamId, List<String> tags,
       Instant createdAt, Instant lastMessageAt, Instant lastInboundAt, Instant snoozeUntil, Instant resolvedAt,
-      String preview, Boolean unread, Map<String, Object> sla, Map<String, Object> csat) {
+      String preview, Boolean unread, Map<String, Object> sla, Map<String, Object> csat, boolean needsCallback) {
 
     public ConversationView withUnread(Boolean value) {
       return new ConversationView(id, status, priority, subject, contactId, contactName, channels, assigneeId, teamId,
-          tags, createdAt, lastMessageAt, lastInboundAt, snoozeUntil, resolvedAt, preview, value, sla, csat);
+          tags, createdAt, lastMessageAt, lastInboundAt, snoozeUntil, resolvedAt, preview, value, sla, csat,
+          needsCallback);
     }
   }
 }

@@ -65,6 +65,11 @@ final class DemoClient {
         .compose(resp -> resp.body().map(buf -> new Answer(resp.statusCode(), json(buf))));
   }
 
+  /** The client itself, for the demo's provider requests (webhooks are not JSON API calls). */
+  HttpClientAgent http() {
+    return http;
+  }
+
   Future<Void> close() {
     return http.close();
   }

@@ -40,6 +40,8 @@ public final class DemoMode {
   private TrafficSimulator simulator;
   private SingleActive trafficOnOneNode;
   private DemoSatisfaction satisfaction;
+  private DemoProviders providers;
+  private AdapterDoors doors;
 
   public DemoMode(Vertx vertx, Switchboard app) {
     this(vertx, app, Options.fromEnv(System.getenv()));
@@ -65,10 +67,16 @@ public final class DemoMode {
   public Future<Void> run() {
     DemoFiles files = new DemoFiles(options.dir());
     client = new DemoClient(vertx, app.port());
-    return new DemoSetup(vertx, client, files, app.config().platformKey()).run()
+    providers = new DemoProviders(vertx);
+    doors = new AdapterDoors(vertx, client.http(), app.services().publicUrl(), this::smtpPort);
+    return new DemoSetup(vertx, client, files, app.config().platformKey(), providers).run()
         .map(demo -> {
           System.out.println(Banner.render(demo, app.services().publicUrl(), options.dir()));
-          simulator = new TrafficSimulator(vertx, client, demo.channelsByKind(), options.minDelayMs(),
+          DemoSetup.ChannelKey social = demo.channelsByKind().get("social");
+          if (social != null && social.settings() != null) {
+            providers.onWhatsAppStatus(s -> doors.whatsappDelivered(social, s.getString("id"), s.getString("to")));
+          }
+          simulator = new TrafficSimulator(vertx, client, doors, demo.channelsByKind(), options.minDelayMs(),
               options.maxDelayMs(), new Random());
           satisfaction = new DemoSatisfaction(vertx, client, app.db(), demo.accountId(), 15_000, new Random());
           // With several nodes, one simulates the customers (and another takes over if it dies).
@@ -89,15 +97,31 @@ public final class DemoMode {
         .onFailure(err -> LOG.error("demo mode could not start: {}", err.getMessage()));
   }
 
-  /** Stops the simulated traffic and the demo's HTTP client. */
+  /** Stops the simulated traffic, the demo's providers and its HTTP client. */
   public Future<Void> stop() {
     Future<Void> traffic = trafficOnOneNode == null ? Future.succeededFuture() : trafficOnOneNode.close();
-    return traffic.eventually(() -> client == null ? Future.succeededFuture() : client.close());
+    return traffic
+        .eventually(() -> doors == null ? Future.succeededFuture() : doors.close())
+        .eventually(() -> providers == null ? Future.succeededFuture() : providers.stop())
+        .eventually(() -> client == null ? Future.succeededFuture() : client.close());
   }
 
   /** The running simulator (null before run() succeeds). */
   TrafficSimulator simulator() {
     return simulator;
+  }
+
+  /** The demo's mail relay and Graph API (null before run()). */
+  DemoProviders providers() {
+    return providers;
+  }
+
+  /** The node's SMTP listener, or -1 when this node runs no email adapter. */
+  private int smtpPort() {
+    var adapters = app.services().adapters;
+    var host = adapters == null ? null : adapters.host();
+    return host == null ? -1 : host.kind("email")
+        .map(k -> ((io.switchboard.channels.email.EmailKind) k).smtpPort()).orElse(-1);
   }
 
   private static void keep(Map<String, String> env, String name, java.util.function.Supplier<String> secret) {

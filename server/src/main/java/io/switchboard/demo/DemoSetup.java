@@ -50,8 +50,15 @@ final class DemoSetup {
       new ChannelSpec("social", "Messenger, Instagram & WhatsApp", RETURNS_TEAM),
       new ChannelSpec("store", "Demo Shop store (orders)", null));
 
-  /** A channel the simulator posts through. secret is the chat widget's signing secret. */
-  record ChannelKey(String id, String kind, String name, String apiKey, String secret) {
+  /**
+   * A channel the simulator posts through. secret is the chat widget's signing secret; settings are
+   * the channel's provider settings, secrets included, as its adapter reads them (kept in memory only).
+   */
+  record ChannelKey(String id, String kind, String name, String apiKey, String secret, JsonObject settings) {
+
+    ChannelKey withSettings(JsonObject provider) {
+      return new ChannelKey(id, kind, name, apiKey, secret, provider);
+    }
   }
 
   /** What the setup leaves behind: enough to print the banner and to run the simulator. */
@@ -62,12 +69,14 @@ final class DemoSetup {
   private final DemoClient api;
   private final DemoFiles files;
   private final Optional<String> platformKey;
+  private final DemoProviders providers;
 
-  DemoSetup(Vertx vertx, DemoClient api, DemoFiles files, Optional<String> platformKey) {
+  DemoSetup(Vertx vertx, DemoClient api, DemoFiles files, Optional<String> platformKey, DemoProviders providers) {
     this.vertx = vertx;
     this.api = api;
     this.files = files;
     this.platformKey = platformKey;
+    this.providers = providers;
   }
 
   Future<Demo> run() {
@@ -198,32 +207,79 @@ final class DemoSetup {
       items(list.expect("listing channels", 200)).forEach(c -> existing.putIfAbsent(c.getString("kind") + "|"
           + c.getString("name"), c));
       Map<String, ChannelKey> byKind = new LinkedHashMap<>();
-      return sequentially(CHANNELS, spec -> {
-        JsonObject found = existing.get(spec.kind() + "|" + spec.name());
-        Future<ChannelKey> key = found == null ? createChannel(token, spec, teams)
-            : reuseOrRotate(token, found, keys.getJsonObject(found.getString("id")));
-        return key.map(k -> byKind.put(k.kind(), k));
-      }).compose(v -> vertx.executeBlocking(() -> {
-        files.saveChannelKeys(keysFile(accountId, byKind));
-        return byKind;
-      }, false));
+      // The relay and the Graph API come back on the ports the existing channels were made with.
+      return providers.start(relayPort(existing.get("email|" + CHANNELS.get(0).name())),
+              graphPort(existing.get("social|" + CHANNELS.get(3).name())))
+          .compose(started -> sequentially(CHANNELS, spec -> {
+            JsonObject found = existing.get(spec.kind() + "|" + spec.name());
+            Future<ChannelKey> key = found == null ? createChannel(token, spec, teams)
+                : reuseOrRotate(token, found, keys.getJsonObject(found.getString("id")));
+            return key.compose(this::withProviderSettings).map(k -> byKind.put(k.kind(), k));
+          }))
+          .compose(v -> vertx.executeBlocking(() -> {
+            files.saveChannelKeys(keysFile(accountId, byKind));
+            return byKind;
+          }, false));
     }));
+  }
+
+  /** What the channel's adapter reads (secrets included), so the demo can sign what providers would send. */
+  private Future<ChannelKey> withProviderSettings(ChannelKey key) {
+    return api.get("/api/v1/adapter/channel", key.apiKey()).map(read -> read.status() == 200
+        ? key.withSettings(read.body().getJsonObject("settings", new JsonObject())) : key);
+  }
+
+  private static int relayPort(JsonObject emailChannel) {
+    JsonObject relay = emailChannel == null ? null
+        : emailChannel.getJsonObject("settings", new JsonObject()).getJsonObject("relay");
+    return relay == null ? 0 : relay.getInteger("port", 0);
+  }
+
+  private static int graphPort(JsonObject socialChannel) {
+    String url = socialChannel == null ? null
+        : socialChannel.getJsonObject("settings", new JsonObject()).getString("graphBaseUrl");
+    try {
+      int port = url == null ? -1 : java.net.URI.create(url).getPort();
+      return Math.max(port, 0);
+    } catch (IllegalArgumentException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The provider side of each demo channel: mail from the demo's customers is trusted (they reach
+   * the listener directly) and replies go to the demo relay; calls come as Twilio callbacks;
+   * social messages as Meta webhooks, replies to the demo Graph API, with two WhatsApp templates.
+   */
+  private JsonObject settings(ChannelSpec spec) {
+    JsonObject s = new JsonObject().put("defaultRegion", "PL");
+    return switch (spec.kind()) {
+      case "email" -> s.put("address", "sklep@demo-shop.example").put("fromName", "Demo Shop")
+          .put("trustAllSenders", true)
+          .put("relay", new JsonObject().put("host", "127.0.0.1").put("port", providers.relayPort()).put("tls", "none"));
+      case "chat" -> s.put("title", "Demo Shop help").put("allowedOrigins", new JsonArray().add(WidgetVisitors.ORIGIN));
+      case "phone" -> s.put("provider", "twilio").put("authToken", io.switchboard.http.Ids.random(32));
+      case "social" -> s.put("appSecret", io.switchboard.http.Ids.random(32))
+          .put("verifyToken", io.switchboard.http.Ids.random(24)).put("accessToken", io.switchboard.http.Ids.random(40))
+          .put("pageId", AdapterDoors.PAGE_ID).put("phoneNumberId", AdapterDoors.PHONE_NUMBER_ID)
+          .put("graphBaseUrl", providers.graphBaseUrl())
+          .put("templates", new JsonArray()
+              .add(new JsonObject().put("name", "order_update").put("language", "pl")
+                  .put("body", "Dzień dobry {{1}}! Your order {{2}} has news: {{3}}. Reply here with any questions."))
+              .add(new JsonObject().put("name", "callback_request").put("language", "en_US")
+                  .put("body", "Hello {{1}}, we tried to call you back about {{2}}. When suits you? Reply here.")));
+      default -> s;
+    };
   }
 
   private Future<ChannelKey> createChannel(String token, ChannelSpec spec, Map<String, String> teams) {
     JsonObject body = new JsonObject().put("kind", spec.kind()).put("name", spec.name())
         .put("teamId", spec.team() == null ? null : teams.get(spec.team()))
-        .put("settings", spec.kind().equals("email")
-            // The in-process email adapter takes SMTP mail for this address.
-            ? new JsonObject().put("defaultRegion", "PL").put("address", "sklep@demo-shop.example")
-            : spec.kind().equals("chat")
-                // The simulator's visitors come through the widget's socket from the demo shop's origin.
-                ? new JsonObject().put("defaultRegion", "PL").put("title", "Demo Shop help")
-                    .put("allowedOrigins", new io.vertx.core.json.JsonArray().add(WidgetVisitors.ORIGIN))
-                : new JsonObject().put("defaultRegion", "PL"));
+        .put("settings", settings(spec));
     return api.post("/api/v1/channels", token, body).map(created -> {
       JsonObject c = created.expect("creating the " + spec.kind() + " channel", 201).body();
-      return new ChannelKey(c.getString("id"), spec.kind(), spec.name(), c.getString("apiKey"), c.getString("secret"));
+      return new ChannelKey(c.getString("id"), spec.kind(), spec.name(), c.getString("apiKey"), c.getString("secret"),
+          null);
     });
   }
 
@@ -237,7 +293,7 @@ final class DemoSetup {
     return works.compose(ok -> ok ? Future.succeededFuture(keptKey)
             : api.post("/api/v1/channels/" + id + "/keys", token, new JsonObject())
                 .map(rotated -> rotated.expect("issuing a key for channel " + id, 201).body().getString("apiKey")))
-        .map(key -> new ChannelKey(id, channel.getString("kind"), channel.getString("name"), key, secret));
+        .map(key -> new ChannelKey(id, channel.getString("kind"), channel.getString("name"), key, secret, null));
   }
 
   /** A read-only adapter call: only a 401 says the key is unknown or revoked. */

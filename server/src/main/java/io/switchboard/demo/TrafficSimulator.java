@@ -20,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays the channel adapters of the demo shop: every few seconds (randomized) it posts the next
- * step of one of several open customer cases through POST /api/v1/inbound (and orders through the
- * store channel), with the channels' own keys. Cases interleave, so the inbox fills the way a real
- * one does; when every customer has had a case, a new round starts with new orders.
+ * Plays the demo shop's customers: every few seconds (randomized) it sends the next step of one of
+ * several open customer cases through the channel's real adapter, as the provider would (SMTP mail,
+ * the widget's socket, Twilio callbacks, Meta webhooks; see {@link AdapterDoors}), and orders
+ * through the store channel. A channel whose adapter is out of reach gets its steps through
+ * POST /api/v1/inbound with its key. Cases interleave, so the inbox fills the way a real one does;
+ * when every customer has had a case, a new round starts with new orders.
  */
 final class TrafficSimulator {
 
@@ -46,9 +48,13 @@ final class TrafficSimulator {
   private volatile Future<Void> inFlight = Future.succeededFuture();
   private int round;
   private final WidgetVisitors widget;
+  private final AdapterDoors doors;
+  /** Steps each kind's adapter took (the rest went to /api/v1/inbound). */
+  private final Map<String, AtomicLong> throughAdapter = new java.util.concurrent.ConcurrentHashMap<>();
 
-  TrafficSimulator(Vertx vertx, DemoClient api, Map<String, ChannelKey> channels, long minDelayMs, long maxDelayMs,
-      Random random) {
+  TrafficSimulator(Vertx vertx, DemoClient api, AdapterDoors doors, Map<String, ChannelKey> channels, long minDelayMs,
+      long maxDelayMs, Random random) {
+    this.doors = doors;
     this.vertx = vertx;
     this.api = api;
     this.channels = channels;
@@ -79,6 +85,12 @@ final class TrafficSimulator {
 
   long refused() {
     return refused.get();
+  }
+
+  /** Customer messages of this kind that came in through the channel's adapter. */
+  long throughAdapter(String kind) {
+    AtomicLong n = throughAdapter.get(kind);
+    return n == null ? 0 : n.get();
   }
 
   private void schedule() {
@@ -130,9 +142,18 @@ final class TrafficSimulator {
     if ("chat".equals(step.kind())) {
       // Through the widget's socket, as a shop page would; a channel made before the demo shop's
       // origin was allowed (or a refused socket) falls back to posting the message directly.
-      return widget.send(channel, body).recover(err -> api.post("/api/v1/inbound", channel.apiKey(), body));
+      return widget.send(channel, body).map(a -> viaAdapter(step, a))
+          .recover(err -> api.post("/api/v1/inbound", channel.apiKey(), body));
     }
-    return api.post("/api/v1/inbound", channel.apiKey(), body);
+    return doors.send(channel, body).map(door -> door.map(a -> viaAdapter(step, a)))
+        .orElseGet(() -> api.post("/api/v1/inbound", channel.apiKey(), body));
+  }
+
+  private Answer viaAdapter(Story.Step step, Answer answer) {
+    if (answer.status() / 100 == 2) {
+      throughAdapter.computeIfAbsent(step.kind(), k -> new AtomicLong()).incrementAndGet();
+    }
+    return answer;
   }
 
   private void count(Story.Step step, Answer answer) {

@@ -29,12 +29,17 @@ final class WidgetVisitors {
   private final WebSocketClient client;
   private final int port;
   /** Story thread -> widget session, the oldest forgotten past 2,000. */
-  private final Map<String, String> sessions = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > 2_000;
-    }
-  };
+  private final Map<String, String> sessions = lru(2_000);
+
+  /** A map that forgets its least recently used entry past max (the demo's customers come back, in time). */
+  static <K, V> Map<K, V> lru(int max) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > max;
+      }
+    };
+  }
 
   WidgetVisitors(Vertx vertx, int port) {
     this.vertx = vertx;

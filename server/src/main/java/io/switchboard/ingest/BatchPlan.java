@@ -132,6 +132,8 @@ final class BatchPlan {
     final Set<String> channelKinds = new LinkedHashSet<>();
     String subject;
     boolean reopen;
+    /** True: a missed call or voicemail arrived; false: an answered outbound call (a call back); null: neither. */
+    Boolean callback;
 
     void add(Placed p, boolean reopened) {
       lastMessageAt = later(lastMessageAt, p.receivedAt);
@@ -144,6 +146,15 @@ final class BatchPlan {
         subject = blankToNull(p.in.msg().subject());
       }
       reopen |= reopened;
+      if (p.call != null) {
+        Object outcome = p.call.get("outcome");
+        boolean inbound = !"outbound".equals(p.call.get("direction"));
+        if (inbound && ("missed".equals(outcome) || "voicemail".equals(outcome))) {
+          callback = true;
+        } else if (!inbound && "answered".equals(outcome)) {
+          callback = false;
+        }
+      }
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -151,13 +151,14 @@ final class IngestRepository {
   /** search_text holds the subject and the contact's name; message text is searched per message (V5). */
   private static final String INSERT_CONVERSATIONS = """
       INSERT INTO conversation (id, account_id, contact_id, status, subject, team_id, channels, created_at,
-                                last_message_at, last_inbound_at, resolved_at, search_text)
+                                last_message_at, last_inbound_at, resolved_at, search_text, needs_callback)
       SELECT v.id, $1, v.contact_id, v.status, v.subject, v.team_id, string_to_array(v.kinds, ','), v.created_at,
              v.last_message_at, v.last_inbound_at, CASE WHEN v.status = 'resolved' THEN v.created_at END,
-             lower(concat_ws(' ', v.subject, ct.name))
+             lower(concat_ws(' ', v.subject, ct.name)), coalesce(v.callback, false)
       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                  $9::timestamptz[], $10::timestamptz[])
-             AS v(id, contact_id, status, subject, team_id, kinds, created_at, last_message_at, last_inbound_at)
+                  $9::timestamptz[], $10::timestamptz[], $11::bool[])
+             AS v(id, contact_id, status, subject, team_id, kinds, created_at, last_message_at, last_inbound_at,
+                  callback)
       JOIN contact ct ON ct.id = v.contact_id AND ct.account_id = $1""";
 
   /** Each conversation's activity in the batch; an inbound message moves it back to open (reopen). */
@@ -170,9 +171,10 @@ final class IngestRepository {
         subject = coalesce(c.subject, v.subject),
         status = CASE WHEN v.reopen THEN 'open' ELSE c.status END,
         snooze_until = CASE WHEN v.reopen THEN NULL ELSE c.snooze_until END,
-        resolved_at = CASE WHEN v.reopen THEN NULL ELSE c.resolved_at END
-      FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::bool[])
-             AS v(id, last_message_at, last_inbound_at, kinds, subject, reopen)
+        resolved_at = CASE WHEN v.reopen THEN NULL ELSE c.resolved_at END,
+        needs_callback = coalesce(v.callback, c.needs_callback)
+      FROM unnest($2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[], $7::bool[], $8::bool[])
+             AS v(id, last_message_at, last_inbound_at, kinds, subject, reopen, callback)
       WHERE c.account_id = $1 AND c.id = v.id""";
 
   private static final String INSERT_MESSAGES = """
@@ -426,7 +428,8 @@ final class IngestRepository {
             .addArrayOfString(strings(list, c -> String.join(",", c.activity.channelKinds)))
             .addArrayOfOffsetDateTime(times(list, c -> c.createdAt))
             .addArrayOfOffsetDateTime(times(list, c -> c.activity.lastMessageAt))
-            .addArrayOfOffsetDateTime(times(list, c -> c.activity.lastInboundAt)))
+            .addArrayOfOffsetDateTime(times(list, c -> c.activity.lastInboundAt))
+            .addArrayOfBoolean(list.stream().map(c -> c.activity.callback).toArray(Boolean[]::new)))
         .mapEmpty();
   }
 
@@ -443,7 +446,8 @@ final class IngestRepository {
             .addArrayOfOffsetDateTime(times(list, e -> e.getValue().lastInboundAt))
             .addArrayOfString(strings(list, e -> String.join(",", e.getValue().channelKinds)))
             .addArrayOfString(strings(list, e -> e.getValue().subject))
-            .addArrayOfBoolean(reopen))
+            .addArrayOfBoolean(reopen)
+            .addArrayOfBoolean(list.stream().map(e -> e.getValue().callback).toArray(Boolean[]::new)))
         .mapEmpty();
   }
 

@@ -94,7 +94,7 @@ final class Schemas {
     s.put("Conversation", object("id!:string", "status!:" + STATUS, "priority!:" + PRIORITY, "subject:string",
         "contactId!:string", "contactName:string", "channels!:[" + KIND + "]", "assigneeId:string", "teamId:string",
         "tags!:[string]", "createdAt!:date-time", "lastMessageAt!:date-time", "snoozeUntil:date-time",
-        "unread:boolean", "sla:Sla", "csat:Csat", "match:SearchMatch"));
+        "unread:boolean", "sla:Sla", "csat:Csat", "match:SearchMatch", "needsCallback:boolean"));
     // In search answers only: what q matched (email, phone, social, name, subject or text) and a snippet to highlight.
     s.put("SearchMatch", object("field!:email|phone|social|name|subject|text", "text:string", "messageId:string"));
     s.put("ConversationPage", object("items!:[Conversation]", "nextCursor:string"));
@@ -104,11 +104,16 @@ final class Schemas {
     s.put("StartConversation", object("contactId!:string", "channelId!:string", "subject:string", "text!:string"));
     s.put("ConversationPatch", object("status:" + STATUS, "assigneeId:string", "teamId:string",
         "priority:" + PRIORITY, "tags:[string]", "snoozeUntil:date-time", "subject:string"));
-    s.put("ReplyOption", object("id!:string", "kind!:email|chat|social", "name:string", "to:string"));
+    s.put("ReplyOption", object("id!:string", "kind!:email|chat|social", "name:string", "to:string",
+        "platform:string", "windowClosesAt:date-time", "templates:[WhatsAppTemplate]"));
+    s.put("WhatsAppTemplate", object("name!:string", "language!:string", "body!:string"));
     s.put("ReplyOptions", object("defaultChannelId:string", "channels!:[ReplyOption]", "phone:string"));
     s.put("Split", object("messageIds!:[string]", "subject:string"));
     s.put("Reply", object("text:string", "html:string", "attachments:[AttachmentRef]", "private:boolean",
-        "channelId:string", "afterMessageId:string", "clientId:string", "public:boolean", "template:object"));
+        "channelId:string", "afterMessageId:string", "clientId:string", "public:boolean", "template:object",
+        "call:LoggedCall"));
+    s.put("LoggedCall", object("direction:inbound|outbound", "outcome!:answered|missed|voicemail",
+        "durationSec:integer"));
     s.put("Merge", object("otherId!:string"));
     s.put("Identity", object("kind!:email|phone|social", "value!:string", "platform:string", "verified!:boolean"));
     s.put("Contact", object("id!:string", "name:string", "identities:[Identity]", "match:SearchMatch"));

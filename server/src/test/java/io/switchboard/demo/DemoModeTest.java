@@ -39,7 +39,8 @@ class DemoModeTest {
   @BeforeAll
   static void start() throws IOException {
     dir = Files.createTempDirectory("switchboard-demo-test");
-    server = TestServer.start("demo");
+    // The demo's customers come in through the node's own adapters (SMTP, widget, webhooks).
+    server = TestServer.start("demo", Map.of("SWITCHBOARD_ADAPTERS", "in-process"));
     api = server.api;
   }
 
@@ -173,6 +174,91 @@ class DemoModeTest {
 
   @Test
   @Order(4)
+  @DisplayName("customers come in through every adapter: SMTP mail, the widget's socket, Twilio callbacks, Meta webhooks")
+  void throughEveryAdapter() throws InterruptedException {
+    assertThat(running).as("the demo of the previous test runs").isNotNull();
+    List<String> kinds = List.of("email", "chat", "phone", "social");
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline
+        && kinds.stream().anyMatch(k -> running.simulator().throughAdapter(k) == 0 || stored(k) == 0)) {
+      Thread.sleep(250);
+    }
+    for (String kind : kinds) {
+      assertThat(running.simulator().throughAdapter(kind)).as(kind + " messages taken by its adapter").isPositive();
+      assertThat(stored(kind)).as(kind + " messages stored with the provider's own ids").isPositive();
+    }
+    assertThat(running.simulator().refused()).as("simulated messages the server refused").isZero();
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("agents' replies leave through the adapters: email to the demo relay, WhatsApp to the demo Graph API, delivered")
+  void repliesLeaveThroughAdapters() throws InterruptedException {
+    String token = login(DemoSetup.STAFF.get(1)).getString("token");
+    String email = conversationWith(token, "email");
+    String whatsapp = conversationWith(token, "social");
+    long mailsBefore = running.providers().mailsRelayed();
+    long sendsBefore = running.providers().graphSends();
+    String mailReply = reply(token, email, "email");
+    String socialReply = reply(token, whatsapp, "social");
+
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline && (running.providers().mailsRelayed() == mailsBefore
+        || running.providers().graphSends() == sendsBefore || !sent(token, email, mailReply)
+        || !sent(token, whatsapp, socialReply))) {
+      Thread.sleep(250);
+    }
+    assertThat(running.providers().mailsRelayed()).as("mails the demo relay took").isGreaterThan(mailsBefore);
+    assertThat(running.providers().graphSends()).as("sends the demo Graph API took").isGreaterThan(sendsBefore);
+    assertThat(sent(token, email, mailReply)).as("the email reply is sent").isTrue();
+    assertThat(sent(token, whatsapp, socialReply)).as("the social reply is sent").isTrue();
+  }
+
+  /** Messages of the kind whose provider ids only its adapter makes (the Message-ID for mail, from SMTP). */
+  private static long stored(String kind) {
+    String pattern = switch (kind) {
+      case "email" -> "<%@mail.%>";
+      case "phone" -> "twilio:%";
+      case "social" -> "wamid.%|m\\_%|comment:%";
+      default -> "%";
+    };
+    String sql = "SELECT count(*) FROM message m JOIN account a ON a.id = m.account_id WHERE a.name = 'Demo Shop'"
+        + " AND m.channel_kind = $1 AND m.direction = 'inbound' AND m.external_id SIMILAR TO $2";
+    return await(server.app.db().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(kind, pattern))
+        .map(rows -> rows.iterator().next().getLong(0)));
+  }
+
+  /** An open conversation whose latest customer message came over the kind (WhatsApp for social). */
+  private static String conversationWith(String token, String kind) {
+    String sql = "SELECT m.conversation_id FROM message m JOIN account a ON a.id = m.account_id"
+        + " JOIN conversation c ON c.id = m.conversation_id AND c.status <> 'resolved'"
+        + " WHERE a.name = 'Demo Shop' AND m.direction = 'inbound' AND m.channel_kind = $1"
+        + " AND ($1 <> 'social' OR m.external_id LIKE 'wamid.%') AND m.created_at > now() - interval '1 hour'"
+        + " AND NOT EXISTS (SELECT 1 FROM message n WHERE n.conversation_id = m.conversation_id"
+        + "   AND n.direction = 'inbound' AND n.created_at > m.created_at AND n.text IS NOT NULL)"
+        + " ORDER BY m.created_at DESC LIMIT 1";
+    String id = await(server.app.db().preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(kind))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0)));
+    assertThat(id).as("an open conversation whose customer last wrote over " + kind).isNotNull();
+    return id;
+  }
+
+  private static String reply(String token, String conversationId, String kind) {
+    Resp r = api.post("/api/v1/conversations/" + conversationId + "/messages", token,
+        new JsonObject().put("text", "Thanks, we are on it (" + kind + ")."));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    assertThat(r.json().getString("channel")).isEqualTo(kind);
+    return r.json().getString("id");
+  }
+
+  private static boolean sent(String token, String conversationId, String messageId) {
+    return api.get("/api/v1/conversations/" + conversationId, token).json().getJsonArray("messages").stream()
+        .map(m -> (JsonObject) m).filter(m -> m.getString("id").equals(messageId))
+        .anyMatch(m -> List.of("sent", "delivered", "read").contains(m.getString("deliveryStatus")));
+  }
+
+  @Test
+  @Order(6)
   @DisplayName("a lost channel-keys file costs only new keys: channels are kept and the new keys work")
   void lostKeysAreReissued() throws IOException {
     await(running.stop());

@@ -25,6 +25,28 @@ public final class Browser implements AutoCloseable {
             "--disable-dev-shm-usage")));
   }
 
+  /**
+   * A console signed in as the person in a new 1440x900 context (closed with the context), once its
+   * live stream is connected, showing every conversation it may see.
+   */
+  public com.microsoft.playwright.Page console(java.util.List<com.microsoft.playwright.BrowserContext> contexts,
+      String baseUrl, String email, String password) {
+    com.microsoft.playwright.BrowserContext context = browser.newContext(
+        new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1440, 900));
+    contexts.add(context);
+    com.microsoft.playwright.Page page = context.newPage();
+    page.onPageError(e -> System.out.println("[browser error] " + e));
+    page.navigate(baseUrl + "/");
+    page.fill("#login-email", email);
+    page.fill("#login-password", password);
+    page.click("#login-submit");
+    com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("#connection-state"))
+        .hasAttribute("data-state", "connected",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
+    page.click("[data-view=all]");
+    return page;
+  }
+
   public static boolean available() {
     return Files.isExecutable(CHROMIUM);
   }

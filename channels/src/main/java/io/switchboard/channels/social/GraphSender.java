@@ -50,7 +50,7 @@ final class GraphSender {
       return Future.succeededFuture(Delivery.failed("the reply names no social handle", false));
     }
     try {
-      return "whatsapp".equals(s.platform()) ? whatsapp(item, handle) : messenger(item, handle);
+      return "whatsapp".equals(platform(item)) ? whatsapp(item, handle) : messenger(item, handle);
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(Delivery.failed(e.getMessage(), false));
     }
@@ -59,11 +59,20 @@ final class GraphSender {
   /** Messenger's typing indicator (Instagram has it too; WhatsApp has none to send). */
   Future<Void> typing(OutboundItem item) {
     String handle = item.to().getString("handle");
-    if ("whatsapp".equals(s.platform()) || handle == null || s.accessToken() == null) {
+    if ("whatsapp".equals(platform(item)) || handle == null || s.accessToken() == null) {
       return Future.succeededFuture();
     }
     return post(messagesPath(), new JsonObject().put("recipient", new JsonObject().put("id", handle))
         .put("sender_action", "typing_on")).mapEmpty();
+  }
+
+  /**
+   * The platform the reply goes to: the recipient's (one Meta app can serve a page, its Instagram
+   * account and a WhatsApp number from one channel), else the channel's.
+   */
+  private String platform(OutboundItem item) {
+    String to = item.to().getString("platform");
+    return to != null && SocialSettings.PLATFORMS.contains(to) ? to : s.platform();
   }
 
   private String messagesPath() {
@@ -76,7 +85,7 @@ final class GraphSender {
     boolean publicAnswer = comment != null && Boolean.TRUE.equals(item.raw().getValue("public"));
     if (publicAnswer) {
       // Seen by everyone under the post: only when the agent chose it.
-      String path = "/" + comment + ("instagram".equals(s.platform()) ? "/replies" : "/comments");
+      String path = "/" + comment + ("instagram".equals(platform(item)) ? "/replies" : "/comments");
       return post(path, new JsonObject().put("message", text)).map(r -> outcome(r, "id"));
     }
     // A private reply to a comment goes to the commenter's inbox (recipient.comment_id, once per comment).
