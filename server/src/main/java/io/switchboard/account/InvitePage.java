@@ -1,0 +1,60 @@
+package io.switchboard.account;
+
+/**
+ * The invitee's public page and the invitation mail. Plain HTML that works on a phone, no inline
+ * script or style (the server's CSP allows neither): /invite-page.js posts the form. Every dynamic
+ * value is escaped.
+ */
+final class InvitePage {
+
+  private InvitePage() {
+  }
+
+  static String form(String accountName, String email, String name) {
+    return page("Join " + accountName, "<h1>Join " + escape(accountName) + " on Switchboard</h1>"
+        + "<p>You were invited as <strong>" + escape(email) + "</strong>. Choose the name your colleagues see "
+        + "and a password.</p>"
+        + "<form id=\"join\" novalidate>"
+        + "<label for=\"join-name\">Your name</label>"
+        + "<input id=\"join-name\" name=\"name\" type=\"text\" autocomplete=\"name\" maxlength=\"200\" required value=\""
+        + escape(name) + "\">"
+        + "<input type=\"email\" name=\"username\" autocomplete=\"username\" value=\"" + escape(email)
+        + "\" hidden>"
+        + "<label for=\"join-password\">Password (at least 8 characters)</label>"
+        + "<input id=\"join-password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" minlength=\"8\" "
+        + "maxlength=\"200\" required>"
+        + "<label for=\"join-confirm\">Password again</label>"
+        + "<input id=\"join-confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required>"
+        + "<button type=\"submit\">Join and sign in</button>"
+        + "<p id=\"status\" role=\"status\" aria-live=\"polite\"></p></form>");
+  }
+
+  static String message(String title, String text) {
+    return page(title, "<h1>" + escape(title) + "</h1><p>" + escape(text) + "</p>"
+        + "<p><a href=\"/\">Go to the sign-in page</a></p>");
+  }
+
+  /** The invitation mail: plain text and HTML, the link in both. */
+  static StaffMail.Letter letter(String to, String accountName, String inviter, String url) {
+    String subject = "You are invited to " + accountName + " on Switchboard";
+    String text = inviter + " invited you to join " + accountName + " on Switchboard, the support console.\n\n"
+        + "Set your name and password here (the link works once, for 24 hours):\n" + url + "\n";
+    String html = "<p>" + escape(inviter) + " invited you to join <strong>" + escape(accountName)
+        + "</strong> on Switchboard, the support console.</p><p><a href=\"" + escape(url)
+        + "\">Set your name and password</a> (the link works once, for 24 hours).</p><p>" + escape(url) + "</p>";
+    return new StaffMail.Letter(to, subject.replaceAll("[\\r\\n]", " "), text, html);
+  }
+
+  private static String page(String title, String body) {
+    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        + "<meta name=\"robots\" content=\"noindex\"><title>" + escape(title) + "</title>"
+        + "<link rel=\"stylesheet\" href=\"/invite-page.css\"></head><body><main class=\"join\">" + body
+        + "</main><script type=\"module\" src=\"/invite-page.js\"></script></body></html>";
+  }
+
+  static String escape(String s) {
+    return io.switchboard.http.Html.escape(s);
+  }
+
+}
