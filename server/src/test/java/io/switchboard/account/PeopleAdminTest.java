@@ -49,8 +49,12 @@ class PeopleAdminTest {
     return until("the invitation mail to " + address, 20_000, () -> {
       int seen = 0;
       for (MimeMessage m : green.getReceivedMessages()) {
-        if (GreenMailUtil.getAddressList(m.getAllRecipients()).contains(address) && ++seen == nth) {
-          return m;
+        try {
+          if (GreenMailUtil.getAddressList(m.getAllRecipients()).contains(address) && ++seen == nth) {
+            return m;
+          }
+        } catch (jakarta.mail.MessagingException e) {
+          throw new IllegalStateException(e);
         }
       }
       return null;
