@@ -100,7 +100,9 @@ class AdminPeopleE2ETest {
       invitee.click("button[type=submit]");
       assertThat(invitee.locator("#app")).isVisible();
       assertThat(invitee.locator("#me-name")).hasText("Night Owl");
-      assertThat(invitee.locator("#inbox-list")).isVisible();
+      // the inbox has loaded (nothing in it yet for a new agent)
+      assertThat(invitee.locator("#inbox-empty")).isVisible();
+      assertThat(invitee.locator("#view-tabs")).isVisible();
       assertThat(invitee.locator("#admin-link")).isHidden();
       JsonObject me = Api.expect(server.api.login("night.owl@browser.test", "owl-pass-12"), 200).json()
           .getJsonObject("user");
