@@ -46,11 +46,7 @@ final class InvitePage {
   }
 
   private static String page(String title, String body) {
-    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<meta name=\"robots\" content=\"noindex\"><title>" + escape(title) + "</title>"
-        + "<link rel=\"stylesheet\" href=\"/invite-page.css\"></head><body><main class=\"join\">" + body
-        + "</main><script type=\"module\" src=\"/invite-page.js\"></script></body></html>";
+    return io.switchboard.http.Html.page(title, "/invite-page.css", "join", body, "/invite-page.js");
   }
 
   static String escape(String s) {
