@@ -82,11 +82,12 @@ export class AdminPeople {
   }
 
   /** Mailed: say so. Not mailed (no relay): the link to copy, once. */
-  showResult(invited) {
+  showResult(invited, kind = 'invite') {
     clear(this.once);
     const who = invited.user.email;
+    const what = kind === 'reset' ? 'A password reset link' : 'Invitation';
     if (invited.mailed) {
-      this.once.append(h('p', null, `Invitation sent to ${who}. The link works until ${fullTime(invited.expiresAt)}.`));
+      this.once.append(h('p', null, `${what} sent to ${who}. The link works until ${fullTime(invited.expiresAt)}.`));
     } else {
       const link = h('input', { id: 'invite-link', class: 'copy-field', type: 'text', readonly: true, value: invited.acceptUrl, 'aria-label': 'Invitation link' });
       this.once.append(
@@ -115,6 +116,7 @@ export class AdminPeople {
     const teams = (u.teamIds || []).map((id) => state.teams.find((t) => t.id === id)?.name).filter(Boolean);
     const actions = [];
     if (u.status === 'invited') actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.resend(u) }, 'New link'));
+    if (u.status === 'active') actions.push(h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.reset(u) }, 'Reset password'));
     if (!self && u.status !== 'disabled') {
       actions.push(h('button', { type: 'button', class: 'btn btn-small btn-danger-ghost', onclick: () => this.patch(u, { disabled: true }, `${u.name} is deactivated and signed out.`) },
         u.status === 'invited' ? 'Withdraw' : 'Deactivate'));
@@ -140,6 +142,14 @@ export class AdminPeople {
       toastError({ message: problemText(ex) }, 'The change was not saved');
     }
     await this.reload();
+  }
+
+  /** A reset link for the person: mailed, or shown to pass on. */
+  async reset(u) {
+    try {
+      const { data } = await api('POST', `/api/v1/users/${encodeURIComponent(u.id)}/password-reset`);
+      this.showResult(data, 'reset');
+    } catch (ex) { toastError({ message: problemText(ex) }, 'No reset link was made'); }
   }
 
   async resend(u) {

@@ -178,6 +178,7 @@ public final class Switchboard {
     root.post("/api/v1/csat/*").handler(floods::publicRoute);
     // An invitee's link: the page and its answer.
     root.get("/invite/*").handler(floods::publicRoute);
+    root.get("/reset*").handler(floods::publicRoute);
     root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     root.get("/health/ready").handler(services::ready);
     root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
@@ -254,6 +255,7 @@ public final class Switchboard {
     public final io.switchboard.account.StaffMail staffMail;
     private final AuthRoutes authRoutes;
     private final io.switchboard.account.InvitationRoutes invitations;
+    private final io.switchboard.account.PasswordResetRoutes resets;
     // Helpers add their services here (one field each), start them in start(), mount them below.
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
@@ -280,6 +282,8 @@ public final class Switchboard {
       this.staffMail = io.switchboard.account.StaffMail.fromEnv(vertx, config.env(), config.publicUrl());
       this.authRoutes = new AuthRoutes(db, users, passwords, tokens, auth, limits);
       this.invitations = new io.switchboard.account.InvitationRoutes(db, users, accounts, userLinks, passwords,
+          authRoutes, auth, staffMail, limits, this::publicUrl);
+      this.resets = new io.switchboard.account.PasswordResetRoutes(db, users, accounts, userLinks, passwords,
           authRoutes, auth, staffMail, limits, this::publicUrl);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
@@ -337,6 +341,7 @@ public final class Switchboard {
       realtime.mountRoot(root);
       new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountRoot(root);
       invitations.mountRoot(root);
+      resets.mountRoot(root);
     }
 
     void mountApi(Router api) {
@@ -345,6 +350,7 @@ public final class Switchboard {
       new AccountRoutes(db, accounts, users, passwords, auth, config.platformKey()).mount(api);
       new io.switchboard.account.TeamRoutes(db, accounts, auth).mount(api);
       invitations.mountApi(api);
+      resets.mountApi(api);
       new ChannelRoutes(db, channels, auth, secrets).mount(api);
       realtime.mountApi(api);
       new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)

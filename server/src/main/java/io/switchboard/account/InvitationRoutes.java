@@ -135,8 +135,8 @@ public final class InvitationRoutes {
 
   private void page(RoutingContext ctx) {
     String token = ctx.pathParam("token");
-    limits.hit(PAGE, address(ctx))
-        .compose(wait -> wait > 0 ? Future.failedFuture(Problem.tooMany(wait)) : links.find(db, token))
+    throttled(limits, PAGE, address(ctx))
+        .compose(v -> links.find(db, token))
         .compose(found -> {
           if (found.isEmpty() || !"invite".equals(found.get().kind())) {
             return Future.succeededFuture(new Page(404, InvitePage.message("Invitation not found",
@@ -160,11 +160,7 @@ public final class InvitationRoutes {
                         "disabled".equals(user.status()) ? "Your admin withdrew it." : "You have joined already: sign in."));
               });
         })
-        .onSuccess(page -> ctx.response().setStatusCode(page.status())
-            .putHeader("Content-Type", "text/html; charset=utf-8")
-            .putHeader("Cache-Control", "no-store")
-            .putHeader("Referrer-Policy", "no-referrer")
-            .end(page.html()))
+        .onSuccess(page -> InvitePage.send(ctx, page.status(), page.html()))
         .onFailure(ctx::fail);
   }
 
@@ -179,8 +175,8 @@ public final class InvitationRoutes {
         .that(body.password() == null || body.password().length() >= 8, "password", "must be at least 8 characters")
         .maxLength("password", body.password(), 200).done();
     String token = ctx.pathParam("token");
-    return limits.hit(ACCEPT, address(ctx))
-        .compose(wait -> wait > 0 ? Future.failedFuture(Problem.tooMany(wait)) : links.find(db, token))
+    return throttled(limits, ACCEPT, address(ctx))
+        .compose(v -> links.find(db, token))
         .compose(found -> {
           if (found.isEmpty() || !"invite".equals(found.get().kind())) {
             return Future.failedFuture(Problem.notFound("invitation"));
@@ -209,7 +205,13 @@ public final class InvitationRoutes {
         : "this invitation has expired; ask your admin for a new one");
   }
 
-  private static String address(RoutingContext ctx) {
+  /** Counts one use of the limit for the key; a 429 when it is spent (the public routes' guard). */
+  static Future<Void> throttled(RateLimiter limits, Limit limit, String key) {
+    return limits.hit(limit, key).compose(wait -> wait > 0 ? Future.failedFuture(Problem.tooMany(wait))
+        : Future.succeededFuture());
+  }
+
+  static String address(RoutingContext ctx) {
     var remote = ctx.request().remoteAddress();
     return remote == null ? "unknown" : remote.hostAddress();
   }

@@ -110,6 +110,22 @@ public final class OpenApiDocument {
         .describe("The token from the link is the credential. 404 for an unknown link, 410 for a used, replaced or "
             + "expired one.")
         .answers(200, "A session, as from sign-in", "Session");
+    op("post", "/api/v1/auth/password-reset", "Accounts", "Ask for a password reset link by email").open()
+        .body("PasswordResetRequest")
+        .describe("Always 202, whether or not the address belongs to someone; an active person gets a single-use "
+            + "link valid 24 hours through SWITCHBOARD_SMTP_RELAY. Rate limited per address and per email.")
+        .answers(202, "Accepted", null);
+    op("post", "/api/v1/users/{id}/password-reset", "Accounts", "Make a password reset link for an active person")
+        .role("admin").answers(201, "Mailed, or the link to pass on (acceptUrl)", "Invited");
+    op("post", "/api/v1/password-resets/{token}", "Accounts", "Set a new password with a reset link").open()
+        .body("NewPassword")
+        .describe("Every earlier session of the person ends. 404 for an unknown link, 410 for a used or expired one.")
+        .answers(200, "A session, as from sign-in", "Session");
+    op("get", "/reset", "Accounts", "The page to ask for a password reset link").open()
+        .answers(200, "An HTML page", "text/html", Schema.type("string"));
+    op("get", "/reset/{token}", "Accounts", "The page of a reset link (choose a new password)").open()
+        .answers(200, "An HTML page", "text/html", Schema.type("string"))
+        .answers(410, "A page saying the link was used or has expired", "text/html", Schema.type("string"));
     op("get", "/invite/{token}", "Accounts", "The invitee's page (set name and password)").open()
         .answers(200, "An HTML page", "text/html", Schema.type("string"))
         .answers(410, "A page saying the link was used or has expired", "text/html", Schema.type("string"));

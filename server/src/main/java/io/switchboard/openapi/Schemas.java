@@ -36,6 +36,8 @@ final class Schemas {
     s.put("Invite", object("email!:string", "name:string", "role!:agent|supervisor|admin", "teamIds:[string]"));
     s.put("Invited", object("user!:User", "mailed!:boolean", "acceptUrl:string", "expiresAt!:date-time"));
     s.put("AcceptInvitation", object("name!:string", "password!:string"));
+    s.put("PasswordResetRequest", object("email!:string"));
+    s.put("NewPassword", object("password!:string"));
     s.put("UserList", object("items!:[User]"));
     s.put("CreateUser", object("email!:string", "name!:string", "password!:string", "role!:agent|supervisor|admin",
         "teamIds:[string]", "skills:[string]", "capacity:integer"));

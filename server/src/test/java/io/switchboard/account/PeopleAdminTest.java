@@ -62,7 +62,11 @@ class PeopleAdminTest {
   }
 
   static String token(MimeMessage mail) {
-    Matcher m = Pattern.compile("/invite/([a-z2-7]{43})").matcher(GreenMailUtil.getBody(mail));
+    return token(mail, "invite");
+  }
+
+  static String token(MimeMessage mail, String page) {
+    Matcher m = Pattern.compile("/" + page + "/([a-z2-7]{43})").matcher(GreenMailUtil.getBody(mail));
     assertThat(m.find()).as("the mail carries the link").isTrue();
     return m.group(1);
   }
@@ -122,6 +126,41 @@ class PeopleAdminTest {
     // Nobody can re-invite a person who joined.
     assertThat(api.post("/api/v1/users/" + me.getString("id") + "/invitation", t.admin.token(), null).status())
         .isEqualTo(409);
+  }
+
+  @Test
+  @DisplayName("a forgotten password: the link goes by mail (the answer is the same for an unknown address), "
+      + "works once and signs the person out everywhere else")
+  void passwordReset() {
+    var t = server.tenant("Resets");
+    var agent = t.user("agent", List.of());
+    int before = green.getReceivedMessages().length;
+    assertThat(api.post("/api/v1/auth/password-reset", null, new JsonObject().put("email", "nobody@resets.test"))
+        .status()).isEqualTo(202);
+    assertThat(green.getReceivedMessages()).hasSize(before);
+    assertThat(api.post("/api/v1/auth/password-reset", null, new JsonObject().put("email", agent.email().toUpperCase()))
+        .status()).isEqualTo(202);
+    String token = token(mailTo(agent.email(), 1), "reset");
+    assertThat(api.get("/reset/" + token, null).body().toString()).contains("Choose a new password");
+    assertThat(api.get("/invite/" + token, null).status()).as("a reset link is no invitation").isEqualTo(404);
+
+    JsonObject session = Api.expect(api.post("/api/v1/password-resets/" + token, null,
+        new JsonObject().put("password", "brand-new-pass")), 200).json();
+    assertThat(session.getJsonObject("user").getString("id")).isEqualTo(agent.id());
+    assertThat(api.get("/api/v1/auth/me", agent.token()).status()).as("the old session ended").isEqualTo(401);
+    assertThat(api.login(agent.email(), "staff-pass-1").status()).isEqualTo(401);
+    Api.expect(api.login(agent.email(), "brand-new-pass"), 200);
+    assertThat(api.post("/api/v1/password-resets/" + token, null, new JsonObject().put("password", "again-pass-1"))
+        .status()).isEqualTo(410);
+    assertThat(api.get("/reset/" + token, null).status()).isEqualTo(410);
+
+    // An admin makes one for a colleague; the agent may not.
+    JsonObject issued = Api.expect(api.post("/api/v1/users/" + agent.id() + "/password-reset", t.admin.token(), null),
+        201).json();
+    assertThat(issued.getBoolean("mailed")).isTrue();
+    token(mailTo(agent.email(), 2), "reset");
+    assertThat(api.post("/api/v1/users/" + agent.id() + "/password-reset", agent.token(), null).status())
+        .isIn(401, 403);
   }
 
   @Test

@@ -48,7 +48,7 @@ class CrossAccountRoutesTest {
    * whatever account they are in, so there is no other account to refuse; CsatTest covers them.
    */
   static final Set<String> BEARER_LINKS = Set.of("/csat/{token}", "/api/v1/csat/{token}", "/invite/{token}",
-      "/api/v1/invitations/{token}/accept");
+      "/api/v1/invitations/{token}/accept", "/reset/{token}", "/api/v1/password-resets/{token}");
   /**
    * Objects whose id the admin chooses (PUT creates or replaces): ids are per account, so B's PUT
    * with A's id makes B's own object and must leave A's untouched (checked after the loop).
