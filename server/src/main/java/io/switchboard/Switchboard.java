@@ -281,10 +281,10 @@ public final class Switchboard {
       this.auth = new Authenticator(db, tokens, events, secrets, floods);
       this.staffMail = io.switchboard.account.StaffMail.fromEnv(vertx, config.env(), config.publicUrl());
       this.authRoutes = new AuthRoutes(db, users, passwords, tokens, auth, limits);
-      this.invitations = new io.switchboard.account.InvitationRoutes(db, users, accounts, userLinks, passwords,
+      var linkServices = new io.switchboard.account.LinkServices(db, users, accounts, userLinks, passwords,
           authRoutes, auth, staffMail, limits, this::publicUrl);
-      this.resets = new io.switchboard.account.PasswordResetRoutes(db, users, accounts, userLinks, passwords,
-          authRoutes, auth, staffMail, limits, this::publicUrl);
+      this.invitations = new io.switchboard.account.InvitationRoutes(linkServices);
+      this.resets = new io.switchboard.account.PasswordResetRoutes(linkServices);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.outboundBacklog = new io.switchboard.outbound.OutboundBacklog(vertx, db, metrics);

@@ -17,11 +17,9 @@ import io.switchboard.http.Responses.Reply;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import static io.switchboard.http.Responses.handle;
 
@@ -38,30 +36,10 @@ public final class InvitationRoutes {
   static final Limit PAGE = new Limit("invite-page", 60, Duration.ofMinutes(1));
   static final Limit ACCEPT = new Limit("invite-accept", 20, Duration.ofMinutes(1));
 
-  private final Pool db;
-  private final UserRepository users;
-  private final AccountRepository accounts;
-  private final UserLinks links;
-  private final Passwords passwords;
-  private final AuthRoutes sessions;
-  private final Authenticator auth;
-  private final StaffMail mail;
-  private final RateLimiter limits;
-  private final Supplier<String> publicUrl;
+  private final LinkServices svc;
 
-  public InvitationRoutes(Pool db, UserRepository users, AccountRepository accounts, UserLinks links,
-      Passwords passwords, AuthRoutes sessions, Authenticator auth, StaffMail mail, RateLimiter limits,
-      Supplier<String> publicUrl) {
-    this.db = db;
-    this.users = users;
-    this.accounts = accounts;
-    this.links = links;
-    this.passwords = passwords;
-    this.sessions = sessions;
-    this.auth = auth;
-    this.mail = mail;
-    this.limits = limits;
-    this.publicUrl = publicUrl;
+  public InvitationRoutes(LinkServices services) {
+    this.svc = services;
   }
 
   public void mountRoot(Router root) {
@@ -69,8 +47,8 @@ public final class InvitationRoutes {
   }
 
   public void mountApi(Router api) {
-    api.post("/invitations").handler(auth.user("admin")).handler(handle(this::invite));
-    api.post("/users/:id/invitation").handler(auth.user("admin")).handler(handle(this::resend));
+    api.post("/invitations").handler(svc.auth().user("admin")).handler(handle(this::invite));
+    api.post("/users/:id/invitation").handler(svc.auth().user("admin")).handler(handle(this::resend));
     api.post("/invitations/:token/accept").handler(handle(this::accept));
   }
 
@@ -88,14 +66,15 @@ public final class InvitationRoutes {
         : body.name().trim();
     String id = Ids.next("usr");
     List<String> teamIds = body.teamIds() == null ? List.of() : body.teamIds();
-    return db.withTransaction(tx -> users.insertInvited(tx, id, caller.accountId(), email, name, body.role(),
+    return svc.db().withTransaction(tx -> svc.users().insertInvited(tx, id, caller.accountId(), email, name,
+                body.role(),
                 List.of(), null)
-            .compose(v -> users.setTeams(tx, caller.accountId(), id, teamIds))
+            .compose(v -> svc.users().setTeams(tx, caller.accountId(), id, teamIds))
             .compose(ok -> ok ? Future.<Void>succeededFuture()
                 : Future.failedFuture(Problem.invalid("teamIds", "contains an unknown team")))
             .compose(v -> AdminAudit.record(tx, caller, "user.invited", id,
                 Map.of("email", email, "role", body.role(), "teamIds", teamIds)))
-            .compose(v -> links.issue(tx, "invite", caller.accountId(), id, caller.userId(), VALID)))
+            .compose(v -> svc.links().issue(tx, "invite", caller.accountId(), id, caller.userId(), VALID)))
         .recover(err -> Future.failedFuture(Sql.isUniqueViolation(err, "app_user_email_key")
             ? Problem.conflict("a user with this email already exists") : err))
         .compose(issued -> deliver(caller, id, issued))
@@ -106,7 +85,7 @@ public final class InvitationRoutes {
   private Future<Reply> resend(RoutingContext ctx) {
     Caller.User caller = Authenticator.user(ctx);
     String id = ctx.pathParam("id");
-    return db.withTransaction(tx -> users.byId(tx, caller.accountId(), id).compose(found -> {
+    return svc.db().withTransaction(tx -> svc.users().byId(tx, caller.accountId(), id).compose(found -> {
           if (found.isEmpty()) {
             return Future.failedFuture(Problem.notFound("user"));
           }
@@ -115,7 +94,7 @@ public final class InvitationRoutes {
                 + ("disabled".equals(found.get().view().status()) ? "been deactivated" : "already joined")));
           }
           return AdminAudit.record(tx, caller, "user.reinvited", id, Map.of())
-              .compose(v -> links.issue(tx, "invite", caller.accountId(), id, caller.userId(), VALID));
+              .compose(v -> svc.links().issue(tx, "invite", caller.accountId(), id, caller.userId(), VALID));
         }))
         .compose(issued -> deliver(caller, id, issued))
         .map(Reply::created);
@@ -123,20 +102,21 @@ public final class InvitationRoutes {
 
   /** Mails the link; the answer carries it only when no mail went out. */
   private Future<Invited> deliver(Caller.User caller, String userId, UserLinks.Issued issued) {
-    String url = publicUrl.get() + "/invite/" + issued.token();
-    return Future.all(users.byId(db, caller.accountId(), userId), accounts.get(db, caller.accountId()))
+    String url = svc.publicUrl().get() + "/invite/" + issued.token();
+    return Future.all(svc.users().byId(svc.db(), caller.accountId(), userId),
+            svc.accounts().get(svc.db(), caller.accountId()))
         .compose(both -> {
           AccountViews.UserView user = both.<java.util.Optional<UserRepository.Stored>>resultAt(0).orElseThrow().view();
           String account = both.<java.util.Optional<AccountViews.AccountView>>resultAt(1).orElseThrow().name();
-          return mail.send(InvitePage.letter(user.email(), account, caller.name(), url))
+          return svc.mail().send(InvitePage.letter(user.email(), account, caller.name(), url))
               .map(mailed -> new Invited(user, mailed, mailed ? null : url, issued.expiresAt()));
         });
   }
 
   private void page(RoutingContext ctx) {
     String token = ctx.pathParam("token");
-    throttled(limits, PAGE, address(ctx))
-        .compose(v -> links.find(db, token))
+    throttled(svc.limits(), PAGE, address(ctx))
+        .compose(v -> svc.links().find(svc.db(), token))
         .compose(found -> {
           if (found.isEmpty() || !"invite".equals(found.get().kind())) {
             return Future.succeededFuture(new Page(404, InvitePage.message("Invitation not found",
@@ -150,7 +130,8 @@ public final class InvitationRoutes {
                 : InvitePage.message("This invitation has expired",
                     "Invitations are valid for 24 hours. Ask your admin to send a new one.")));
           }
-          return Future.all(users.byId(db, link.accountId(), link.userId()), accounts.get(db, link.accountId()))
+          return Future.all(svc.users().byId(svc.db(), link.accountId(), link.userId()),
+                  svc.accounts().get(svc.db(), link.accountId()))
               .map(both -> {
                 var user = both.<java.util.Optional<UserRepository.Stored>>resultAt(0).orElseThrow().view();
                 var account = both.<java.util.Optional<AccountViews.AccountView>>resultAt(1).orElseThrow();
@@ -175,8 +156,8 @@ public final class InvitationRoutes {
         .that(body.password() == null || body.password().length() >= 8, "password", "must be at least 8 characters")
         .maxLength("password", body.password(), 200).done();
     String token = ctx.pathParam("token");
-    return throttled(limits, ACCEPT, address(ctx))
-        .compose(v -> links.find(db, token))
+    return throttled(svc.limits(), ACCEPT, address(ctx))
+        .compose(v -> svc.links().find(svc.db(), token))
         .compose(found -> {
           if (found.isEmpty() || !"invite".equals(found.get().kind())) {
             return Future.failedFuture(Problem.notFound("invitation"));
@@ -185,18 +166,19 @@ public final class InvitationRoutes {
             return Future.failedFuture(gone(found.get().state()));
           }
           // Checked before the (deliberately slow) hash, which runs on a worker thread.
-          return passwords.hash(body.password());
+          return svc.passwords().hash(body.password());
         })
-        .compose(hash -> db.withTransaction(tx -> links.claim(tx, token, "invite").compose(claimed -> {
+        .compose(hash -> svc.db().withTransaction(tx -> svc.links().claim(tx, token, "invite").compose(claimed -> {
           if (claimed.isEmpty()) {
             return Future.failedFuture(gone(State.USED)); // another tab was quicker
           }
           UserLinks.Link link = claimed.get();
-          return users.join(tx, link.accountId(), link.userId(), body.name().trim(), hash).compose(joined -> joined
-              ? users.byId(tx, link.accountId(), link.userId()).map(u -> u.orElseThrow())
+          return svc.users().join(tx, link.accountId(), link.userId(), body.name().trim(), hash)
+              .compose(joined -> joined
+              ? svc.users().byId(tx, link.accountId(), link.userId()).map(u -> u.orElseThrow())
               : Future.failedFuture(Problem.gone("this invitation can no longer be used")));
         })))
-        .compose(sessions::session)
+        .compose(svc.sessions()::session)
         .map(Reply::ok);
   }
 
@@ -206,8 +188,8 @@ public final class InvitationRoutes {
   }
 
   /** Counts one use of the limit for the key; a 429 when it is spent (the public routes' guard). */
-  static Future<Void> throttled(RateLimiter limits, Limit limit, String key) {
-    return limits.hit(limit, key).compose(wait -> wait > 0 ? Future.failedFuture(Problem.tooMany(wait))
+  static Future<Void> throttled(RateLimiter limiter, Limit limit, String key) {
+    return limiter.hit(limit, key).compose(wait -> wait > 0 ? Future.failedFuture(Problem.tooMany(wait))
         : Future.succeededFuture());
   }
 

@@ -13,11 +13,9 @@ import io.switchboard.http.Responses.Reply;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import static io.switchboard.http.Responses.handle;
 
@@ -41,30 +39,10 @@ public final class PasswordResetRoutes {
   public record NewPassword(String password) {
   }
 
-  private final Pool db;
-  private final UserRepository users;
-  private final AccountRepository accounts;
-  private final UserLinks links;
-  private final Passwords passwords;
-  private final AuthRoutes sessions;
-  private final Authenticator auth;
-  private final StaffMail mail;
-  private final RateLimiter limits;
-  private final Supplier<String> publicUrl;
+  private final LinkServices svc;
 
-  public PasswordResetRoutes(Pool db, UserRepository users, AccountRepository accounts, UserLinks links,
-      Passwords passwords, AuthRoutes sessions, Authenticator auth, StaffMail mail, RateLimiter limits,
-      Supplier<String> publicUrl) {
-    this.db = db;
-    this.users = users;
-    this.accounts = accounts;
-    this.links = links;
-    this.passwords = passwords;
-    this.sessions = sessions;
-    this.auth = auth;
-    this.mail = mail;
-    this.limits = limits;
-    this.publicUrl = publicUrl;
+  public PasswordResetRoutes(LinkServices services) {
+    this.svc = services;
   }
 
   public void mountRoot(Router root) {
@@ -74,7 +52,7 @@ public final class PasswordResetRoutes {
 
   public void mountApi(Router api) {
     api.post("/auth/password-reset").handler(handle(this::ask));
-    api.post("/users/:id/password-reset").handler(auth.user("admin")).handler(handle(this::issue));
+    api.post("/users/:id/password-reset").handler(svc.auth().user("admin")).handler(handle(this::issue));
     api.post("/password-resets/:token").handler(handle(this::use));
   }
 
@@ -84,13 +62,13 @@ public final class PasswordResetRoutes {
     new Check().required("email", body.email()).email("email", body.email()).maxLength("email", body.email(), 254)
         .done();
     String email = body.email().trim().toLowerCase();
-    return InvitationRoutes.throttled(limits, ASK_PER_ADDRESS, InvitationRoutes.address(ctx))
-        .compose(v -> InvitationRoutes.throttled(limits, ASK_PER_EMAIL, email))
-        .compose(v -> users.byEmail(db, email))
+    return InvitationRoutes.throttled(svc.limits(), ASK_PER_ADDRESS, InvitationRoutes.address(ctx))
+        .compose(v -> InvitationRoutes.throttled(svc.limits(), ASK_PER_EMAIL, email))
+        .compose(v -> svc.users().byEmail(svc.db(), email))
         .compose(found -> found.isEmpty() || !"active".equals(found.get().view().status())
             ? Future.succeededFuture()
-            : links.issue(db, "reset", found.get().view().accountId(), found.get().view().id(), null, VALID)
-                .compose(issued -> mail.send(InvitePage.resetLetter(email, url(issued.token())))).mapEmpty())
+            : svc.links().issue(svc.db(), "reset", found.get().view().accountId(), found.get().view().id(), null, VALID)
+                .compose(issued -> svc.mail().send(InvitePage.resetLetter(email, url(issued.token())))).mapEmpty())
         .map(v -> Reply.accepted(Map.of()));
   }
 
@@ -98,7 +76,7 @@ public final class PasswordResetRoutes {
   private Future<Reply> issue(RoutingContext ctx) {
     Caller.User caller = Authenticator.user(ctx);
     String id = ctx.pathParam("id");
-    return db.withTransaction(tx -> users.byId(tx, caller.accountId(), id).compose(found -> {
+    return svc.db().withTransaction(tx -> svc.users().byId(tx, caller.accountId(), id).compose(found -> {
           if (found.isEmpty()) {
             return Future.failedFuture(Problem.notFound("user"));
           }
@@ -107,18 +85,18 @@ public final class PasswordResetRoutes {
                 + "(an invited person gets a new invitation instead)"));
           }
           return AdminAudit.record(tx, caller, "user.passwordReset", id, Map.of())
-              .compose(v -> links.issue(tx, "reset", caller.accountId(), id, caller.userId(), VALID))
+              .compose(v -> svc.links().issue(tx, "reset", caller.accountId(), id, caller.userId(), VALID))
               .map(issued -> Map.entry(found.get().view(), issued));
         }))
-        .compose(pair -> mail.send(InvitePage.resetLetter(pair.getKey().email(), url(pair.getValue().token())))
+        .compose(pair -> svc.mail().send(InvitePage.resetLetter(pair.getKey().email(), url(pair.getValue().token())))
             .map(mailed -> new Invited(pair.getKey(), mailed, mailed ? null : url(pair.getValue().token()),
                 pair.getValue().expiresAt())))
         .map(Reply::created);
   }
 
   private void linkPage(RoutingContext ctx) {
-    InvitationRoutes.throttled(limits, USE, InvitationRoutes.address(ctx))
-        .compose(v -> links.find(db, ctx.pathParam("token")))
+    InvitationRoutes.throttled(svc.limits(), USE, InvitationRoutes.address(ctx))
+        .compose(v -> svc.links().find(svc.db(), ctx.pathParam("token")))
         .onSuccess(found -> {
           if (found.isEmpty() || !"reset".equals(found.get().kind())) {
             InvitePage.send(ctx, 404, InvitePage.message("Link not found",
@@ -139,8 +117,8 @@ public final class PasswordResetRoutes {
         .that(body.password() == null || body.password().length() >= 8, "password", "must be at least 8 characters")
         .maxLength("password", body.password(), 200).done();
     String token = ctx.pathParam("token");
-    return InvitationRoutes.throttled(limits, USE, InvitationRoutes.address(ctx))
-        .compose(v -> links.find(db, token))
+    return InvitationRoutes.throttled(svc.limits(), USE, InvitationRoutes.address(ctx))
+        .compose(v -> svc.links().find(svc.db(), token))
         .compose(found -> {
           if (found.isEmpty() || !"reset".equals(found.get().kind())) {
             return Future.failedFuture(Problem.notFound("link"));
@@ -148,27 +126,27 @@ public final class PasswordResetRoutes {
           if (found.get().state() != State.VALID) {
             return Future.failedFuture(Problem.gone("this link was used or has expired; ask for a new one"));
           }
-          return passwords.hash(body.password()); // before the link is claimed, on a worker thread
+          return svc.passwords().hash(body.password()); // before the link is claimed, on a worker thread
         })
-        .compose(hash -> db.withTransaction(tx -> links.claim(tx, token, "reset").compose(claimed -> {
+        .compose(hash -> svc.db().withTransaction(tx -> svc.links().claim(tx, token, "reset").compose(claimed -> {
           if (claimed.isEmpty()) {
             return Future.failedFuture(Problem.gone("this link was used or has expired; ask for a new one"));
           }
           UserLinks.Link link = claimed.get();
-          return users.byId(tx, link.accountId(), link.userId()).compose(user -> user.isEmpty()
+          return svc.users().byId(tx, link.accountId(), link.userId()).compose(user -> user.isEmpty()
                   || !"active".equals(user.get().view().status())
               ? Future.failedFuture(Problem.gone("this account can no longer sign in"))
-              : users.setPassword(tx, link.accountId(), link.userId(), hash)
-                  .compose(v -> users.byId(tx, link.accountId(), link.userId())).map(Optional::orElseThrow));
+              : svc.users().setPassword(tx, link.accountId(), link.userId(), hash)
+                  .compose(v -> svc.users().byId(tx, link.accountId(), link.userId())).map(Optional::orElseThrow));
         })))
         // Every earlier session ends, on every node.
-        .onSuccess(user -> auth.userChanged(user.view().accountId(), user.view().id()))
-        .compose(sessions::session)
+        .onSuccess(user -> svc.auth().userChanged(user.view().accountId(), user.view().id()))
+        .compose(svc.sessions()::session)
         .map(Reply::ok);
   }
 
   private String url(String token) {
-    return publicUrl.get() + "/reset/" + token;
+    return svc.publicUrl().get() + "/reset/" + token;
   }
 
 }
