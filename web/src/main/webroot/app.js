@@ -16,6 +16,10 @@ import { ConversationView } from './views/conversation.js';
 import { Composer } from './views/composer.js';
 import { ContactPanel, NewConversationDialog } from './views/contact.js';
 import { AdminChannels } from './views/admin-channels.js';
+import { AdminPeople } from './views/admin-people.js';
+import { AdminTeams } from './views/admin-teams.js';
+import { AdminSettings } from './views/admin-settings.js';
+import { addNavToChannels } from './views/admin-nav.js';
 import { Dashboard } from './views/dashboard.js';
 
 const LAST_EMAIL_KEY = 'sb.lastEmail';
@@ -38,6 +42,9 @@ const app = {
 };
 app.composer = new Composer(app.conversation);
 app.admin = new AdminChannels();
+// The admin area: one page per #/admin/<page>, shown to admins only (the server refuses the rest anyway).
+app.adminPages = { channels: app.admin, people: new AdminPeople(), teams: new AdminTeams(), settings: new AdminSettings() };
+addNavToChannels();
 new NewConversationDialog();
 
 // ---- sign-in -------------------------------------------------------------------------------
@@ -144,7 +151,7 @@ function stopApp() {
   app.presence.stop();
   app.conversation.close();
   app.contact.clear();
-  app.admin.hide();
+  for (const page of Object.values(app.adminPages)) page.hide();
   revokeBlobUrls();
 }
 
@@ -173,11 +180,13 @@ $('#logout').addEventListener('click', () => {
 
 function route() {
   if (!app.running) return;
-  if (location.hash === '#/admin/channels' && state.me?.role === 'admin') {
-    app.admin.show();
+  const admin = /^#\/admin\/([a-z]+)$/.exec(location.hash);
+  const page = admin && state.me?.role === 'admin' ? app.adminPages[admin[1]] : null;
+  for (const other of Object.values(app.adminPages)) if (other !== page) other.hide();
+  if (page) {
+    page.show();
     return;
   }
-  app.admin.hide();
   if (location.hash === '#/dashboard') {
     app.dashboard.show();
     return;

@@ -176,6 +176,9 @@ public final class Switchboard {
     // The customers' survey links: the page and its answer.
     root.get("/csat/*").handler(floods::publicRoute);
     root.post("/api/v1/csat/*").handler(floods::publicRoute);
+    // An invitee's link: the page and its answer.
+    root.get("/invite/*").handler(floods::publicRoute);
+    root.get("/reset*").handler(floods::publicRoute);
     root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     root.get("/health/ready").handler(services::ready);
     root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
@@ -199,7 +202,7 @@ public final class Switchboard {
     api.route().handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));
     api.route().handler(io.switchboard.http.JsonBodies::require);
     services.mountApi(api);
-    api.route().last().handler(ctx -> ctx.fail(404));
+    api.route().last().handler(ctx -> ctx.fail(io.switchboard.http.Problem.noRoute()));
     api.route().failureHandler(ProblemHandler::handle);
 
     root.route("/api/v1/*").subRouter(api);
@@ -247,6 +250,12 @@ public final class Switchboard {
     public final io.switchboard.outbound.OutboundBacklog outboundBacklog;
     public final io.switchboard.outbound.ChatTyping chatTyping;
     public final OpenApiRoutes openApi = new OpenApiRoutes(this::publicUrl);
+    /** Invitations and admins' changes to people and teams (issue 21). */
+    public final io.switchboard.account.UserLinks userLinks = new io.switchboard.account.UserLinks();
+    public final io.switchboard.account.StaffMail staffMail;
+    private final AuthRoutes authRoutes;
+    private final io.switchboard.account.InvitationRoutes invitations;
+    private final io.switchboard.account.PasswordResetRoutes resets;
     // Helpers add their services here (one field each), start them in start(), mount them below.
     public final io.switchboard.contact.ContactRepository contacts = new io.switchboard.contact.ContactRepository();
     public final io.switchboard.realtime.Realtime realtime = new io.switchboard.realtime.Realtime(this);
@@ -270,6 +279,12 @@ public final class Switchboard {
       this.secrets = new io.switchboard.http.SecretBox(config.dataKey());
       this.floods = new io.switchboard.http.Floods(config.tuning(), limits, System::currentTimeMillis);
       this.auth = new Authenticator(db, tokens, events, secrets, floods);
+      this.staffMail = io.switchboard.account.StaffMail.fromEnv(vertx, config.env(), config.publicUrl());
+      this.authRoutes = new AuthRoutes(db, users, passwords, tokens, auth, limits);
+      var linkServices = new io.switchboard.account.LinkServices(db, users, accounts, userLinks, passwords,
+          authRoutes, auth, staffMail, limits, this::publicUrl);
+      this.invitations = new io.switchboard.account.InvitationRoutes(linkServices);
+      this.resets = new io.switchboard.account.PasswordResetRoutes(linkServices);
       this.outbound = new OutboundQueue(vertx);
       this.outboundPolls = new io.switchboard.outbound.LongPolls(vertx, db, outbound);
       this.outboundBacklog = new io.switchboard.outbound.OutboundBacklog(vertx, db, metrics);
@@ -314,7 +329,7 @@ public final class Switchboard {
 
     /** Once no request is left: what ingest accepted is written (and announced) before it stops. */
     Future<Void> stopWriters() {
-      return ingest.stop().eventually(() -> sla.stop());
+      return ingest.stop().eventually(() -> sla.stop()).eventually(staffMail::close);
     }
 
     long attachmentLimit() {
@@ -325,12 +340,17 @@ public final class Switchboard {
       openApi.observe(root);
       realtime.mountRoot(root);
       new io.switchboard.sla.CsatRoutes(sla.csat, limits).mountRoot(root);
+      invitations.mountRoot(root);
+      resets.mountRoot(root);
     }
 
     void mountApi(Router api) {
       openApi.mount(api);
-      new AuthRoutes(db, users, passwords, tokens, auth, limits).mount(api);
+      authRoutes.mount(api);
       new AccountRoutes(db, accounts, users, passwords, auth, config.platformKey()).mount(api);
+      new io.switchboard.account.TeamRoutes(db, accounts, auth).mount(api);
+      invitations.mountApi(api);
+      resets.mountApi(api);
       new ChannelRoutes(db, channels, auth, secrets).mount(api);
       realtime.mountApi(api);
       new io.switchboard.outbound.OutboundRoutes(db, outbound, outboundPolls, conversations, messages, events, auth)

@@ -32,14 +32,33 @@ public final class AccountRepository {
       SELECT t.id, t.name,
              coalesce((SELECT array_agg(tm.user_id ORDER BY tm.user_id) FROM team_member tm WHERE tm.team_id = t.id),
                       '{}') AS member_ids
-      FROM team t WHERE t.account_id = $1 ORDER BY t.name""";
+      FROM team t WHERE t.account_id = $1 AND t.deleted_at IS NULL ORDER BY lower(t.name)""";
   private static final String TEAM = """
       SELECT t.id, t.name,
              coalesce((SELECT array_agg(tm.user_id ORDER BY tm.user_id) FROM team_member tm WHERE tm.team_id = t.id),
                       '{}') AS member_ids
-      FROM team t WHERE t.account_id = $1 AND t.id = $2""";
+      FROM team t WHERE t.account_id = $1 AND t.id = $2 AND t.deleted_at IS NULL""";
   private static final String INSERT_TEAM = "INSERT INTO team (id, account_id, name) VALUES ($1, $2, $3)";
-  private static final String RENAME_TEAM = "UPDATE team SET name = $3 WHERE account_id = $1 AND id = $2";
+  private static final String RENAME_TEAM = """
+      UPDATE team SET name = $3 WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL""";
+  // What still sends work to a team: its channels, its live conversations and SLA escalation steps.
+  private static final String TEAM_USES = """
+      SELECT (SELECT count(*) FROM channel WHERE account_id = $1 AND team_id = $2) AS channels,
+             (SELECT count(*) FROM conversation WHERE account_id = $1 AND team_id = $2 AND status <> 'resolved'
+                AND merged_into IS NULL) AS conversations,
+             (SELECT count(*) FROM sla_policy p, jsonb_array_elements(p.escalation) e
+                WHERE p.account_id = $1 AND e->>'teamId' = $2) AS escalations""";
+  private static final String DELETE_TEAM = """
+      UPDATE team SET deleted_at = now() WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL""";
+  private static final String CLEAR_MEMBERS = "DELETE FROM team_member WHERE account_id = $1 AND team_id = $2";
+  private static final String ADD_MEMBER = """
+      INSERT INTO team_member (account_id, team_id, user_id)
+      SELECT $1, t.id, u.id FROM team t, app_user u
+      WHERE t.account_id = $1 AND t.id = $2 AND t.deleted_at IS NULL AND u.account_id = $1 AND u.id = $3
+      ON CONFLICT DO NOTHING""";
+  private static final String REMOVE_MEMBER = """
+      DELETE FROM team_member WHERE account_id = $1 AND team_id = $2 AND user_id = $3""";
+  private static final String USER_EXISTS = "SELECT 1 FROM app_user WHERE account_id = $1 AND id = $2";
 
   public Future<Void> insert(SqlClient db, String id, String name, String timezone, String region) {
     return db.preparedQuery(INSERT).execute(Tuple.of(id, name, timezone, region))
@@ -88,6 +107,39 @@ public final class AccountRepository {
 
   public Future<Boolean> renameTeam(SqlClient db, String accountId, String id, String name) {
     return db.preparedQuery(RENAME_TEAM).execute(Tuple.of(accountId, id, name)).map(r -> r.rowCount() == 1);
+  }
+
+  public record TeamUses(long channels, long conversations, long escalations) {
+
+    public boolean any() {
+      return channels + conversations + escalations > 0;
+    }
+  }
+
+  public Future<TeamUses> teamUses(SqlClient db, String accountId, String id) {
+    return db.preparedQuery(TEAM_USES).execute(Tuple.of(accountId, id)).map(rows -> {
+      Row r = rows.iterator().next();
+      return new TeamUses(r.getLong("channels"), r.getLong("conversations"), r.getLong("escalations"));
+    });
+  }
+
+  /** Marks the team deleted (its row stays for history) and empties it; false when there was none. */
+  public Future<Boolean> deleteTeam(SqlClient db, String accountId, String id) {
+    return db.preparedQuery(DELETE_TEAM).execute(Tuple.of(accountId, id)).compose(r -> r.rowCount() == 0
+        ? Future.succeededFuture(false)
+        : db.preparedQuery(CLEAR_MEMBERS).execute(Tuple.of(accountId, id)).map(true));
+  }
+
+  /** Adds the person to the team (again is harmless); false when either is not the account's. */
+  public Future<Boolean> addMember(SqlClient db, String accountId, String teamId, String userId) {
+    return db.preparedQuery(ADD_MEMBER).execute(Tuple.of(accountId, teamId, userId))
+        .compose(r -> r.rowCount() == 1 ? Future.succeededFuture(true)
+            : team(db, accountId, teamId).compose(t -> t.isEmpty() ? Future.succeededFuture(false)
+                : db.preparedQuery(USER_EXISTS).execute(Tuple.of(accountId, userId)).map(u -> u.size() == 1)));
+  }
+
+  public Future<Boolean> removeMember(SqlClient db, String accountId, String teamId, String userId) {
+    return db.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(accountId, teamId, userId)).map(r -> r.rowCount() == 1);
   }
 
   private static TeamView team(Row r) {

@@ -39,4 +39,11 @@ public final class AccountRequests {
   public record PatchAccount(String name, String timezone, String defaultRegion, Integer reopenWindowDays,
       Map<String, Boolean> notifications) {
   }
+
+  /** An invitation by email: the invitee sets name and password themselves (name here is a default). */
+  public record Invite(String email, String name, String role, List<String> teamIds) {
+  }
+
+  public record AcceptInvitation(String name, String password) {
+  }
 }

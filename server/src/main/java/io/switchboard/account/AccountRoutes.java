@@ -5,7 +5,6 @@ import io.switchboard.account.AccountRequests.CreateAccount;
 import io.switchboard.account.AccountRequests.CreateUser;
 import io.switchboard.account.AccountRequests.PatchAccount;
 import io.switchboard.account.AccountRequests.PatchUser;
-import io.switchboard.account.AccountRequests.TeamBody;
 import io.switchboard.account.AccountViews.CreatedAccount;
 import io.switchboard.account.AccountViews.Items;
 import io.switchboard.db.Sql;
@@ -29,7 +28,7 @@ import java.util.Set;
 
 import static io.switchboard.http.Responses.handle;
 
-/** The operator's account creation, account settings, users and teams. */
+/** The operator's account creation, account settings and people (invitations: InvitationRoutes; teams: TeamRoutes). */
 public final class AccountRoutes {
 
   static final Set<String> ROLES = Set.of("agent", "supervisor", "admin");
@@ -58,9 +57,6 @@ public final class AccountRoutes {
     api.get("/users").handler(auth.user("agent")).handler(handle(this::listUsers));
     api.post("/users").handler(auth.user("admin")).handler(handle(this::createUser));
     api.patch("/users/:id").handler(auth.user("admin")).handler(handle(this::patchUser));
-    api.get("/teams").handler(auth.user("agent")).handler(handle(this::listTeams));
-    api.post("/teams").handler(auth.user("admin")).handler(handle(this::createTeam));
-    api.patch("/teams/:id").handler(auth.user("admin")).handler(handle(this::patchTeam));
   }
 
   /** Creates a tenant with its first admin. Needs the platform key from the configuration. */
@@ -107,10 +103,18 @@ public final class AccountRoutes {
             "reopenWindowDays", "must be between 0 and 365");
     checkTimezone(check, "timezone", body.timezone());
     checkRegion(check, "defaultRegion", body.defaultRegion());
+    if (body.notifications() != null) {
+      check.that(body.notifications().size() <= 20, "notifications", "must have at most 20 switches")
+          .that(body.notifications().keySet().stream().allMatch(k -> k.matches("[A-Za-z][A-Za-z0-9]{0,39}")),
+              "notifications", "switch names are letters and digits, at most 40")
+          .that(!body.notifications().containsValue(null), "notifications", "each switch is true or false");
+    }
     check.done();
     PatchAccount normalized = new PatchAccount(body.name(), body.timezone(), upper(body.defaultRegion()),
         body.reopenWindowDays(), body.notifications());
-    return accounts.update(db, caller.accountId(), normalized)
+    return db.withTransaction(tx -> accounts.update(tx, caller.accountId(), normalized)
+            .compose(v -> AdminAudit.record(tx, caller, "account.updated", caller.accountId(),
+                AdminAudit.fields(normalized))))
         .onSuccess(v -> auth.accountChanged(caller.accountId())) // channels carry region and reopen window
         .compose(v -> accounts.get(db, caller.accountId()))
         .map(a -> Reply.ok(a.orElseThrow()));
@@ -127,6 +131,8 @@ public final class AccountRoutes {
     Check check = new Check().required("role", body.role()).oneOf("role", body.role(), ROLES)
         .that(body.capacity() == null || body.capacity() >= 0, "capacity", "must not be negative");
     checkNewUser(check, "", body.email(), body.name(), body.password());
+    checkTeamIds(check, body.teamIds());
+    checkSkills(check, body.skills());
     check.done();
     String id = Ids.next("usr");
     List<String> teamIds = body.teamIds() == null ? List.of() : body.teamIds();
@@ -134,8 +140,10 @@ public final class AccountRoutes {
         .compose(hash -> db.withTransaction(tx -> users.insert(tx, id, caller.accountId(),
                 body.email().trim().toLowerCase(), body.name().trim(), body.role(), hash, body.skills(), body.capacity())
             .compose(v -> users.setTeams(tx, caller.accountId(), id, teamIds))
-            .compose(ok -> ok ? Future.succeededFuture()
-                : Future.failedFuture(Problem.invalid("teamIds", "contains an unknown team")))))
+            .compose(ok -> ok ? Future.<Void>succeededFuture()
+                : Future.failedFuture(Problem.invalid("teamIds", "contains an unknown team")))
+            .compose(v -> AdminAudit.record(tx, caller, "user.created", id,
+                java.util.Map.of("email", body.email().trim().toLowerCase(), "role", body.role(), "teamIds", teamIds)))))
         .recover(err -> Future.failedFuture(Sql.isUniqueViolation(err, "app_user_email_key")
             ? Problem.conflict("a user with this email already exists") : err))
         .compose(v -> users.byId(db, caller.accountId(), id))
@@ -146,54 +154,48 @@ public final class AccountRoutes {
     var caller = Authenticator.user(ctx);
     String id = ctx.pathParam("id");
     PatchUser body = Json.read(ctx.body().buffer(), PatchUser.class);
-    new Check().oneOf("role", body.role(), ROLES)
+    Check check = new Check().oneOf("role", body.role(), ROLES)
         .that(body.name() == null || !body.name().isBlank(), "name", "must not be blank")
-        .that(body.capacity() == null || body.capacity() >= 0, "capacity", "must not be negative")
-        .done();
-    return db.withTransaction(tx -> users.update(tx, caller.accountId(), id, body).compose(found -> {
+        .maxLength("name", body.name(), 200)
+        .that(body.capacity() == null || body.capacity() >= 0 && body.capacity() <= 1000, "capacity",
+            "must be between 0 and 1000");
+    checkTeamIds(check, body.teamIds());
+    checkSkills(check, body.skills());
+    check.that(!(Boolean.TRUE.equals(body.disabled()) && id.equals(caller.userId())), "disabled",
+        "you cannot deactivate yourself");
+    check.done();
+    PatchUser trimmed = new PatchUser(body.name() == null ? null : body.name().trim(), body.role(), body.teamIds(),
+        body.skills(), body.capacity(), body.disabled());
+    return db.withTransaction(tx -> users.update(tx, caller.accountId(), id, trimmed).compose(found -> {
           if (!found) {
             return Future.failedFuture(Problem.notFound("user"));
           }
-          if (body.teamIds() == null) {
-            return Future.succeededFuture();
-          }
-          return users.setTeams(tx, caller.accountId(), id, body.teamIds()).compose(ok -> ok
-              ? Future.succeededFuture()
-              : Future.failedFuture(Problem.invalid("teamIds", "contains an unknown team")));
+          Future<Void> teams = body.teamIds() == null ? Future.succeededFuture()
+              : users.setTeams(tx, caller.accountId(), id, body.teamIds()).compose(ok -> ok
+                  ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(Problem.invalid("teamIds", "contains an unknown team")));
+          // Checked after the change, in its transaction: nobody can demote or deactivate the last admin.
+          return teams.compose(v -> users.activeAdmins(tx, caller.accountId())).compose(admins -> admins > 0
+              ? AdminAudit.record(tx, caller, "user.updated", id, AdminAudit.fields(trimmed))
+              : Future.failedFuture(Problem.conflict("the account needs at least one active admin")));
         }))
+        // Streams re-read the person now: a deactivated one is closed, a changed role or team applies at once.
         .onSuccess(v -> auth.userChanged(caller.accountId(), id))
         .compose(v -> users.byId(db, caller.accountId(), id))
         .map(u -> Reply.ok(u.orElseThrow().view()));
   }
 
-  private Future<Reply> listTeams(RoutingContext ctx) {
-    var caller = Authenticator.user(ctx);
-    return accounts.teams(db, caller.accountId()).map(list -> Reply.ok(new Items<>(list)));
+  /** At most 100 teams, each an id (unknown ones are refused where they are stored). */
+  static void checkTeamIds(Check check, List<String> teamIds) {
+    check.that(teamIds == null || teamIds.size() <= 100, "teamIds", "must list at most 100 teams")
+        .that(teamIds == null || teamIds.stream().allMatch(t -> t != null && t.length() <= 64), "teamIds",
+            "contains an invalid team id");
   }
 
-  private Future<Reply> createTeam(RoutingContext ctx) {
-    var caller = Authenticator.user(ctx);
-    TeamBody body = Json.read(ctx.body().buffer(), TeamBody.class);
-    new Check().required("name", body.name()).maxLength("name", body.name(), 200).done();
-    String id = Ids.next("team");
-    return accounts.insertTeam(db, id, caller.accountId(), body.name().trim())
-        .recover(err -> Future.failedFuture(Sql.isUniqueViolation(err, null)
-            ? Problem.conflict("a team with this name already exists") : err))
-        .compose(v -> accounts.team(db, caller.accountId(), id))
-        .map(t -> Reply.created(t.orElseThrow()));
-  }
-
-  private Future<Reply> patchTeam(RoutingContext ctx) {
-    var caller = Authenticator.user(ctx);
-    TeamBody body = Json.read(ctx.body().buffer(), TeamBody.class);
-    new Check().required("name", body.name()).maxLength("name", body.name(), 200).done();
-    String id = ctx.pathParam("id");
-    return accounts.renameTeam(db, caller.accountId(), id, body.name().trim())
-        .recover(err -> Future.failedFuture(Sql.isUniqueViolation(err, null)
-            ? Problem.conflict("a team with this name already exists") : err))
-        .compose(found -> found ? accounts.team(db, caller.accountId(), id)
-            : Future.failedFuture(Problem.notFound("team")))
-        .map(t -> Reply.ok(t.orElseThrow()));
+  private static void checkSkills(Check check, List<String> skills) {
+    check.that(skills == null || skills.size() <= 50, "skills", "must list at most 50 skills")
+        .that(skills == null || skills.stream().allMatch(t -> t != null && !t.isBlank() && t.length() <= 50), "skills",
+            "each skill is 1 to 50 characters");
   }
 
   private static void checkNewUser(Check check, String prefix, String email, String name, String password) {

@@ -14,7 +14,7 @@ public final class AccountViews {
   }
 
   public record UserView(String id, String name, String email, String role, String accountId, List<String> teamIds,
-      List<String> skills, Integer capacity, boolean disabled) {
+      List<String> skills, Integer capacity, boolean disabled, String status, Instant lastSeenAt) {
   }
 
   public record Session(String token, Instant expiresAt, String refreshToken, UserView user) {
@@ -28,5 +28,9 @@ public final class AccountViews {
   }
 
   public record Items<T>(List<T> items) {
+  }
+
+  /** An invitation issued: mailed, or (no relay, or it refused) the link for the admin to pass on. */
+  public record Invited(UserView user, boolean mailed, String acceptUrl, Instant expiresAt) {
   }
 }

@@ -69,10 +69,11 @@ public final class AuthRoutes {
         .compose(v -> Future.all(users.byEmail(db, email), passwords.decoy()))
         .compose(both -> {
           Optional<UserRepository.Stored> found = both.resultAt(0);
-          // An unknown email is checked against a decoy of the same cost: the answer takes as long.
-          String hash = found.map(UserRepository.Stored::passwordHash).orElse(both.resultAt(1));
-          return passwords.verify(body.password(), hash).compose(ok -> {
-            if (!ok || found.isEmpty() || found.get().view().disabled()) {
+          // An unknown email, or a person invited who has no password yet, is checked against a
+          // decoy of the same cost: the answer takes as long.
+          String hash = found.map(UserRepository.Stored::passwordHash).orElse(null);
+          return passwords.verify(body.password(), hash == null ? both.resultAt(1) : hash).compose(ok -> {
+            if (!ok || hash == null || !"active".equals(found.get().view().status())) {
               // Only failures count: colleagues signing in from one office do not lock each other out.
               return Future.all(limits.hit(LOGIN_PER_ADDRESS, address), limits.hit(LOGIN_PER_EMAIL, email))
                   .transform(counted -> Future.failedFuture(Problem.unauthorized("wrong email or password")));
@@ -90,7 +91,7 @@ public final class AuthRoutes {
         .compose(claim -> claim.isEmpty()
             ? Future.failedFuture(Problem.unauthorized("the refresh token is invalid, used or expired"))
             : users.byId(db, claim.get().accountId(), claim.get().userId()).compose(user -> {
-              if (user.isEmpty() || user.get().view().disabled()
+              if (user.isEmpty() || !"active".equals(user.get().view().status())
                   || user.get().tokenVersion() != claim.get().tokenVersion()) {
                 return Future.failedFuture(Problem.unauthorized("the refresh token was revoked; sign in again"));
               }
@@ -122,12 +123,14 @@ public final class AuthRoutes {
         .map(u -> Reply.ok(u.orElseThrow(() -> Problem.notFound("user")).view()));
   }
 
-  private Future<Session> session(UserRepository.Stored user) {
+  /** A new session (access and refresh token) for an active person; also used when an invitation is accepted. */
+  Future<Session> session(UserRepository.Stored user) {
     var view = user.view();
     Tokens.Issued access = tokens.issue(view.id(), view.accountId(), view.role(), user.tokenVersion());
     String refresh = "sbr_" + Ids.random(43);
     Instant refreshExpires = Instant.now().plus(REFRESH_DAYS, ChronoUnit.DAYS);
     return users.saveRefresh(db, Hashes.sha256(refresh), view.accountId(), view.id(), user.tokenVersion(), refreshExpires)
+        .compose(v -> users.seen(db, view.accountId(), view.id()))
         .map(v -> new Session(access.token(), access.expiresAt(), refresh, view));
   }
 

@@ -21,9 +21,22 @@ public final class UserRepository {
 
   private static final String COLUMNS = """
       u.id, u.account_id, u.email, u.name, u.role, u.password_hash, u.skills, u.capacity, u.disabled,
-      u.token_version,
+      u.token_version, u.last_seen_at,
       coalesce((SELECT array_agg(tm.team_id ORDER BY tm.team_id) FROM team_member tm WHERE tm.user_id = u.id),
                '{}') AS team_ids""";
+
+  private static final String INSERT_INVITED = """
+      INSERT INTO app_user (id, account_id, email, name, role, password_hash, skills, capacity, invited_at)
+      VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, now())""";
+  // Only a person who has not joined yet takes a name and a first password this way.
+  private static final String JOIN = """
+      UPDATE app_user SET name = $3, password_hash = $4, token_version = token_version + 1
+      WHERE id = $1 AND account_id = $2 AND password_hash IS NULL AND NOT disabled""";
+  private static final String SEEN = "UPDATE app_user SET last_seen_at = now() WHERE id = $1 AND account_id = $2";
+  // The account must keep an admin who can sign in.
+  private static final String ACTIVE_ADMINS = """
+      SELECT count(*) FROM app_user
+      WHERE account_id = $1 AND role = 'admin' AND NOT disabled AND password_hash IS NOT NULL""";
 
   private static final String BY_EMAIL = "SELECT " + COLUMNS + " FROM app_user u WHERE u.email = $1";
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM app_user u WHERE u.id = $1 AND u.account_id = $2";
@@ -40,7 +53,7 @@ public final class UserRepository {
   private static final String CLEAR_TEAMS = "DELETE FROM team_member WHERE user_id = $1 AND account_id = $2";
   private static final String ADD_TEAM = """
       INSERT INTO team_member (account_id, team_id, user_id)
-      SELECT $1, t.id, $3 FROM team t WHERE t.id = $2 AND t.account_id = $1""";
+      SELECT $1, t.id, $3 FROM team t WHERE t.id = $2 AND t.account_id = $1 AND t.deleted_at IS NULL""";
   private static final String SET_PASSWORD = """
       UPDATE app_user SET password_hash = $3, token_version = token_version + 1 WHERE id = $1 AND account_id = $2""";
   private static final String SAVE_REFRESH = """
@@ -50,7 +63,8 @@ public final class UserRepository {
       UPDATE refresh_token SET used_at = now()
       WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
       RETURNING user_id, account_id, token_version""";
-  private static final String COUNT_TEAMS = "SELECT count(*) FROM team WHERE account_id = $1 AND id = ANY($2)";
+  private static final String COUNT_TEAMS = """
+      SELECT count(*) FROM team WHERE account_id = $1 AND id = ANY($2) AND deleted_at IS NULL""";
 
   public Future<Optional<Stored>> byEmail(SqlClient db, String email) {
     return db.preparedQuery(BY_EMAIL).execute(Tuple.of(email)).map(rows -> one(rows.iterator()));
@@ -73,6 +87,28 @@ public final class UserRepository {
     return db.preparedQuery(INSERT).execute(Tuple.of(id, accountId, email, name, role, hash)
         .addArrayOfString(skills == null ? new String[0] : skills.toArray(String[]::new))
         .addInteger(capacity)).mapEmpty();
+  }
+
+  /** A person invited by mail: no password until they accept (status "invited"). */
+  public Future<Void> insertInvited(SqlClient db, String id, String accountId, String email, String name, String role,
+      List<String> skills, Integer capacity) {
+    return db.preparedQuery(INSERT_INVITED).execute(Tuple.of(id, accountId, email, name, role)
+        .addArrayOfString(skills == null ? new String[0] : skills.toArray(String[]::new))
+        .addInteger(capacity)).mapEmpty();
+  }
+
+  /** An invited person sets their name and first password; false when they had joined already. */
+  public Future<Boolean> join(SqlClient db, String accountId, String id, String name, String hash) {
+    return db.preparedQuery(JOIN).execute(Tuple.of(id, accountId, name, hash)).map(r -> r.rowCount() == 1);
+  }
+
+  /** Signed in or refreshed a session: what "last seen" shows the admins. */
+  public Future<Void> seen(SqlClient db, String accountId, String id) {
+    return db.preparedQuery(SEEN).execute(Tuple.of(id, accountId)).mapEmpty();
+  }
+
+  public Future<Long> activeAdmins(SqlClient db, String accountId) {
+    return db.preparedQuery(ACTIVE_ADMINS).execute(Tuple.of(accountId)).map(r -> r.iterator().next().getLong(0));
   }
 
   public Future<Boolean> update(SqlClient db, String accountId, String id, AccountRequests.PatchUser p) {
@@ -125,6 +161,15 @@ public final class UserRepository {
     });
   }
 
+  /** disabled wins over invited: a disabled invitation cannot be accepted. */
+  private static String status(Row r) {
+    return r.getBoolean("disabled") ? "disabled" : r.getString("password_hash") == null ? "invited" : "active";
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
   private static Optional<Stored> one(java.util.Iterator<Row> it) {
     return it.hasNext() ? Optional.of(map(it.next())) : Optional.empty();
   }
@@ -134,7 +179,8 @@ public final class UserRepository {
     String[] skills = r.getArrayOfStrings("skills");
     UserView view = new UserView(r.getString("id"), r.getString("name"), r.getString("email"), r.getString("role"),
         r.getString("account_id"), teams == null ? List.of() : Arrays.asList(teams),
-        skills == null ? List.of() : Arrays.asList(skills), r.getInteger("capacity"), r.getBoolean("disabled"));
+        skills == null ? List.of() : Arrays.asList(skills), r.getInteger("capacity"), r.getBoolean("disabled"),
+        status(r), instant(r.getOffsetDateTime("last_seen_at")));
     return new Stored(view, r.getString("password_hash"), r.getInteger("token_version"));
   }
 }

@@ -44,7 +44,7 @@ public final class ChannelRepository {
                                                          'revokedAt', k.revoked_at) ORDER BY k.created_at)
                        FROM channel_key k WHERE k.channel_id = c.id AND k.internal_node IS NULL), '[]'::json)::text AS keys
       FROM channel c WHERE c.account_id = $1 AND ($2::text IS NULL OR c.id = $2) ORDER BY c.created_at, c.id""";
-  private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2";
+  private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
 
   public Future<Void> insert(SqlClient db, String id, String accountId, String kind, String name, String teamId,
       JsonObject settings) {

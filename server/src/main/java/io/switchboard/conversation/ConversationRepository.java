@@ -92,7 +92,7 @@ public final class ConversationRepository {
   private static final String CONTACT_EXISTS = """
       SELECT 1 FROM contact WHERE account_id = $1 AND id = $2 AND merged_into IS NULL""";
 
-  private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2";
+  private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
 
   /**
    * Merge: the surviving conversation takes the other's activity, channels, tags and search text

@@ -63,6 +63,14 @@ public final class Problem extends RuntimeException {
     return of(404, "Not found", what + " not found");
   }
 
+  /** No route matches the method and path (not "this object does not exist", which is {@link #notFound}). */
+  public static Problem noRoute() {
+    return of(404, NO_ROUTE, "no route matches this method and path");
+  }
+
+  /** The title of {@link #noRoute()}: how a client tells an unknown route from an unknown object. */
+  public static final String NO_ROUTE = "No such route";
+
   public static Problem conflict(String detail) {
     return of(409, "Conflict", detail);
   }

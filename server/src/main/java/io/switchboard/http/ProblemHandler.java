@@ -120,7 +120,7 @@ public final class ProblemHandler {
       case 400 -> Problem.badJson("the request could not be read");
       case 401 -> Problem.unauthorized("credentials are missing or invalid");
       case 403 -> Problem.forbidden();
-      case 404 -> Problem.notFound("resource");
+      case 404 -> Problem.noRoute(); // the router found nothing; a missing object fails with Problem.notFound
       case 405 -> Problem.of(405, "Method not allowed", "this method is not allowed here");
       case 413 -> Problem.tooLarge("the request body is too large");
       case 415 -> Problem.of(415, "Unsupported media type", "send application/json");

@@ -29,7 +29,6 @@ public final class OpenApiDocument {
     doc.outbound();
     doc.conversations();
     doc.slaAndCsat();
-    doc.commerce();
     doc.stream();
     doc.operations();
     return new JsonObject()
@@ -92,6 +91,44 @@ public final class OpenApiDocument {
         .answers(201, "Created", "Team");
     op("patch", "/api/v1/teams/{id}", "Accounts", "Rename a team").role("admin").body("TeamBody")
         .answers(200, "The team", "Team");
+    op("delete", "/api/v1/teams/{id}", "Accounts", "Delete a team nothing sends work to any more").role("admin")
+        .describe("409 while a channel, an unresolved conversation or an SLA escalation step names the team.")
+        .answers(204, "Deleted", null);
+    op("put", "/api/v1/teams/{id}/members/{userId}", "Accounts", "Add a person to a team (again is harmless)")
+        .role("admin").answers(200, "The team", "Team");
+    op("delete", "/api/v1/teams/{id}/members/{userId}", "Accounts", "Remove a person from a team").role("admin")
+        .answers(200, "The team", "Team");
+    op("post", "/api/v1/invitations", "Accounts", "Invite a person by email").role("admin").body("Invite")
+        .describe("Creates the person with status invited and mails a single-use link valid 24 hours through "
+            + "SWITCHBOARD_SMTP_RELAY. Without a relay, or when it refuses, mailed is false and acceptUrl holds the "
+            + "link for the admin to pass on.")
+        .answers(201, "Invited", "Invited");
+    op("post", "/api/v1/users/{id}/invitation", "Accounts", "Send an invited person a new link (earlier ones stop "
+        + "working)").role("admin").answers(201, "Invited", "Invited");
+    op("post", "/api/v1/invitations/{token}/accept", "Accounts", "Accept an invitation: set name and password")
+        .open().body("AcceptInvitation")
+        .describe("The token from the link is the credential. 404 for an unknown link, 410 for a used, replaced or "
+            + "expired one.")
+        .answers(200, "A session, as from sign-in", "Session");
+    op("post", "/api/v1/auth/password-reset", "Accounts", "Ask for a password reset link by email").open()
+        .body("PasswordResetRequest")
+        .describe("Always 202, whether or not the address belongs to someone; an active person gets a single-use "
+            + "link valid 24 hours through SWITCHBOARD_SMTP_RELAY. Rate limited per address and per email.")
+        .answers(202, "Accepted", null);
+    op("post", "/api/v1/users/{id}/password-reset", "Accounts", "Make a password reset link for an active person")
+        .role("admin").answers(201, "Mailed, or the link to pass on (acceptUrl)", "Invited");
+    op("post", "/api/v1/password-resets/{token}", "Accounts", "Set a new password with a reset link").open()
+        .body("NewPassword")
+        .describe("Every earlier session of the person ends. 404 for an unknown link, 410 for a used or expired one.")
+        .answers(200, "A session, as from sign-in", "Session");
+    op("get", "/reset", "Accounts", "The page to ask for a password reset link").open()
+        .answers(200, "An HTML page", "text/html", Schema.type("string"));
+    op("get", "/reset/{token}", "Accounts", "The page of a reset link (choose a new password)").open()
+        .answers(200, "An HTML page", "text/html", Schema.type("string"))
+        .answers(410, "A page saying the link was used or has expired", "text/html", Schema.type("string"));
+    op("get", "/invite/{token}", "Accounts", "The invitee's page (set name and password)").open()
+        .answers(200, "An HTML page", "text/html", Schema.type("string"))
+        .answers(410, "A page saying the link was used or has expired", "text/html", Schema.type("string"));
   }
 
   private void channels() {
@@ -220,17 +257,6 @@ public final class OpenApiDocument {
         .answers(200, "Arrays of 24 local hours per channel", "Intraday");
   }
 
-  private void commerce() {
-    op("put", "/api/v1/commerce/orders/{externalId}", "Commerce", "Upsert an order (store channel)")
-        .security("channelKey").body("Order").answers(200, "The order", "Order");
-    op("post", "/api/v1/returns", "Commerce", "Request a return or file a complaint").role("agent")
-        .body("CreateReturn").answers(201, "The RMA", "Return");
-    op("patch", "/api/v1/returns/{id}", "Commerce", "Move a return through its statuses").role("agent")
-        .body("ReturnPatch").answers(200, "The RMA", "Return");
-    op("get", "/returns/{token}", "Commerce", "The customer's public return form").open()
-        .answers(200, "An HTML page", "text/html", Schema.type("string"));
-  }
-
   private void stream() {
     op("post", "/api/v1/stream/tickets", "Stream", "A single-use ticket for the WebSocket").role("agent")
         .answers(201, "The ticket", "StreamTicket").answers(200, "The ticket", "StreamTicket");
@@ -254,7 +280,7 @@ public final class OpenApiDocument {
   private static JsonArray tags() {
     JsonArray tags = new JsonArray();
     for (String t : new String[] {"Accounts", "Channels", "Inbound", "Outbound", "Conversations", "Contacts", "SLA",
-        "CSAT", "Reports", "Commerce", "Stream", "Operations"}) {
+        "CSAT", "Reports", "Stream", "Operations"}) {
       tags.add(new JsonObject().put("name", t));
     }
     return tags;

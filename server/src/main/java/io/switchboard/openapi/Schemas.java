@@ -31,7 +31,13 @@ final class Schemas {
     s.put("ChangePassword", object("current!:string", "new!:string"));
     s.put("Session", object("token!:string", "expiresAt!:date-time", "refreshToken!:string", "user!:User"));
     s.put("User", object("id!:string", "name!:string", "email!:string", "role!:agent|supervisor|admin",
-        "accountId!:string", "teamIds:[string]", "skills:[string]", "capacity:integer", "disabled:boolean"));
+        "accountId!:string", "teamIds:[string]", "skills:[string]", "capacity:integer", "disabled:boolean",
+        "status!:active|invited|disabled", "lastSeenAt:date-time"));
+    s.put("Invite", object("email!:string", "name:string", "role!:agent|supervisor|admin", "teamIds:[string]"));
+    s.put("Invited", object("user!:User", "mailed!:boolean", "acceptUrl:string", "expiresAt!:date-time"));
+    s.put("AcceptInvitation", object("name!:string", "password!:string"));
+    s.put("PasswordResetRequest", object("email!:string"));
+    s.put("NewPassword", object("password!:string"));
     s.put("UserList", object("items!:[User]"));
     s.put("CreateUser", object("email!:string", "name!:string", "password!:string", "role!:agent|supervisor|admin",
         "teamIds:[string]", "skills:[string]", "capacity:integer"));

@@ -29,28 +29,11 @@ final class CsatPage {
   }
 
   private static String page(String title, String body) {
-    return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<meta name=\"robots\" content=\"noindex\"><title>" + escape(title) + "</title>"
-        + "<link rel=\"stylesheet\" href=\"/csat-survey.css\"></head><body><main class=\"survey\">" + body
-        + "</main><script type=\"module\" src=\"/csat-survey.js\"></script></body></html>";
+    return io.switchboard.http.Html.page(title, "/csat-survey.css", "survey", body, "/csat-survey.js");
   }
 
   static String escape(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder b = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return io.switchboard.http.Html.escape(s);
   }
+
 }

@@ -108,7 +108,7 @@ public final class SlaRoutes {
     List<String> teams = policy.escalation().stream().map(Escalation::teamId).filter(t -> t != null).distinct()
         .toList();
     Future<Boolean> teamsOk = teams.isEmpty() ? Future.succeededFuture(true)
-        : db.preparedQuery("SELECT count(*) FROM team WHERE account_id = $1 AND id = ANY($2)")
+        : db.preparedQuery("SELECT count(*) FROM team WHERE account_id = $1 AND id = ANY($2) AND deleted_at IS NULL")
             .execute(io.vertx.sqlclient.Tuple.of(caller.accountId()).addArrayOfString(teams.toArray(String[]::new)))
             .map(rows -> rows.iterator().next().getLong(0) == teams.size());
     return Future.all(hoursOk, teamsOk).compose(v -> {

@@ -60,6 +60,7 @@ class AdminChannelsE2ETest {
     try (BrowserContext context = browser.browser.newContext()) {
       Page page = signIn(context, t.admin.email(), "secret-pass-1");
       page.click("#admin-link");
+      page.click("#admin-people .admin-nav a[href='#/admin/channels']");
       assertThat(page.locator("#admin-channels")).isVisible();
       page.selectOption("#channel-kind", "email");
       page.fill("#channel-name", "Support mailbox");

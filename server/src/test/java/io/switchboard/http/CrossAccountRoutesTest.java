@@ -47,7 +47,8 @@ class CrossAccountRoutesTest {
    * Links whose token is the credential (a customer's survey): whoever holds the link may use it,
    * whatever account they are in, so there is no other account to refuse; CsatTest covers them.
    */
-  static final Set<String> BEARER_LINKS = Set.of("/csat/{token}", "/api/v1/csat/{token}");
+  static final Set<String> BEARER_LINKS = Set.of("/csat/{token}", "/api/v1/csat/{token}", "/invite/{token}",
+      "/api/v1/invitations/{token}/accept", "/reset/{token}", "/api/v1/password-resets/{token}");
   /**
    * Objects whose id the admin chooses (PUT creates or replaces): ids are per account, so B's PUT
    * with A's id makes B's own object and must leave A's untouched (checked after the loop).
@@ -96,6 +97,7 @@ class CrossAccountRoutesTest {
 
     A_IDS.put("/api/v1/users/{id}", aAgent.id());
     A_IDS.put("/api/v1/teams/{id}", aTeam);
+    A_IDS.put("/api/v1/teams/{id}/members/{userId}", aAgent.id());
     A_IDS.put("/api/v1/channels/{id}", aEmail.getString("id"));
     A_IDS.put("/api/v1/channels/{id}/keys/{keyId}", aEmail.getString("keyId"));
     A_IDS.put("/api/v1/outbound/{id}", item.getString("id"));

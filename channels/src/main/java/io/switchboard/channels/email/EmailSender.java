@@ -6,13 +6,11 @@ import io.switchboard.channels.core.Delivery;
 import io.switchboard.channels.core.OutboundItem;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailAttachment;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
-import io.vertx.ext.mail.StartTLSOptions;
 import jakarta.mail.internet.MimeUtility;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,22 +36,7 @@ final class EmailSender {
   }
 
   static MailConfig config(EmailSettings.Relay relay, String ownDomain) {
-    MailConfig c = new MailConfig().setHostname(relay.host()).setPort(relay.port())
-        .setOwnHostname(ownDomain)
-        .setConnectTimeout(15_000)
-        .setMaxPoolSize(4)
-        .setKeepAlive(true);
-    switch (relay.tls()) {
-      case "tls" -> c.setSsl(true).setStarttls(StartTLSOptions.DISABLED);
-      case "none" -> c.setStarttls(StartTLSOptions.DISABLED);
-      default -> c.setStarttls(StartTLSOptions.REQUIRED);
-    }
-    if (relay.username() != null && !relay.username().isBlank()) {
-      c.setLogin(LoginOption.REQUIRED).setUsername(relay.username()).setPassword(relay.password());
-    } else {
-      c.setLogin(LoginOption.DISABLED);
-    }
-    return c;
+    return relay.mailConfig(ownDomain);
   }
 
   /** The Message-ID of the reply with this Switchboard message id, angle brackets included. */

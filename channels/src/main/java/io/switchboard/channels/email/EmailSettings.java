@@ -40,6 +40,26 @@ public record EmailSettings(String address, String fromName, Relay relay, Imap i
       return new Relay(u.getHost(), port, user, pass, tls);
     }
 
+    /** The vertx-mail-client settings for this relay (the server's own mail uses them too). */
+    public io.vertx.ext.mail.MailConfig mailConfig(String ownDomain) {
+      io.vertx.ext.mail.MailConfig c = new io.vertx.ext.mail.MailConfig().setHostname(host).setPort(port)
+          .setOwnHostname(ownDomain)
+          .setConnectTimeout(15_000)
+          .setMaxPoolSize(4)
+          .setKeepAlive(true);
+      switch (tls) {
+        case "tls" -> c.setSsl(true).setStarttls(io.vertx.ext.mail.StartTLSOptions.DISABLED);
+        case "none" -> c.setStarttls(io.vertx.ext.mail.StartTLSOptions.DISABLED);
+        default -> c.setStarttls(io.vertx.ext.mail.StartTLSOptions.REQUIRED);
+      }
+      if (username != null && !username.isBlank()) {
+        c.setLogin(io.vertx.ext.mail.LoginOption.REQUIRED).setUsername(username).setPassword(password);
+      } else {
+        c.setLogin(io.vertx.ext.mail.LoginOption.DISABLED);
+      }
+      return c;
+    }
+
     private static String query(URI u, String name) {
       if (u.getQuery() == null) {
         return null;
