@@ -199,6 +199,11 @@ function route() {
   if (!app.running) return;
   closeMenu();
   const hash = location.hash;
+  for (const link of document.querySelectorAll('#topbar-menu a')) {
+    const target = link.getAttribute('href');
+    if (target === '#/' ? !/^#\/(admin|dashboard)/.test(hash) : hash.startsWith(target)) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
   if (/^#\/admin\/?$/.test(hash) && state.me?.role === 'admin') {
     location.replace('#/admin/channels');
     return;
