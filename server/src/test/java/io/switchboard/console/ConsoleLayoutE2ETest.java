@@ -296,7 +296,7 @@ class ConsoleLayoutE2ETest {
   }
 
   @Test
-  @DisplayName("axe-core finds no serious or critical problem on the inbox, a conversation, the dashboard and sign-in")
+  @DisplayName("axe-core finds no serious or critical problem on sign-in, the dashboard, the inbox and a conversation")
   void accessibility() throws Exception {
     BrowserContext context = browser.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
         .setViewportSize(1280, 720).setBypassCSP(true));
@@ -319,5 +319,12 @@ class ConsoleLayoutE2ETest {
     assertThat(page.locator("#timeline .msg").first()).isVisible();
     assertThat(page.locator("#contact-panel .contact-name")).hasText("Hanna Mróz");
     assertThat(Axe.seriousViolations(page)).as("conversation").isEmpty();
+    // the same on a phone, where each pane is a view of its own
+    page.setViewportSize(390, 844);
+    assertThat(page.locator("#conv-back")).isVisible();
+    assertThat(Axe.seriousViolations(page)).as("conversation at 390 px").isEmpty();
+    page.click("#conv-back");
+    assertThat(row(page, demo.richConversation)).isVisible();
+    assertThat(Axe.seriousViolations(page)).as("inbox at 390 px").isEmpty();
   }
 }
