@@ -279,6 +279,11 @@ class ConsoleLayoutE2ETest {
     page.locator("#contact-panel .contact-conv[data-id=\"" + demo.phoneConversation + "\"]").click();
     assertThat(page.locator("#conversation")).isVisible();
     assertThat(row(page, demo.phoneConversation)).hasClass(Pattern.compile("\\bactive\\b"));
+    // the card follows the conversation's status as it changes
+    Locator listed = page.locator("#contact-panel .contact-conv[data-id=\"" + demo.phoneConversation + "\"] .status-chip");
+    assertThat(listed).hasText("Resolved");
+    page.selectOption("#conv-status", "open");
+    assertThat(listed).hasText("Open");
 
     // markup in a name is shown as typed, and nothing runs
     page.fill("#search", "kowalczyk");
