@@ -181,6 +181,26 @@ class ConsoleLayoutE2ETest {
   }
 
   @Test
+  @DisplayName("a 900 px tablet: list and conversation side by side, the contact card in the conversation's place")
+  void tablet() {
+    Page page = agentAt(900, 1000);
+    row(page, demo.richConversation).click();
+    assertThat(page.locator("#inbox-list")).isVisible();
+    assertThat(page.locator("#conv-title")).isVisible();
+    assertThat(page.locator("#conv-back")).isHidden();
+    assertThat(page.locator("#contact-panel")).isHidden();
+    page.click("#conv-contact-open");
+    assertThat(page.locator("#contact-panel .contact-name")).hasText("Hanna Mróz");
+    assertThat(page.locator("#conversation")).isHidden();
+    assertThat(page.locator("#inbox-list")).isVisible();
+    page.click("#contact-back");
+    assertThat(page.locator("#conv-title")).isVisible();
+    dropdownsShowTheirText(page);
+    insideWindow(page, page.locator("#logout"));
+    noSidewaysScroll(page);
+  }
+
+  @Test
   @DisplayName("a 2560 px screen uses its width: wider list and contact panel, nothing sideways")
   void wide() {
     Page page = agentAt(2560, 1440);
