@@ -56,9 +56,11 @@ final class ConsoleDemo {
     social = tenant.channel("social", team, new JsonObject().put("platform", "instagram"));
 
     String[][] mails = {
-        {"Marek Wiśniewski", "Invoice for order NW-10423", "Could you send the invoice for my last order again? The PDF link expired."},
+        {"Marek Wiśniewski", "Invoice for order NW-10423",
+            "Could you send the invoice for my last order again? The PDF link expired."},
         {"Julia Zając", "Wrong size delivered", "I ordered the jacket in M and got an L. How do I swap it?"},
-        {"Tomasz Lewandowski", "Discount code not working", "The code WINTER15 says it is expired but the email says it is valid until Sunday."},
+        {"Tomasz Lewandowski", "Discount code not working",
+            "The code WINTER15 says it is expired but the email says it is valid until Sunday."},
         {"Ola Kamińska", "Change delivery address", "Please deliver to Polna 5, Gdańsk instead; I moved last week."},
         {"Kasia Wójcik", "Parcel 00340434161234567890 damaged", "The box arrived crushed and the mug inside is broken."},
         {"Paweł Szymański", "Cancel my subscription", "I would like to cancel the monthly coffee box from next month."},
