@@ -128,6 +128,7 @@ async function startApp() {
   renderSound();
   $('#admin-link').hidden = state.me?.role !== 'admin';
   $('#dashboard-link').hidden = !Dashboard.allowed();
+  $('#inbox-link').hidden = landingFor(state.me?.role) === '#/';
 
   await loadDirectory();
   if (!app.running) return;
@@ -137,6 +138,7 @@ async function startApp() {
   app.inbox.loadCounts();
   app.presence.start();
   stream.start(seq);
+  if (!location.hash || location.hash === '#') history.replaceState(null, '', landingFor(state.me?.role));
   route();
 }
 
@@ -178,29 +180,80 @@ $('#logout').addEventListener('click', () => {
 
 // ---- routing -------------------------------------------------------------------------------
 
+/** Where each role starts: supervisors on their dashboard, admins in the admin area, agents in the inbox. */
+function landingFor(role) {
+  if (role === 'admin') return '#/admin';
+  if (role === 'supervisor') return '#/dashboard';
+  return '#/';
+}
+
+/**
+ * Which pane a narrow screen shows (list, conversation or contact; "page" for the dashboard and
+ * admin pages). Wide screens show the panes side by side whatever this says (app.css).
+ */
+function setView(view) { $('#app').dataset.view = view; }
+
+function leaveConversation() {
+  if (app.conversation.id) {
+    app.composer.saveNow();
+    app.conversation.close();
+    app.presence.setOpen(null);
+    app.inbox.setActive(null);
+  }
+}
+
 function route() {
   if (!app.running) return;
-  const admin = /^#\/admin\/([a-z]+)$/.exec(location.hash);
+  closeMenu();
+  const hash = location.hash;
+  for (const link of document.querySelectorAll('#topbar-menu a')) {
+    const target = link.getAttribute('href');
+    const current = target === '#/' ? !/^#\/(admin|dashboard)/.test(hash)
+      : target.startsWith('#/admin') ? hash.startsWith('#/admin') : hash.startsWith(target);
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (/^#\/admin\/?$/.test(hash) && state.me?.role === 'admin') {
+    location.replace('#/admin/people');
+    return;
+  }
+  const admin = /^#\/admin\/([a-z]+)$/.exec(hash);
   const page = admin && state.me?.role === 'admin' ? app.adminPages[admin[1]] : null;
   for (const other of Object.values(app.adminPages)) if (other !== page) other.hide();
   if (page) {
+    setView('page');
     page.show();
     return;
   }
-  if (location.hash === '#/dashboard') {
+  if (hash === '#/dashboard') {
+    setView('page');
     app.dashboard.show();
     return;
   }
   app.dashboard.hide();
-  const m = /^#\/c\/(.+)$/.exec(location.hash);
+  const person = /^#\/contact\/([^/]+)$/.exec(hash);
+  if (person) {
+    // A person found by search: their card, from which any of their conversations opens.
+    leaveConversation();
+    setView('contact');
+    $('#contact-back').setAttribute('href', '#/');
+    app.contact.showContact(decodeURIComponent(person[1]));
+    return;
+  }
+  const m = /^#\/c\/([^/]+)(\/contact)?$/.exec(hash);
   const id = m ? decodeURIComponent(m[1]) : null;
-  if (id === app.conversation.id) return;
+  setView(!id ? 'list' : m[2] ? 'contact' : 'conversation');
   if (!id) {
-    app.composer.saveNow();
-    app.conversation.close();
+    leaveConversation();
     app.contact.clear();
-    app.presence.setOpen(null);
-    app.inbox.setActive(null);
+    $('#contact-back').setAttribute('href', '#/');
+    return;
+  }
+  const here = `#/c/${encodeURIComponent(id)}`;
+  $('#conv-contact-open').setAttribute('href', `${here}/contact`);
+  $('#contact-back').setAttribute('href', here);
+  if (id === app.conversation.id) {
+    if (app.contact.conversationId !== id) app.contact.show(id);
     return;
   }
   app.unseen.delete(id);
@@ -353,7 +406,26 @@ $('#sound-toggle').addEventListener('click', () => {
   renderSound();
   if (!isMuted()) beep();
 });
-$('#shortcuts-button').addEventListener('click', () => app.showShortcuts());
+$('#shortcuts-button').addEventListener('click', () => { closeMenu(); app.showShortcuts(); });
+
+// On narrow screens the pages, Shortcuts and Sound sit in a menu (app.css shows it as a drop-down).
+const menuToggle = $('#menu-toggle');
+function closeMenu() {
+  menuToggle.setAttribute('aria-expanded', 'false');
+  $('#topbar-menu').classList.remove('open');
+}
+menuToggle.addEventListener('click', () => {
+  const open = menuToggle.getAttribute('aria-expanded') !== 'true';
+  menuToggle.setAttribute('aria-expanded', String(open));
+  $('#topbar-menu').classList.toggle('open', open);
+  if (open) $('#topbar-menu').querySelector('a:not([hidden]), button')?.focus();
+});
+document.addEventListener('pointerdown', (e) => {
+  if (!e.target.closest('#topbar-menu, #menu-toggle')) closeMenu();
+});
+$('#topbar-menu').addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') { closeMenu(); menuToggle.focus(); }
+});
 $('#shortcuts-close').addEventListener('click', () => $('#shortcuts-dialog').close());
 document.addEventListener('pointerdown', unlockAudio, { once: true });
 document.addEventListener('keydown', unlockAudio, { once: true });

@@ -32,6 +32,22 @@ export class ContactPanel {
     this.conversationId = null;
     this.renderEmpty();
     on('contact', ({ contact }) => { if (contact.id === this.contactId) this.render(); });
+    // The card lists the contact's conversations; keep their status and subject as they change.
+    on('conversation', ({ conv }) => {
+      const listed = state.contacts.get(this.contactId)?.conversations?.find?.((cv) => cv.id === conv.id);
+      if (!listed || (listed.status === conv.status && listed.subject === conv.subject)) return;
+      listed.status = conv.status;
+      listed.subject = conv.subject;
+      this.render();
+    });
+  }
+
+  /** The card of a contact on its own (a person found by search), with no conversation open. */
+  async showContact(contactId) {
+    this.conversationId = null;
+    this.contactId = contactId;
+    this.render();
+    await loadContact(contactId, { force: true });
   }
 
   async show(conversationId) {

@@ -12,6 +12,8 @@ import { slaBadge } from '../sla.js';
 const PAGE = 50;
 const COUNT_PAGE = 100;
 const PREFS_KEY = 'sb.inbox.prefs';
+const PEOPLE = 5; // people shown above the conversations a search found
+const MATCH_LABELS = { email: 'Email', phone: 'Phone', social: 'Handle', name: 'Name', subject: 'Subject', text: 'Message' };
 
 function sortKey(c) { return c.lastMessageAt || c.createdAt || ''; }
 
@@ -57,6 +59,12 @@ export function highlighted(text, query) {
   return out;
 }
 
+/** "Phone: +48601234567" with the matched part marked. */
+function matchPreview(m, q) {
+  return h('div', { class: 'conv-preview conv-match', dataset: { field: m.field } },
+    h('span', { class: 'match-label' }, `${MATCH_LABELS[m.field] || 'Match'}: `), ...highlighted(m.text, q));
+}
+
 export class Inbox {
   constructor() {
     this.list = $('#inbox-list');
@@ -68,6 +76,8 @@ export class Inbox {
     this.more = $('#inbox-more');
     this.empty = $('#inbox-empty');
     this.loadingEl = $('#inbox-loading');
+    this.people = $('#search-people');
+    this.peopleList = $('#search-people-list');
     this.ids = [];
     this.rows = new Map();   // id -> <li>
     this.cursor = null;
@@ -228,6 +238,7 @@ export class Inbox {
     this.cursor = null;
     this.loadingEl.hidden = false;
     this.empty.hidden = true;
+    this.loadPeople(this.search.value.trim(), gen);
     try {
       const { data, seq } = await api('GET', '/api/v1/conversations', { query: this.query(null) });
       if (gen !== this.gen) return seq;
@@ -402,12 +413,10 @@ export class Inbox {
   /** What the search found in this conversation, its words marked. */
   matchLine(conv) {
     const m = this.searching() ? this.matchById.get(conv.id) : null;
-    if (!m || !m.text) return null;
-    const label = { email: 'Email', phone: 'Phone', social: 'Handle', name: 'Name', subject: 'Subject', text: 'Message' }[m.field] || 'Match';
-    return h('div', { class: 'conv-preview conv-match', dataset: { field: m.field } },
-      h('span', { class: 'match-label' }, `${label}: `), ...highlighted(m.text, this.search.value));
+    return m && m.text ? matchPreview(m, this.search.value) : null;
   }
 
+  /** Two lines a row (three while searching: what matched), so a laptop screen shows eight or more. */
   renderRow(conv) {
     const name = contactName(conv);
     if (!name && conv.contactId) ensureContact(conv.contactId);
@@ -424,19 +433,46 @@ export class Inbox {
         h('span', { class: 'unread-dot', title: conv.unread ? 'Unread' : null }),
         h('span', { class: 'conv-contact' }, name || 'Unknown contact'),
         conv.unread ? h('span', { class: 'sr-only' }, ' (unread)') : null,
+        (conv.channels || []).map((k) => h('span', { class: ['ch-badge', channelClass(k)], title: channelLabel(k) }, channelLabel(k))),
         h('time', { class: 'conv-time', datetime: sortKey(conv), title: fullTime(sortKey(conv)) }, relTime(sortKey(conv)))),
       h('div', { class: 'conv-line' },
         h('span', { class: 'conv-subject' }, conv.subject || '(no subject)'),
+        preview && !this.searching() ? h('span', { class: 'conv-preview' }, preview) : null,
         conv.priority && conv.priority !== 'normal' && conv.priority !== 'low'
-          ? h('span', { class: ['prio-badge', `prio-${conv.priority}`] }, capitalize(conv.priority)) : null),
-      this.matchLine(conv) || h('div', { class: 'conv-preview' }, preview),
-      h('div', { class: 'conv-meta' },
-        (conv.channels || []).map((k) => h('span', { class: ['ch-badge', channelClass(k)], title: channelLabel(k) }, channelLabel(k))),
+          ? h('span', { class: ['prio-badge', `prio-${conv.priority}`] }, capitalize(conv.priority)) : null,
         conv.status && conv.status !== 'open' ? h('span', { class: ['status-chip', `status-${conv.status}`] }, capitalize(conv.status)) : null,
         slaBadge(conv),
         conv.needsCallback ? h('span', { class: 'badge badge-callback', title: 'A missed call or voicemail: call the customer back' }, 'Needs callback') : null,
-        (conv.tags || []).slice(0, 2).map((t) => h('span', { class: 'tag tag-small' }, t)),
-        assignee ? h('span', { class: ['avatar', 'avatar-tiny', `hue-${hue(conv.assigneeId)}`], title: `Assigned to ${assignee}` }, initials(assignee)) : null));
+        assignee ? h('span', { class: ['avatar', 'avatar-tiny', `hue-${hue(conv.assigneeId)}`], title: `Assigned to ${assignee}` }, initials(assignee)) : null),
+      this.matchLine(conv));
     return h('li', { class: 'conv-item' }, row);
+  }
+
+  /** People the search found (GET /api/v1/contacts?q=): each opens the contact's card. */
+  async loadPeople(q, gen) {
+    let items = [];
+    if (q) {
+      try {
+        const { data } = await api('GET', '/api/v1/contacts', { query: { q, limit: PEOPLE } });
+        items = data?.items || [];
+      } catch (e) {
+        if (e.status !== 401) toastError(e, 'Could not search people');
+      }
+    }
+    if (gen !== this.gen) return;
+    clear(this.peopleList);
+    for (const c of items) this.peopleList.append(h('li', { class: 'conv-item' }, this.personRow(c, q)));
+    this.people.hidden = items.length === 0;
+  }
+
+  personRow(c, q) {
+    const name = c.name || 'Unknown contact';
+    const m = c.match;
+    const other = (c.identities || []).find((i) => !m || i.value !== m.text);
+    return h('a', { class: 'conv-row person-row', href: `#/contact/${encodeURIComponent(c.id)}`, dataset: { contactId: c.id } },
+      h('div', { class: 'conv-line' },
+        h('span', { class: ['avatar', 'avatar-tiny', `hue-${hue(c.id)}`], 'aria-hidden': 'true' }, initials(name)),
+        h('span', { class: 'conv-contact' }, m?.field === 'name' ? highlighted(name, q) : name)),
+      m && m.text && m.field !== 'name' ? matchPreview(m, q) : h('div', { class: 'conv-preview' }, other ? other.value : ''));
   }
 }

@@ -121,6 +121,7 @@ class CallbackAndTemplatesE2ETest {
     // The admin connects the WhatsApp number on the Channels page, templates included.
     Page admin = signIn(tenant.admin, "secret-pass-1");
     admin.click("#admin-link");
+    admin.click("#admin-people .admin-nav a[href='#/admin/channels']");
     admin.selectOption("#channel-kind", "social");
     admin.fill("#channel-name", "WhatsApp +48 22 100 20 30");
     admin.selectOption("#cf-platform", "whatsapp");

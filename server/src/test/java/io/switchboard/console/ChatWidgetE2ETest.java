@@ -120,6 +120,8 @@ class ChatWidgetE2ETest {
     page.click("#login-submit");
     assertThat(page.locator("#connection-state")).hasAttribute("data-state", "connected",
         new LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
+    // an admin lands in the admin area; the inbox is one click away
+    page.click("#inbox-link");
     page.click("[data-view=all]");
     return page;
   }
