@@ -179,6 +179,9 @@ public final class Switchboard {
     // An invitee's link: the page and its answer.
     root.get("/invite/*").handler(floods::publicRoute);
     root.get("/reset*").handler(floods::publicRoute);
+    root.post("/api/v1/invitations/:token/accept").handler(floods::publicRoute);
+    root.post("/api/v1/auth/password-reset").handler(floods::publicRoute);
+    root.post("/api/v1/password-resets/:token").handler(floods::publicRoute);
     root.get("/health/live").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "up")));
     root.get("/health/ready").handler(services::ready);
     root.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
