@@ -217,17 +217,15 @@ class GroupCommitTest {
   }
 
   static ValidInbound valid(Caller.Channel caller, JsonObject body) {
-    InboundMessage msg = io.switchboard.http.Json.read(body.toBuffer(), InboundMessage.class);
-    return await(server.app.services().ingest.validator().validate(caller, null, msg));
+    return TestMessages.valid(server, caller, body);
   }
 
   static JsonObject mail(String from, String text) {
-    return new JsonObject().put("externalId", UUID.randomUUID().toString())
-        .put("from", new JsonObject().put("email", from)).put("text", text);
+    return TestMessages.mail(from, text);
   }
 
   static int number(String text) {
-    return Integer.parseInt(text.substring(text.lastIndexOf(' ') + 1));
+    return TestMessages.number(text);
   }
 
   static List<Row> rows(String sql, Object... params) {

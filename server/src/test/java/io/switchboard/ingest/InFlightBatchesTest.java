@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -52,7 +51,7 @@ class InFlightBatchesTest {
     IngestBatcher batcher = server.app.services().ingest.batcher();
     List<ValidInbound> messages = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      messages.add(valid(caller, mail("customer" + (i % 20) + "@example.com", "message " + i)));
+      messages.add(TestMessages.valid(server, caller, TestMessages.mail("customer" + (i % 20) + "@example.com", "message " + i)));
     }
 
     SqlConnection holder = await(server.app.db().getConnection());
@@ -95,13 +94,13 @@ class InFlightBatchesTest {
     for (Row r : server.rows("""
         SELECT ct.id, m.text FROM message m JOIN contact ct ON ct.id = m.author_id
         WHERE m.account_id = $1 ORDER BY m.created_at, m.id""", t.accountId)) {
-      byTime.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(number(r.getString(1)));
+      byTime.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(TestMessages.number(r.getString(1)));
     }
     Map<String, List<Integer>> bySeq = new HashMap<>();
     for (Row r : server.rows("""
         SELECT data->'author'->>'id', data->>'text' FROM event
         WHERE account_id = $1 AND type = 'message.created' ORDER BY seq""", t.accountId)) {
-      bySeq.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(number(r.getString(1)));
+      bySeq.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(TestMessages.number(r.getString(1)));
     }
     assertThat(byTime).hasSize(20);
     byTime.values().forEach(list -> assertThat(list).isSorted().hasSize(10));
@@ -117,19 +116,5 @@ class InFlightBatchesTest {
     assertThat(firstSeq).isGreaterThan(server.count("SELECT min(seq) FROM event WHERE account_id = $1", t.accountId));
     assertThat(server.count("SELECT max(seq) - min(seq) + 1 FROM event WHERE account_id = $1", t.accountId))
         .isEqualTo(server.count("SELECT count(*) FROM event WHERE account_id = $1", t.accountId));
-  }
-
-  static ValidInbound valid(Caller.Channel caller, JsonObject body) {
-    InboundMessage msg = io.switchboard.http.Json.read(body.toBuffer(), InboundMessage.class);
-    return await(server.app.services().ingest.validator().validate(caller, null, msg));
-  }
-
-  static JsonObject mail(String from, String text) {
-    return new JsonObject().put("externalId", UUID.randomUUID().toString())
-        .put("from", new JsonObject().put("email", from)).put("text", text);
-  }
-
-  static int number(String text) {
-    return Integer.parseInt(text.substring(text.lastIndexOf(' ') + 1));
   }
 }
