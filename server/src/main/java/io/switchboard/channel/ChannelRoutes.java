@@ -107,7 +107,8 @@ public final class ChannelRoutes {
 
   /**
    * Settings as creation checks them, whatever the kind: a default region must be a known one (kept
-   * upper-cased), a social channel's platform one of Meta's three. Adds each fault to check.
+   * upper-cased), a social channel's platform one of Meta's three, a chat channel's allowed origins
+   * http(s) origins. Adds each fault to check.
    */
   private static Check validSettings(Check check, String kind, JsonObject settings) {
     Object region = settings.getValue("defaultRegion");
@@ -116,11 +117,20 @@ public final class ChannelRoutes {
                 && PhoneNumberUtil.getInstance().getSupportedRegions().contains(s.toUpperCase()),
             "settings.defaultRegion", "is not a known region code (e.g. PL)")
         .that(!"social".equals(kind) || platform == null || PLATFORMS.contains(platform),
-            "settings.platform", "is not one of " + PLATFORMS);
+            "settings.platform", "is not one of " + PLATFORMS)
+        .that(!"chat".equals(kind) || origins(settings.getValue("allowedOrigins")),
+            "settings.allowedOrigins", "must be a list of origins such as https://shop.example");
     if (region instanceof String s) {
       settings.put("defaultRegion", s.toUpperCase());
     }
     return check;
+  }
+
+  /** No list, or one of http(s) origins only (the widget would silently ignore anything else). */
+  private static boolean origins(Object value) {
+    List<?> list = value instanceof io.vertx.core.json.JsonArray a ? a.getList() : value instanceof List<?> l ? l : null;
+    return value == null || list != null
+        && list.stream().allMatch(o -> o instanceof String s && io.switchboard.channels.chat.ChatKind.isOrigin(s));
   }
 
   private static final List<String> PLATFORMS = List.of("messenger", "instagram", "whatsapp");

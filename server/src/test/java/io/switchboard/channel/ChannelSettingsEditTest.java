@@ -135,6 +135,14 @@ class ChannelSettingsEditTest {
         .isEqualTo("social channel");
     assertThat(api.patch("/api/v1/channels/" + social.id(), t.admin.token(), new JsonObject().put("name", " "))
         .status()).isEqualTo(422);
+
+    Channel chat = t.channel("chat", null, new JsonObject().put("allowedOrigins", new JsonArray(List.of(SHOP))));
+    String chatBefore = storedSettings(chat.id());
+    var badOrigin = api.patch("/api/v1/channels/" + chat.id(), t.admin.token(), new JsonObject().put("settings",
+        new JsonObject().put("allowedOrigins", new JsonArray(List.of("javascript:alert(1)")))));
+    assertThat(badOrigin.status()).isEqualTo(422);
+    assertThat(badOrigin.body().toString()).contains("settings.allowedOrigins");
+    assertThat(storedSettings(chat.id())).isEqualTo(chatBefore);
   }
 
   @Test
