@@ -182,9 +182,19 @@ public final class AdapterHost {
 
   /**
    * Stops the channel's adapter and starts it again with the same key, so it reads the channel's
-   * settings afresh (an admin edited them). Nothing happens when it does not run here.
+   * settings afresh (an admin edited them). Nothing happens when it does not run here. Restarts of
+   * one channel run one after another, so a second edit during the first restart is not missed.
    */
   public Future<ChannelInfo> restart(String channelId) {
+    Future<ChannelInfo> next = restarts.compute(channelId, (id, before) ->
+        (before == null ? Future.<ChannelInfo>succeededFuture() : before).eventually(() -> restartNow(id)));
+    next.onComplete(x -> restarts.remove(channelId, next));
+    return next;
+  }
+
+  private final Map<String, Future<ChannelInfo>> restarts = new ConcurrentHashMap<>();
+
+  private Future<ChannelInfo> restartNow(String channelId) {
     Running r = running.get(channelId);
     if (r == null) {
       return Future.succeededFuture();
