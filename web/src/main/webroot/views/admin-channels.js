@@ -2,10 +2,11 @@
 // kind with its settings form, shows the key (and secret) once, rotates and revokes keys, and says
 // for each kind what to paste where: the widget snippet, webhook URLs, verify token, SMTP address.
 // Secrets typed here go to the server once and are never shown back (the server masks them).
+// Edit reuses the same form, prefilled; a secret left empty there keeps its stored value.
 import { api } from '../api.js';
 import { h, clear, $ } from '../dom.js';
 import { state } from '../store.js';
-import { toastError } from '../notify.js';
+import { toast, toastError } from '../notify.js';
 import { channelLabel, channelClass } from '../format.js';
 
 const KINDS = ['email', 'chat', 'phone', 'social', 'store'];
@@ -82,6 +83,29 @@ function connectInfo(ch, extra = {}) {
   }
 }
 
+/** The masked value the server shows for a secret that is set; sent back, it keeps the secret. */
+const MASK = '********';
+
+function getPath(obj, path) {
+  return path.split('.').reduce((o, p) => (o == null ? undefined : o[p]), obj);
+}
+
+function deletePath(obj, path) {
+  const parts = path.split('.');
+  const parent = parts.length === 1 ? obj : getPath(obj, parts.slice(0, -1).join('.'));
+  if (parent && typeof parent === 'object') delete parent[parts.at(-1)];
+}
+
+/** A setting's value as its input shows it (lists comma-separated, templates one per line). */
+function inputValue(type, value) {
+  if (value == null) return '';
+  if (type === 'list') return Array.isArray(value) ? value.join(', ') : String(value);
+  if (type === 'templates') {
+    return Array.isArray(value) ? value.map((t) => `${t.name} | ${t.language || ''} | ${t.body || ''}`).join('\n') : '';
+  }
+  return String(value);
+}
+
 function setPath(obj, path, value) {
   const parts = path.split('.');
   let o = obj;
@@ -97,7 +121,9 @@ export class AdminChannels {
     this.fields = $('#channel-fields');
     this.once = $('#channel-once');
     $('#channel-kind').addEventListener('change', () => this.renderFields());
-    this.form.addEventListener('submit', (e) => { e.preventDefault(); this.create(); });
+    this.form.addEventListener('submit', (e) => { e.preventDefault(); if (this.editing) this.save(); else this.create(); });
+    this.editing = null;
+    $('#channel-cancel').addEventListener('click', () => this.stopEditing());
     $('#admin-close').addEventListener('click', () => { location.hash = ''; });
   }
 
@@ -113,6 +139,7 @@ export class AdminChannels {
 
   hide() {
     this.root.hidden = true;
+    this.stopEditing();
     clear(this.once);
     this.once.hidden = true;
   }
@@ -134,7 +161,9 @@ export class AdminChannels {
           required: !!extra.required, autocomplete: type === 'password' ? 'new-password' : 'off' });
       }
       input.dataset.type = type;
-      this.fields.append(h('label', { for: id, class: 'field' }, h('span', null, label), input));
+      input.setAttribute('aria-describedby', `${id}-error`);
+      this.fields.append(h('label', { for: id, class: 'field' }, h('span', null, label), input,
+        h('span', { class: 'field-error', id: `${id}-error`, role: 'alert', hidden: true })));
     }
   }
 
@@ -153,11 +182,106 @@ export class AdminChannels {
     return out;
   }
 
+  /**
+   * The form as an edit of the channel: kind and team fixed, fields prefilled, each secret that is
+   * set shown as an empty box saying it stays unchanged unless something is typed.
+   */
+  edit(ch) {
+    this.editing = ch;
+    this.clearErrors();
+    const kind = $('#channel-kind');
+    kind.value = ch.kind;
+    kind.disabled = true;
+    $('#channel-team').value = ch.teamId || '';
+    $('#channel-team').disabled = true;
+    $('#channel-name').value = ch.name;
+    this.renderFields();
+    for (const input of this.fields.querySelectorAll('input, select, textarea')) {
+      const type = input.dataset.type;
+      const value = getPath(ch.settings || {}, input.name);
+      if (type === 'checkbox') input.checked = value === true;
+      else if (type === 'password') { input.value = ''; input.placeholder = value ? 'unchanged' : ''; }
+      else if (value != null) input.value = inputValue(type, value);
+    }
+    $('#new-channel-title').textContent = `Edit ${ch.name}`;
+    $('#channel-create').textContent = 'Save changes';
+    $('#channel-cancel').hidden = false;
+    $('#channel-name').focus();
+  }
+
+  stopEditing() {
+    if (!this.editing) return;
+    this.editing = null;
+    $('#channel-kind').disabled = false;
+    $('#channel-team').disabled = false;
+    $('#new-channel-title').textContent = 'Connect a channel';
+    $('#channel-create').textContent = 'Create channel';
+    $('#channel-cancel').hidden = true;
+    this.clearErrors();
+    this.form.reset();
+    this.renderFields();
+  }
+
+  /**
+   * The edited settings: the channel's own (so settings this form has no field for stay), with each
+   * field of the form laid over; an emptied field removes its setting, an empty secret keeps its value.
+   */
+  editedSettings(original) {
+    const out = structuredClone(original || {});
+    const typed = this.settings();
+    for (const input of this.fields.querySelectorAll('input, select, textarea')) {
+      const value = getPath(typed, input.name);
+      if (value !== undefined) setPath(out, input.name, value);
+      else if (input.dataset.type !== 'password') deletePath(out, input.name);
+      else if (getPath(out, input.name) !== undefined) setPath(out, input.name, MASK);
+    }
+    return out;
+  }
+
+  async save() {
+    const ch = this.editing;
+    this.clearErrors();
+    if (!this.form.reportValidity()) return;
+    try {
+      await api('PATCH', `/api/v1/channels/${encodeURIComponent(ch.id)}`, {
+        body: { name: $('#channel-name').value.trim(), settings: this.editedSettings(ch.settings) },
+      });
+      toast(`${ch.name} saved.`);
+      this.stopEditing();
+      await this.reload();
+    } catch (ex) { this.showErrors(ex); }
+  }
+
+  /** Each field's error beside its field ("settings.relay.host" is the input named relay.host); the rest above the button. */
+  showErrors(ex) {
+    const errors = ex.problem?.errors || [];
+    const rest = [];
+    for (const e of errors) {
+      const input = e.field === 'name' ? $('#channel-name')
+        : this.fields.querySelector(`[name="${CSS.escape(e.field.replace(/^settings\./, ''))}"]`);
+      const slot = input && (input.id === 'channel-name' ? $('#channel-name-error') : $(`#${input.id}-error`));
+      if (!slot) { rest.push(`${e.field}: ${e.message}`); continue; }
+      slot.textContent = `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
+      slot.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+    }
+    if (rest.length || !errors.length) {
+      const err = $('#channel-error');
+      err.textContent = rest.join('; ') || ex.message;
+      err.hidden = false;
+    }
+  }
+
+  clearErrors() {
+    $('#channel-error').hidden = true;
+    for (const el of this.form.querySelectorAll('.field-error')) el.hidden = true;
+    for (const el of this.form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  }
+
   async create() {
     const kind = $('#channel-kind').value;
     const name = $('#channel-name').value.trim();
-    const err = $('#channel-error');
-    err.hidden = true;
+    this.clearErrors();
     if (!this.form.reportValidity()) return;
     const settings = this.settings();
     try {
@@ -168,10 +292,7 @@ export class AdminChannels {
       this.form.reset();
       this.renderFields();
       await this.reload();
-    } catch (ex) {
-      err.textContent = ex.problem?.errors?.map((e) => `${e.field}: ${e.message}`).join('; ') || ex.message;
-      err.hidden = false;
-    }
+    } catch (ex) { this.showErrors(ex); }
   }
 
   /** The key (and secret) of a create or a rotation: shown here once, never again. */
@@ -204,6 +325,7 @@ export class AdminChannels {
       h('div', { class: 'admin-channel-head' },
         h('span', { class: `ch-badge ${channelClass(ch.kind)}` }, channelLabel(ch.kind)),
         h('strong', null, ch.name), h('code', { class: 'muted' }, ch.id),
+        h('button', { type: 'button', class: 'btn btn-small channel-edit', onclick: () => this.edit(ch) }, 'Edit'),
         h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.rotate(ch) }, 'New key')),
       h('dl', { class: 'once-list' }, ...connectInfo(ch).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, h('code', null, v))])),
       h('ul', { class: 'key-list' }, ...keys.map((k) => h('li', null, h('code', null, k.keyId),

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * when the node stops; a node that crashed leaves hashes whose keys existed only in its memory.
  *
  * <p>A channel created later is heard on the event bus (sb.channels.changed, published on create)
- * and its adapter started then, on every node.
+ * and its adapter started then, on every node; a channel whose settings were edited has its running
+ * adapter restarted (with the same internal key), so it reads the new settings.
  */
 public final class InProcessAdapters {
 
@@ -91,8 +92,14 @@ public final class InProcessAdapters {
     router.route("/*").subRouter(adapters.router());
     consumer = vertx.eventBus().<JsonObject>consumer(CHANNELS_CHANGED, msg -> {
       String channelId = msg.body().getString("channelId");
-      if (channelId != null && adapters != null && !adapters.runs(channelId)) {
+      if (channelId == null || adapters == null) {
+        return;
+      }
+      if (!adapters.runs(channelId)) {
         startAll(channelId);
+      } else if (msg.body().getBoolean("settings", false)) {
+        adapters.restart(channelId).onFailure(err ->
+            LOG.warn("adapter of channel {} did not restart with its new settings: {}", channelId, err.toString()));
       }
     });
     return consumer.completion().compose(v -> startAll(null));

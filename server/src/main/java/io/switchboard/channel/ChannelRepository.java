@@ -44,6 +44,9 @@ public final class ChannelRepository {
                                                          'revokedAt', k.revoked_at) ORDER BY k.created_at)
                        FROM channel_key k WHERE k.channel_id = c.id AND k.internal_node IS NULL), '[]'::json)::text AS keys
       FROM channel c WHERE c.account_id = $1 AND ($2::text IS NULL OR c.id = $2) ORDER BY c.created_at, c.id""";
+  private static final String FOR_UPDATE = ADAPTER_VIEW + " FOR UPDATE";
+  private static final String UPDATE = """
+      UPDATE channel SET name = $3, settings = $4::text::jsonb WHERE account_id = $1 AND id = $2""";
   private static final String TEAM_EXISTS = "SELECT 1 FROM team WHERE account_id = $1 AND id = $2 AND deleted_at IS NULL";
 
   public Future<Void> insert(SqlClient db, String id, String accountId, String kind, String name, String teamId,
@@ -87,7 +90,20 @@ public final class ChannelRepository {
   }
 
   public Future<Optional<AdapterChannel>> forAdapter(SqlClient db, String accountId, String id) {
-    return db.preparedQuery(ADAPTER_VIEW).execute(Tuple.of(accountId, id)).map(rows -> {
+    return adapterView(db, ADAPTER_VIEW, accountId, id);
+  }
+
+  /** The channel as stored, its row locked until the transaction ends (an edit reads, then writes). */
+  public Future<Optional<AdapterChannel>> forUpdate(SqlClient tx, String accountId, String id) {
+    return adapterView(tx, FOR_UPDATE, accountId, id);
+  }
+
+  public Future<Void> update(SqlClient tx, String accountId, String id, String name, JsonObject settings) {
+    return tx.preparedQuery(UPDATE).execute(Tuple.of(accountId, id, name, settings.encode())).mapEmpty();
+  }
+
+  private Future<Optional<AdapterChannel>> adapterView(SqlClient db, String sql, String accountId, String id) {
+    return db.preparedQuery(sql).execute(Tuple.of(accountId, id)).map(rows -> {
       for (Row r : rows) {
         return Optional.of(new AdapterChannel(r.getString("id"), r.getString("account_id"), r.getString("kind"),
             r.getString("name"), r.getString("team_id"), new JsonObject(r.getString("settings"))));

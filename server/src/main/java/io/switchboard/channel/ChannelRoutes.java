@@ -26,6 +26,10 @@ public final class ChannelRoutes {
   public record CreateChannel(String kind, String name, String teamId, Map<String, Object> settings) {
   }
 
+  /** PATCH /api/v1/channels/{id}: a field left out keeps its value (a secret also when sent masked). */
+  public record EditChannel(String name, Map<String, Object> settings) {
+  }
+
   /** The answer to a create or a rotation: the only time the key is shown. */
   public record KeyIssued(String id, String kind, String name, String apiKey, String keyId, String secret) {
   }
@@ -51,6 +55,7 @@ public final class ChannelRoutes {
   public void mount(Router api) {
     api.post("/channels").handler(auth.user("admin")).handler(handle(this::create));
     api.get("/channels").handler(auth.user("agent")).handler(handle(this::list));
+    api.patch("/channels/:id").handler(auth.user("admin")).handler(handle(this::edit));
     api.post("/channels/:id/keys").handler(auth.user("admin")).handler(handle(this::rotate));
     api.delete("/channels/:id/keys/:keyId").handler(auth.user("admin")).handler(handle(this::revoke));
     api.get("/adapter/channel").handler(auth.channel()).handler(handle(this::forAdapter));
@@ -74,16 +79,9 @@ public final class ChannelRoutes {
     var caller = Authenticator.user(ctx);
     CreateChannel body = Json.read(ctx.body().buffer(), CreateChannel.class);
     JsonObject settings = body.settings() == null ? new JsonObject() : new JsonObject(body.settings());
-    Object region = settings.getValue("defaultRegion");
-    new Check().required("kind", body.kind()).oneOf("kind", body.kind(), KINDS)
-        .required("name", body.name()).maxLength("name", body.name(), 200)
-        .that(region == null || region instanceof String s
-                && PhoneNumberUtil.getInstance().getSupportedRegions().contains(s.toUpperCase()),
-            "settings.defaultRegion", "is not a known region code (e.g. PL)")
-        .done();
-    if (region instanceof String s) {
-      settings.put("defaultRegion", s.toUpperCase());
-    }
+    Check check = new Check().required("kind", body.kind()).oneOf("kind", body.kind(), KINDS)
+        .required("name", body.name()).maxLength("name", body.name(), 200);
+    validSettings(check, body.kind(), settings).done();
     if (("chat".equals(body.kind()) || "phone".equals(body.kind())) && settings.getString("secret") == null) {
       // The widget's identity signatures are HMACs with this secret (see "from.signature"); a phone
       // channel's CTI events are signed with it (X-Switchboard-Signature).
@@ -105,6 +103,107 @@ public final class ChannelRoutes {
         // Heard by the node's in-process adapters, which start one for the new channel.
         .onSuccess(v -> auth.channelChanged(id))
         .map(v -> Reply.created(new KeyIssued(id, body.kind(), body.name().trim(), key, keyId, secret)));
+  }
+
+  /**
+   * Settings as creation checks them, whatever the kind: a default region must be a known one (kept
+   * upper-cased), a social channel's platform one of Meta's three, a chat channel's allowed origins
+   * http(s) origins. Adds each fault to check.
+   */
+  private static Check validSettings(Check check, String kind, JsonObject settings) {
+    Object region = settings.getValue("defaultRegion");
+    Object platform = settings.getValue("platform");
+    check.that(region == null || region instanceof String s
+                && PhoneNumberUtil.getInstance().getSupportedRegions().contains(s.toUpperCase()),
+            "settings.defaultRegion", "is not a known region code (e.g. PL)")
+        .that(!"social".equals(kind) || platform == null || PLATFORMS.contains(platform),
+            "settings.platform", "is not one of " + PLATFORMS)
+        .that(!"chat".equals(kind) || origins(settings.getValue("allowedOrigins")),
+            "settings.allowedOrigins", "must be a list of origins such as https://shop.example");
+    if (region instanceof String s) {
+      settings.put("defaultRegion", s.toUpperCase());
+    }
+    return check;
+  }
+
+  /** No list, or one of http(s) origins only (the widget would silently ignore anything else). */
+  private static boolean origins(Object value) {
+    List<?> list = value instanceof io.vertx.core.json.JsonArray a ? a.getList() : value instanceof List<?> l ? l : null;
+    return value == null || list != null
+        && list.stream().allMatch(o -> o instanceof String s && io.switchboard.channels.chat.ChatKind.isOrigin(s));
+  }
+
+  private static final List<String> PLATFORMS = List.of("messenger", "instagram", "whatsapp");
+
+  /**
+   * Renames the channel or replaces its settings, checked as on creation. Secrets the admin did not
+   * retype (left out, or sent back masked as the list shows them) keep their stored value. The
+   * node's adapters hear the change and restart that channel's adapter with the new settings.
+   */
+  private Future<Reply> edit(RoutingContext ctx) {
+    var caller = Authenticator.user(ctx);
+    String id = ctx.pathParam("id");
+    EditChannel body = Json.read(ctx.body().buffer(), EditChannel.class);
+    JsonObject incoming = body.settings() == null ? null : new JsonObject(body.settings());
+    String name = body.name() == null ? null : body.name().trim();
+    return db.withTransaction(tx -> channels.forUpdate(tx, caller.accountId(), id).compose(found -> {
+      var current = found.orElseThrow(() -> Problem.notFound("channel"));
+      Check check = new Check().that(name == null || !name.isEmpty(), "name", "must not be empty")
+          .maxLength("name", name, 200);
+      if (incoming != null) {
+        validSettings(check, current.kind(), incoming);
+      }
+      check.done();
+      JsonObject stored = incoming == null ? current.settings() : keepSecrets(incoming, current.settings());
+      return channels.update(tx, caller.accountId(), id, name == null ? current.name() : name, stored);
+    })).compose(v -> {
+      // Before the answer: this node forgets the cached channel and restarts its adapter; others hear it.
+      auth.channelSettingsChanged(id);
+      return channels.get(db, caller.accountId(), id);
+    }).map(c -> Reply.ok(adminView(c.orElseThrow(() -> Problem.notFound("channel")))));
+  }
+
+  /**
+   * The new settings sealed for storage: a secret sent masked, or left out, keeps the stored
+   * (sealed) value; a secret sent as null is removed; nested objects (relay, imap) alike.
+   */
+  private JsonObject keepSecrets(JsonObject incoming, JsonObject stored) {
+    JsonObject out = new JsonObject();
+    incoming.forEach(e -> {
+      Object v = e.getValue();
+      Object before = stored.getValue(e.getKey());
+      if (SECRET_FIELDS.contains(e.getKey()) && (v == null || v instanceof String)) {
+        if (MASK.equals(v)) {
+          if (before != null) {
+            out.put(e.getKey(), before);
+          }
+        } else if (v != null) {
+          out.put(e.getKey(), secrets.seal((String) v));
+        }
+      } else if (v instanceof JsonObject o) {
+        out.put(e.getKey(), keepSecrets(o, before instanceof JsonObject b ? b : new JsonObject()).getMap());
+      } else if (v instanceof Map<?, ?> m) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) m;
+        out.put(e.getKey(), keepSecrets(new JsonObject(map), before instanceof JsonObject b ? b : new JsonObject())
+            .getMap());
+      } else if (v instanceof io.vertx.core.json.JsonArray a) {
+        out.put(e.getKey(), a.getList());
+      } else {
+        out.put(e.getKey(), v);
+      }
+    });
+    stored.forEach(e -> {
+      if (SECRET_FIELDS.contains(e.getKey()) && !incoming.containsKey(e.getKey())) {
+        out.put(e.getKey(), e.getValue());
+      }
+    });
+    return out;
+  }
+
+  private static ChannelRepository.ChannelView adminView(ChannelRepository.ChannelView c) {
+    return new ChannelRepository.ChannelView(c.id(), c.kind(), c.name(), c.teamId(), masked(c.settings()),
+        c.createdAt(), c.keys());
   }
 
   private Future<Reply> list(RoutingContext ctx) {

@@ -88,6 +88,14 @@ public final class Authenticator {
     channelKeys.channelChanged(channelId);
   }
 
+  /**
+   * A channel's settings or name changed: like {@link #channelChanged}, and the change says so, so
+   * the in-process adapters restart that channel's adapter with the new settings.
+   */
+  public void channelSettingsChanged(String channelId) {
+    channelKeys.channelSettingsChanged(channelId);
+  }
+
   /** The account's region or reopen window changed: channels carry them, so they are re-read. */
   public void accountChanged(String accountId) {
     channelKeys.accountChanged(accountId);

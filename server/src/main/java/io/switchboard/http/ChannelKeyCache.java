@@ -87,6 +87,11 @@ final class ChannelKeyCache {
     changed(new JsonObject().put("channelId", channelId));
   }
 
+  /** The channel's settings changed: forgotten as above, and its running adapters restart. */
+  void channelSettingsChanged(String channelId) {
+    changed(new JsonObject().put("channelId", channelId).put("settings", true));
+  }
+
   /** Something every channel of the account carries changed (region, reopen window). */
   void accountChanged(String accountId) {
     changed(new JsonObject().put("accountId", accountId));

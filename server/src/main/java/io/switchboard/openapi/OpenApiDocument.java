@@ -136,6 +136,9 @@ public final class OpenApiDocument {
         .body("CreateChannel").answers(201, "Created, with the key", "KeyIssued");
     op("get", "/api/v1/channels", "Channels", "Channels of the account (admins also see key ids and secrets)")
         .role("agent").answers(200, "The channels", "ChannelList");
+    op("patch", "/api/v1/channels/{id}", "Channels",
+        "Rename a channel or replace its settings (a secret left out or sent masked keeps its value)").role("admin")
+        .body("EditChannel").answers(200, "The channel, secrets masked", "Channel");
     op("post", "/api/v1/channels/{id}/keys", "Channels", "Issue a new key; the old one works until revoked")
         .role("admin").answers(201, "The new key", "KeyIssued");
     op("delete", "/api/v1/channels/{id}/keys/{keyId}", "Channels", "Revoke a key").role("admin")

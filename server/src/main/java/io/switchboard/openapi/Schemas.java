@@ -57,6 +57,7 @@ final class Schemas {
         "secret:string"));
     s.put("Channel", object("id!:string", "kind!:" + KIND, "name!:string", "teamId:string", "settings:object",
         "createdAt:date-time", "keys:[ChannelKey]"));
+    s.put("EditChannel", object("name:string", "settings:object"));
     s.put("ChannelKey", object("keyId!:string", "createdAt:date-time", "revokedAt:date-time"));
     s.put("ChannelList", object("items!:[Channel]"));
 

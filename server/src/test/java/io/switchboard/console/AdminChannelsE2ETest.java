@@ -105,6 +105,43 @@ class AdminChannelsE2ETest {
   }
 
   @Test
+  @DisplayName("an admin edits a chat channel: the form comes prefilled, a bad origin is shown beside its field, the saved one reaches the adapter with the secret kept")
+  void adminEditsChatChannel() {
+    Tenant t = server.tenant("Edits");
+    Api.Channel chat = t.channel("chat", null, new JsonObject()
+        .put("allowedOrigins", new JsonArray(List.of("https://old-shop.example"))).put("title", "Old title"));
+    try (BrowserContext context = browser.browser.newContext()) {
+      Page page = signIn(context, t.admin.email(), "secret-pass-1");
+      page.navigate(server.baseUrl() + "/#/admin/channels");
+      var row = page.locator("#admin-channel-list .admin-channel[data-id='" + chat.id() + "']");
+      row.locator("button.channel-edit").click();
+      assertThat(page.locator("#channel-name")).hasValue("chat channel");
+      assertThat(page.locator("#cf-allowedOrigins")).hasValue("https://old-shop.example");
+      assertThat(page.locator("#cf-title")).hasValue("Old title");
+      assertThat(page.locator("#channel-kind")).isDisabled();
+
+      page.fill("#cf-allowedOrigins", "ftp://files.example");
+      page.click("#channel-create");
+      assertThat(page.locator("#cf-allowedOrigins-error")).isVisible();
+      assertThat(page.locator("#cf-allowedOrigins-error")).containsText("origins such as https://shop.example");
+
+      page.fill("#channel-name", "Shop chat");
+      page.fill("#cf-allowedOrigins", "https://new-shop.example");
+      page.fill("#cf-title", "Ask us");
+      page.click("#channel-create");
+      assertThat(row.locator("strong")).hasText("Shop chat");
+      assertThat(page.locator("#channel-kind")).isEnabled();
+
+      JsonObject settings = Api.expect(server.api.get("/api/v1/adapter/channel", chat.key()), 200).json()
+          .getJsonObject("settings");
+      assertThat(settings.getJsonArray("allowedOrigins")).isEqualTo(new JsonArray(List.of("https://new-shop.example")));
+      assertThat(settings.getString("title")).isEqualTo("Ask us");
+      assertThat(settings.getString("secret")).isEqualTo(chat.secret());
+      assertThat(page.content()).doesNotContain(chat.secret());
+    }
+  }
+
+  @Test
   @DisplayName("an agent has no channels page")
   void agentHasNoAdminPage() {
     Tenant t = server.tenant("Agents");

@@ -33,7 +33,8 @@ public final class AdapterHost {
   public static final long BODY_LIMIT = 1024 * 1024;
   static final long TIMEOUT_MS = 30_000;
 
-  private record Running(ChannelInfo channel, ChannelAdapter adapter, OutboundLoop loop, ProviderRoutes routes) {
+  private record Running(ChannelInfo channel, ChannelAdapter adapter, OutboundLoop loop, ProviderRoutes routes,
+      String key) {
   }
 
   private final Vertx vertx;
@@ -140,7 +141,7 @@ public final class AdapterHost {
       ProviderRoutes routes = new ProviderRoutes(router, channel.id());
       ChannelAdapter adapter = kind.create(new AdapterContext(vertx, channel, api, routes, host, exclusive, memory));
       OutboundLoop loop = adapter.delivers() ? new OutboundLoop(vertx, api, adapter, channel.id()) : null;
-      Running r = new Running(channel, adapter, loop, routes);
+      Running r = new Running(channel, adapter, loop, routes, key);
       if (running.putIfAbsent(channel.id(), r) != null) {
         return Future.succeededFuture(channel);
       }
@@ -177,6 +178,28 @@ public final class AdapterHost {
       }
       vertx.setTimer(backoff.nextDelay(), t -> attempt(key, backoff, done, tries + 1));
     });
+  }
+
+  /**
+   * Stops the channel's adapter and starts it again with the same key, so it reads the channel's
+   * settings afresh (an admin edited them). Nothing happens when it does not run here. Restarts of
+   * one channel run one after another, so a second edit during the first restart is not missed.
+   */
+  public Future<ChannelInfo> restart(String channelId) {
+    Future<ChannelInfo> next = restarts.compute(channelId, (id, before) ->
+        (before == null ? Future.<ChannelInfo>succeededFuture() : before).eventually(() -> restartNow(id)));
+    next.onComplete(x -> restarts.remove(channelId, next));
+    return next;
+  }
+
+  private final Map<String, Future<ChannelInfo>> restarts = new ConcurrentHashMap<>();
+
+  private Future<ChannelInfo> restartNow(String channelId) {
+    Running r = running.get(channelId);
+    if (r == null) {
+      return Future.succeededFuture();
+    }
+    return remove(channelId).compose(v -> add(r.key()));
   }
 
   public Future<Void> remove(String channelId) {
