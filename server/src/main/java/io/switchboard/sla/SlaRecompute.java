@@ -155,9 +155,10 @@ final class SlaRecompute {
 
   /** One page, one transaction; returns how many conversations it picked. */
   private Future<Integer> page() {
-    Instant now = sla.now();
     List<Done> done = new ArrayList<>();
     return db.withTransaction(tx -> tx.preparedQuery(PICK).execute(Tuple.of(PAGE)).compose(rows -> {
+          // Read once the rows are held: a conversation resumed from pending restarts its clock now.
+          Instant now = sla.now();
           Map<String, List<Row>> byAccount = new LinkedHashMap<>();
           rows.forEach(r -> byAccount.computeIfAbsent(r.getString("account_id"), a -> new ArrayList<>()).add(r));
           Future<Void> chain = Future.succeededFuture();
