@@ -122,17 +122,14 @@ public final class Sla {
     return cache.of(accountId).map(policies -> new SlaIngest(this, accountId, policies));
   }
 
-  private static final String LOCK_STALE =
-      "SELECT 1 FROM conversation WHERE account_id = $1 AND id = $2 AND sla_stale FOR UPDATE";
-
   /** After an ingest batch: finishes the conversations its statement marked stale, one transaction each. */
   void refreshStale(String accountId, java.util.List<String> ids) {
     Future<Void> chain = Future.succeededFuture();
     for (String id : ids) {
-      // A sweep (SlaRecompute) may have finished it first: then the flag is clear and nothing is left.
-      chain = chain.compose(v -> db.withTransaction(tx -> tx.preparedQuery(LOCK_STALE)
-              .execute(io.vertx.sqlclient.Tuple.of(accountId, id))
-              .compose(stale -> stale.size() == 0 ? Future.succeededFuture(0L)
+      // Even when another writer cleared the flag meanwhile (an escalation's priority change, a
+      // sweep): only this knows the conversation left pending, and a second refresh changes nothing.
+      chain = chain.compose(v -> db.withTransaction(tx -> conversations.lock(tx, accountId, id)
+              .compose(state -> state.isEmpty() ? Future.succeededFuture(0L)
                   : refresh(tx, accountId, id).compose(x -> conversations.view(tx, accountId, id))
                       .compose(view -> events.append(tx, accountId, io.switchboard.events.EventDraft.of(
                           "conversation.updated", id, view.orElseThrow().teamId(), view.orElseThrow().assigneeId(),
