@@ -49,18 +49,22 @@ public final class Sla {
     this.clock = clock;
     this.cache = new SlaCache(vertx, db, repo);
     this.timers = new SlaTimers(db, events, conversations, this);
-    this.recompute = new SlaRecompute(this, db, events, conversations);
+    this.recompute = new SlaRecompute(this, vertx, db, events, conversations);
     this.csat = new Csat(this, db, events, conversations, messages, outbound, publicUrl);
   }
 
   public Future<Void> start() {
     return cache.start()
         .compose(v -> vertx.deployVerticle(timers))
-        .onSuccess(id -> deployment = id)
+        .onSuccess(id -> {
+          deployment = id;
+          recompute.start();
+        })
         .mapEmpty();
   }
 
   public Future<Void> stop() {
+    recompute.stop();
     Future<Void> undeployed = deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
     return undeployed.eventually(cache::stop);
   }
@@ -70,16 +74,22 @@ public final class Sla {
   }
 
   /**
-   * After a committed change of the account's policies (calendarId null) or of one calendar: every
-   * node drops its cached copy, and the live conversations it affects get their due times
-   * recomputed in the background (see SlaRecompute). The returned future completes when that is done.
+   * After a committed change of the account's policies or calendars, whose transaction marked the
+   * live conversations it affects stale (SlaRepository.markStale): every node drops its cached
+   * copy, and this node sweeps at once (see SlaRecompute). The returned future completes when the
+   * sweep is done.
    */
-  public Future<Void> policiesChanged(String accountId, String calendarId, String cause) {
+  public Future<Void> policiesChanged(String accountId) {
     cache.changed(accountId);
-    return recompute.start(accountId, calendarId, cause);
+    return recompute.sweep();
   }
 
-  /** Conversations whose due times this node rewrote after policy edits. */
+  /** Sweeps the stale conversations now; completes when none is left that another node does not hold. */
+  Future<Void> sweep() {
+    return recompute.sweep();
+  }
+
+  /** Conversations whose due times this node's sweeps rewrote (after policy edits). */
   public long recomputed() {
     return recompute.written();
   }
@@ -116,13 +126,19 @@ public final class Sla {
   void refreshStale(String accountId, java.util.List<String> ids) {
     Future<Void> chain = Future.succeededFuture();
     for (String id : ids) {
+      // Even when another writer cleared the flag meanwhile (an escalation's priority change, a
+      // sweep): only this knows the conversation left pending, and a second refresh changes nothing.
       chain = chain.compose(v -> db.withTransaction(tx -> conversations.lock(tx, accountId, id)
               .compose(state -> state.isEmpty() ? Future.succeededFuture(0L)
                   : refresh(tx, accountId, id).compose(x -> conversations.view(tx, accountId, id))
                       .compose(view -> events.append(tx, accountId, io.switchboard.events.EventDraft.of(
                           "conversation.updated", id, view.orElseThrow().teamId(), view.orElseThrow().assigneeId(),
                           view.orElseThrow())))))
-          .onSuccess(seq -> events.announce(accountId, seq))
+          .onSuccess(seq -> {
+            if (seq > 0) {
+              events.announce(accountId, seq);
+            }
+          })
           .recover(err -> {
             org.slf4j.LoggerFactory.getLogger(Sla.class).warn("SLA refresh of {} failed: {}", id, err.toString());
             return Future.succeededFuture(0L);
@@ -264,19 +280,29 @@ public final class Sla {
         return Future.succeededFuture(Optional.<SlaState>empty());
       }
       SlaState before = found.get();
-      SlaState moved = before;
-      if (before.resolutionPausedAt() != null && !"pending".equals(before.status())) {
-        // An inbound message moved it out of pending: the clock starts again now.
-        moved = new SlaState("pending", before.priority(), before.channels(), before.policyId(),
-            before.firstResponseAt(), before.firstResponseDueAt(), before.nextResponseDueAt(),
-            before.resolutionDueAt(), before.awaitingSince(), before.resolutionStartedAt(),
-            before.resolutionPausedAt(), before.resolutionPausedSeconds())
-            .status(before.status(), now, sla.hours(sla.match(before.priority(), before.channels())));
-      }
-      return store.write(tx, accountId, id, before, moved.recompute(sla), now)
+      return store.write(tx, accountId, id, before, refreshed(before, sla, now), now)
+          .compose(after -> tx.preparedQuery(
+                  "UPDATE conversation SET sla_stale = false, sla_stale_cause = NULL WHERE account_id = $1 AND id = $2")
+              .execute(io.vertx.sqlclient.Tuple.of(accountId, id)).map(after))
           .onSuccess(after -> arm(accountId, id, after, sla))
           .map(Optional::of);
     }));
+  }
+
+  /**
+   * A stale conversation's state under the policies as they are: recomputed, and if an inbound
+   * message moved it out of pending, its resolution clock started again now.
+   */
+  static SlaState refreshed(SlaState before, AccountSla sla, Instant now) {
+    SlaState moved = before;
+    if (before.resolutionPausedAt() != null && !"pending".equals(before.status())) {
+      moved = new SlaState("pending", before.priority(), before.channels(), before.policyId(),
+          before.firstResponseAt(), before.firstResponseDueAt(), before.nextResponseDueAt(),
+          before.resolutionDueAt(), before.awaitingSince(), before.resolutionStartedAt(),
+          before.resolutionPausedAt(), before.resolutionPausedSeconds())
+          .status(before.status(), now, sla.hours(sla.match(before.priority(), before.channels())));
+    }
+    return moved.recompute(sla);
   }
 
   /** Arms the state's timers on every node. */

@@ -6,253 +6,268 @@ import io.switchboard.events.EventDraft;
 import io.switchboard.events.EventLog;
 import io.switchboard.http.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After an admin creates, edits or deletes a policy or edits business hours: the due times of the
- * account's live conversations are recomputed from their stored anchors under the policies as they
- * now are. It runs in the background, page by page (a page is read along the conversation_status
- * index, computed in Java with the same rules as every other writer, and written back in one
- * statement that also audits), each page its own short transaction, so ingest only ever waits for
- * one page's row locks. A row that a writer changed since the page was read is left alone: that
- * writer already used the new policies (the ingest statement checks each policy's version in SQL).
- * One job per account on this node; an edit during a job makes it run once more at the end.
+ * The sweep that finishes stale conversations: those an edit of policies or business hours marked
+ * in its own transaction (SlaRepository.markStale), and any an ingest batch marked and did not get
+ * to finish. Every node sweeps at start, every PERIOD_MS, and at once after an edit it took, so a
+ * recompute outlives the node that began it. A page is picked with FOR UPDATE SKIP LOCKED: two
+ * nodes never take the same conversation, and ingest waits at most for one page's row locks. Each
+ * page is one transaction: the account's policies read afresh (another node's cache may not have
+ * heard of the edit yet), due times computed in Java by the same rules as every other writer, the
+ * changed ones written and audited in one statement, the flag cleared, conversation.updated
+ * appended; the timers are armed after the commit. A node that dies mid-page rolls the page back,
+ * and its conversations stay stale for the next sweep, here or on another node.
  */
 final class SlaRecompute {
 
   private static final Logger log = LoggerFactory.getLogger(SlaRecompute.class);
   static final int PAGE = 200;
-  private static final List<String> LIVE = List.of("open", "pending", "snoozed");
+  /** How often each node looks for stale conversations a dead node left (free while there are none). */
+  static final long PERIOD_MS = 30_000;
 
-  /** A page of one live status, newest activity first; $5 limits it to conversations of some policies (null: all). */
-  private static final String PAGE_SQL = """
-      SELECT id, last_message_at, status, priority, channels, sla_policy_id, first_response_at, first_response_due_at,
-             next_response_due_at, resolution_due_at, awaiting_since, resolution_started_at, resolution_paused_at,
-             resolution_paused_seconds
-      FROM conversation
-      WHERE account_id = $1 AND status = $2 AND merged_into IS NULL
-        AND ($3::timestamptz IS NULL OR (last_message_at, id) < ($3, $4))
-        AND ($5::text[] IS NULL OR sla_policy_id = ANY($5))
-      ORDER BY last_message_at DESC, id DESC LIMIT $6""";
+  private static final String PICK = """
+      SELECT id, account_id, sla_stale_cause, status, merged_into, priority, channels, sla_policy_id,
+             first_response_at, first_response_due_at, next_response_due_at, resolution_due_at, awaiting_since,
+             resolution_started_at, resolution_paused_at, resolution_paused_seconds
+      FROM conversation WHERE sla_stale
+      ORDER BY account_id, id LIMIT $1 FOR UPDATE SKIP LOCKED""";
 
-  /**
-   * Writes the page's new policies and due times where the row is still as it was read (its
-   * anchors, policy and due times unchanged), and audits each written row.
-   */
+  /** The changed conversations' new SLA columns, and their audit rows. */
   private static final String WRITE = """
       WITH v AS (
         SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[],
-                             $7::text[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[],
-                             $12::text[], $13::timestamptz[], $14::timestamptz[], $15::bigint[])
-          AS v(id, policy_id, first_due, next_due, res_due, old_policy, old_first, old_next, old_res, status, priority,
-               started, awaiting, paused_seconds)),
+                             $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::bigint[])
+          AS v(id, policy_id, first_at, first_due, next_due, res_due, awaiting, started, paused_at, paused_seconds)),
       upd AS (
-        UPDATE conversation c SET sla_policy_id = v.policy_id, first_response_due_at = v.first_due,
-          next_response_due_at = v.next_due, resolution_due_at = v.res_due
-        FROM v
-        WHERE c.account_id = $1 AND c.id = v.id AND c.status = v.status AND c.priority = v.priority
-          AND c.merged_into IS NULL
-          AND c.sla_policy_id IS NOT DISTINCT FROM v.old_policy
-          AND c.first_response_due_at IS NOT DISTINCT FROM v.old_first
-          AND c.next_response_due_at IS NOT DISTINCT FROM v.old_next
-          AND c.resolution_due_at IS NOT DISTINCT FROM v.old_res
-          AND c.resolution_started_at IS NOT DISTINCT FROM v.started
-          AND c.awaiting_since IS NOT DISTINCT FROM v.awaiting
-          AND c.resolution_paused_seconds = v.paused_seconds
-        RETURNING c.id),
-      audit AS (
-        INSERT INTO sla_audit (account_id, conversation_id, at, change, detail)
-        SELECT $1, a.id, $16, a.change, a.detail::jsonb
-        FROM unnest($17::text[], $18::text[], $19::text[]) AS a(id, change, detail)
-        WHERE a.id IN (SELECT id FROM upd))
-      SELECT id FROM upd""";
+        UPDATE conversation c SET sla_policy_id = v.policy_id, first_response_at = v.first_at,
+          first_response_due_at = v.first_due, next_response_due_at = v.next_due, resolution_due_at = v.res_due,
+          awaiting_since = v.awaiting, resolution_started_at = v.started, resolution_paused_at = v.paused_at,
+          resolution_paused_seconds = v.paused_seconds
+        FROM v WHERE c.account_id = $1 AND c.id = v.id)
+      INSERT INTO sla_audit (account_id, conversation_id, at, change, detail)
+      SELECT $1, a.id, $12, a.change, a.detail::jsonb
+      FROM unnest($13::text[], $14::text[], $15::text[]) AS a(id, change, detail)""";
+
+  private static final String CLEAR = """
+      UPDATE conversation SET sla_stale = false, sla_stale_cause = NULL WHERE account_id = $1 AND id = ANY($2)""";
+
+  /** What one account's part of a committed page leaves to do: announce, arm, count. */
+  private record Done(String accountId, long seq, JsonArray timers, int changed) {
+  }
 
   private final Sla sla;
+  private final Vertx vertx;
   private final Pool db;
   private final EventLog events;
   private final ConversationRepository conversations;
-  /** Accounts with a job running on this node, and whether another change came in meanwhile. */
-  private final Map<String, Boolean> running = new HashMap<>();
   private final LongAdder written = new LongAdder();
+  private boolean running;
+  private Promise<Void> queued;
+  private long timer = -1;
+  private volatile boolean stopped;
 
-  SlaRecompute(Sla sla, Pool db, EventLog events, ConversationRepository conversations) {
+  SlaRecompute(Sla sla, Vertx vertx, Pool db, EventLog events, ConversationRepository conversations) {
     this.sla = sla;
+    this.vertx = vertx;
     this.db = db;
     this.events = events;
     this.conversations = conversations;
   }
 
-  /** Conversations whose due times this node has rewritten after policy edits (tests, metrics). */
+  /** Sweeps now (what a node that died left) and every PERIOD_MS. */
+  void start() {
+    timer = vertx.setPeriodic(PERIOD_MS, id -> sweep());
+    sweep();
+  }
+
+  void stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+  }
+
+  /** Conversations whose due times this node has rewritten in sweeps (tests, metrics). */
   long written() {
     return written.sum();
   }
 
   /**
-   * Starts (or queues one more run of) the account's recompute. calendarId non-null: only the
-   * conversations under policies that use that calendar can change. Called on the event loop.
+   * Sweeps until no stale conversation is left that another node does not hold; a call during a
+   * sweep makes it run once more at the end. Completes when that is done (never fails).
    */
-  Future<Void> start(String accountId, String calendarId, String cause) {
-    synchronized (running) {
-      if (running.containsKey(accountId)) {
-        running.put(accountId, true);
-        return Future.succeededFuture();
+  Future<Void> sweep() {
+    synchronized (this) {
+      if (running) {
+        if (queued == null) {
+          queued = Promise.promise();
+        }
+        return queued.future();
       }
-      running.put(accountId, false);
+      running = true;
     }
-    return run(accountId, calendarId, cause);
+    return round();
   }
 
-  private Future<Void> run(String accountId, String calendarId, String cause) {
-    return sla.cache.of(accountId)
-        .compose(accountSla -> {
-          String[] policies = calendarId == null ? null : accountSla.policies().stream()
-              .filter(p -> calendarId.equals(p.businessHoursId())).map(SlaPolicy::id).toArray(String[]::new);
-          Future<Void> chain = Future.succeededFuture();
-          for (String status : LIVE) {
-            chain = chain.compose(v -> page(accountId, accountSla, status, policies, null, null, cause));
-          }
-          return chain;
-        })
+  private Future<Void> round() {
+    return pages()
         .recover(err -> {
-          log.warn("SLA recompute of account {} failed: {}", accountId, err.toString());
+          log.warn("SLA sweep failed (the next one retries): {}", err.toString());
           return Future.succeededFuture();
         })
         .compose(v -> {
-          boolean again;
-          synchronized (running) {
-            again = Boolean.TRUE.equals(running.get(accountId));
-            if (again) {
-              running.put(accountId, false);
-            } else {
-              running.remove(accountId);
-            }
+          Promise<Void> waiting;
+          synchronized (this) {
+            waiting = queued;
+            queued = null;
+            running = waiting != null;
           }
-          // Another change came in while this ran: once more, over everything (it may have been a policy).
-          return again ? run(accountId, null, cause) : Future.succeededFuture();
+          if (waiting == null) {
+            return Future.succeededFuture();
+          }
+          Future<Void> next = round();
+          next.onComplete(waiting);
+          return next;
         });
   }
 
-  private Future<Void> page(String accountId, AccountSla accountSla, String status, String[] policies,
-      OffsetDateTime afterAt, String afterId, String cause) {
-    if (policies != null && policies.length == 0) {
+  private Future<Void> pages() {
+    if (stopped) {
       return Future.succeededFuture();
     }
-    Tuple q = Tuple.of(accountId, status, afterAt, afterId).addArrayOfString(policies).addInteger(PAGE);
-    return db.preparedQuery(PAGE_SQL).execute(q).compose(rows -> {
-      List<Row> page = new ArrayList<>();
-      rows.forEach(page::add);
-      if (page.isEmpty()) {
-        return Future.succeededFuture();
+    return page().compose(n -> n < PAGE ? Future.succeededFuture() : pages());
+  }
+
+  /** One page, one transaction; returns how many conversations it picked. */
+  private Future<Integer> page() {
+    List<Done> done = new ArrayList<>();
+    return db.withTransaction(tx -> tx.preparedQuery(PICK).execute(Tuple.of(PAGE)).compose(rows -> {
+          // Read once the rows are held: a conversation resumed from pending restarts its clock now.
+          Instant now = sla.now();
+          Map<String, List<Row>> byAccount = new LinkedHashMap<>();
+          rows.forEach(r -> byAccount.computeIfAbsent(r.getString("account_id"), a -> new ArrayList<>()).add(r));
+          Future<Void> chain = Future.succeededFuture();
+          for (var e : byAccount.entrySet()) {
+            chain = chain.compose(v -> account(tx, e.getKey(), e.getValue(), now)).map(d -> {
+              done.add(d);
+              return null;
+            });
+          }
+          return chain.map(v -> rows.size());
+        }))
+        .onSuccess(n -> done.forEach(d -> {
+          if (d.seq() > 0) {
+            events.announce(d.accountId(), d.seq());
+          }
+          sla.publish(d.timers());
+          written.add(d.changed());
+        }));
+  }
+
+  /** One account's conversations of the page, under its policies as the database has them now. */
+  private Future<Done> account(SqlConnection tx, String accountId, List<Row> rows, Instant now) {
+    return sla.repo.load(tx, accountId).compose(accountSla -> {
+      Map<String, SlaState> before = new LinkedHashMap<>();
+      Map<String, SlaState> after = new LinkedHashMap<>();
+      Map<String, String> causes = new LinkedHashMap<>();
+      String[] ids = new String[rows.size()];
+      for (int i = 0; i < rows.size(); i++) {
+        Row r = rows.get(i);
+        ids[i] = r.getString("id");
+        // Resolved or merged away since it was marked: nothing runs any more.
+        if ("resolved".equals(r.getString("status")) || r.getString("merged_into") != null) {
+          continue;
+        }
+        SlaState s = SlaStore.state(r);
+        SlaState next = Sla.refreshed(s, accountSla, now);
+        if (!s.changesTo(next).isEmpty()) {
+          before.put(ids[i], s);
+          after.put(ids[i], next);
+          causes.put(ids[i], r.getString("sla_stale_cause"));
+        }
       }
-      Row last = page.get(page.size() - 1);
-      return write(accountId, accountSla, page, cause).compose(v -> page.size() < PAGE ? Future.succeededFuture()
-          : page(accountId, accountSla, status, policies, last.getOffsetDateTime("last_message_at"),
-              last.getString("id"), cause));
+      Future<Void> write = after.isEmpty() ? Future.succeededFuture()
+          : tx.preparedQuery(WRITE).execute(writeParams(accountId, before, after, causes, now)).mapEmpty();
+      return write
+          .compose(v -> tx.preparedQuery(CLEAR).execute(Tuple.of(accountId).addArrayOfString(ids)))
+          .compose(v -> updated(tx, accountId, after.keySet()))
+          .map(seq -> {
+            JsonArray timers = new JsonArray();
+            after.forEach((id, state) -> Sla.entries(timers, accountId, id, state, accountSla));
+            return new Done(accountId, seq, timers, after.size());
+          });
     });
   }
 
-  /** One page: what changes, written in one statement; then the events, and the timers after the commit. */
-  private Future<Void> write(String accountId, AccountSla accountSla, List<Row> page, String cause) {
-    Instant now = sla.now();
-    Map<String, SlaState> before = new LinkedHashMap<>();
-    Map<String, SlaState> after = new LinkedHashMap<>();
-    for (Row r : page) {
-      SlaState s = SlaStore.state(r);
-      SlaState next = s.recompute(accountSla);
-      if (!s.changesTo(next).isEmpty()) {
-        before.put(r.getString("id"), s);
-        after.put(r.getString("id"), next);
-      }
+  /** conversation.updated for each changed conversation; the last sequence number (0: none). */
+  private Future<Long> updated(SqlConnection tx, String accountId, java.util.Set<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(0L);
     }
-    if (after.isEmpty()) {
-      return Future.succeededFuture();
+    List<Future<EventDraft>> drafts = new ArrayList<>();
+    for (String id : ids) {
+      drafts.add(conversations.view(tx, accountId, id).map(v -> v.map(view -> EventDraft.of(
+          "conversation.updated", id, view.teamId(), view.assigneeId(), view)).orElse(null)));
     }
-    Tuple t = writeParams(accountId, before, after, now, cause);
-    return db.withTransaction(tx -> tx.preparedQuery(WRITE).execute(t).compose(rows -> {
-          Set<String> done = new HashSet<>();
-          rows.forEach(r -> done.add(r.getString("id")));
-          List<Future<EventDraft>> drafts = new ArrayList<>();
-          for (String id : done) {
-            drafts.add(conversations.view(tx, accountId, id).map(v -> v.map(view -> EventDraft.of(
-                "conversation.updated", id, view.teamId(), view.assigneeId(), view)).orElse(null)));
-          }
-          return Future.all(drafts).compose(v -> events.append(tx, accountId,
-                  drafts.stream().map(Future::result).filter(d -> d != null).toList()))
-              .map(seq -> Map.entry(seq, done));
-        }))
-        .map(committed -> {
-          events.announce(accountId, committed.getKey());
-          JsonArray entries = new JsonArray();
-          committed.getValue().forEach(id -> Sla.entries(entries, accountId, id, after.get(id), accountSla));
-          sla.publish(entries);
-          written.add(committed.getValue().size());
-          return null;
-        });
+    return Future.all(drafts).compose(v -> events.append(tx, accountId,
+        drafts.stream().map(Future::result).filter(d -> d != null).toList()));
   }
 
   private static Tuple writeParams(String accountId, Map<String, SlaState> before, Map<String, SlaState> after,
-      Instant now, String cause) {
+      Map<String, String> causes, Instant now) {
     int n = after.size();
     String[] ids = new String[n];
     String[] policy = new String[n];
-    String[] oldPolicy = new String[n];
-    String[] status = new String[n];
-    String[] priority = new String[n];
-    OffsetDateTime[][] times = new OffsetDateTime[8][n];
+    OffsetDateTime[][] times = new OffsetDateTime[7][n];
     Long[] paused = new Long[n];
     List<String> auditIds = new ArrayList<>();
     List<String> auditChanges = new ArrayList<>();
     List<String> auditDetails = new ArrayList<>();
     int i = 0;
     for (var e : after.entrySet()) {
-      SlaState b = before.get(e.getKey());
       SlaState a = e.getValue();
       ids[i] = e.getKey();
       policy[i] = a.policyId();
-      oldPolicy[i] = b.policyId();
-      status[i] = b.status();
-      priority[i] = b.priority();
-      times[0][i] = Sql.utc(a.firstResponseDueAt());
-      times[1][i] = Sql.utc(a.nextResponseDueAt());
-      times[2][i] = Sql.utc(a.resolutionDueAt());
-      times[3][i] = Sql.utc(b.firstResponseDueAt());
-      times[4][i] = Sql.utc(b.nextResponseDueAt());
-      times[5][i] = Sql.utc(b.resolutionDueAt());
-      times[6][i] = Sql.utc(b.resolutionStartedAt());
-      times[7][i] = Sql.utc(b.awaitingSince());
-      paused[i] = b.resolutionPausedSeconds();
+      times[0][i] = Sql.utc(a.firstResponseAt());
+      times[1][i] = Sql.utc(a.firstResponseDueAt());
+      times[2][i] = Sql.utc(a.nextResponseDueAt());
+      times[3][i] = Sql.utc(a.resolutionDueAt());
+      times[4][i] = Sql.utc(a.awaitingSince());
+      times[5][i] = Sql.utc(a.resolutionStartedAt());
+      times[6][i] = Sql.utc(a.resolutionPausedAt());
+      paused[i] = a.resolutionPausedSeconds();
       Map<String, Object> detail = SlaStore.detail(a);
-      detail.put("cause", cause);
+      if (causes.get(e.getKey()) != null) {
+        detail.put("cause", causes.get(e.getKey()));
+      }
       String json = Json.write(detail);
-      for (String change : b.changesTo(a)) {
+      for (String change : before.get(e.getKey()).changesTo(a)) {
         auditIds.add(e.getKey());
         auditChanges.add(change);
         auditDetails.add(json);
       }
       i++;
     }
-    return Tuple.of(accountId).addArrayOfString(ids).addArrayOfString(policy)
-        .addArrayOfOffsetDateTime(times[0]).addArrayOfOffsetDateTime(times[1]).addArrayOfOffsetDateTime(times[2])
-        .addArrayOfString(oldPolicy)
-        .addArrayOfOffsetDateTime(times[3]).addArrayOfOffsetDateTime(times[4]).addArrayOfOffsetDateTime(times[5])
-        .addArrayOfString(status).addArrayOfString(priority)
-        .addArrayOfOffsetDateTime(times[6]).addArrayOfOffsetDateTime(times[7]).addArrayOfLong(paused)
-        .addOffsetDateTime(Sql.utc(now))
+    Tuple t = Tuple.of(accountId).addArrayOfString(ids).addArrayOfString(policy);
+    for (int k = 0; k < 7; k++) {
+      t.addArrayOfOffsetDateTime(times[k]);
+    }
+    return t.addArrayOfLong(paused).addOffsetDateTime(Sql.utc(now))
         .addArrayOfString(auditIds.toArray(String[]::new)).addArrayOfString(auditChanges.toArray(String[]::new))
         .addArrayOfString(auditDetails.toArray(String[]::new));
   }

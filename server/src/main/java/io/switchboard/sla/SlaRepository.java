@@ -63,6 +63,12 @@ public final class SlaRepository {
 
   private static final String CALENDAR_EXISTS = "SELECT 1 FROM business_hours WHERE account_id = $1 AND id = $2";
 
+  private static final String MARK_STALE = """
+      UPDATE conversation SET sla_stale = true, sla_stale_cause = $3
+      WHERE account_id = $1 AND status IN ('open', 'pending', 'snoozed') AND merged_into IS NULL
+        AND ($2::text IS NULL OR sla_policy_id IN (
+          SELECT id FROM sla_policy WHERE account_id = $1 AND business_hours_id = $2))""";
+
   public Future<List<SlaPolicy>> policies(SqlClient db, String accountId) {
     return db.preparedQuery(POLICIES).execute(Tuple.of(accountId)).map(rows -> {
       List<SlaPolicy> out = new ArrayList<>();
@@ -96,6 +102,15 @@ public final class SlaRepository {
         .addString(p.businessHoursId()).addInteger(p.warnBeforeMinutes())
         .addString(Json.write(p.escalation()));
     return db.preparedQuery(UPSERT_POLICY).execute(t).mapEmpty();
+  }
+
+  /**
+   * In an edit's own transaction: marks the live conversations the edit can affect stale (all of
+   * the account's for a policy, since a new or changed one may match any; those under the policies
+   * that use the calendar for business hours), for the sweep to recompute (see SlaRecompute).
+   */
+  public Future<Integer> markStale(SqlClient tx, String accountId, String calendarId, String cause) {
+    return tx.preparedQuery(MARK_STALE).execute(Tuple.of(accountId, calendarId, cause)).map(rows -> rows.rowCount());
   }
 
   public Future<Boolean> deletePolicy(SqlClient db, String accountId, String id) {

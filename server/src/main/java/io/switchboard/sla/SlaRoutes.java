@@ -74,8 +74,10 @@ public final class SlaRoutes {
     var caller = Authenticator.user(ctx);
     String id = ctx.pathParam("id");
     Calendar calendar = calendar(id, Json.read(ctx.body().buffer(), HoursBody.class));
-    return repo.upsert(db, caller.accountId(), calendar)
-        .onSuccess(v -> sla.policiesChanged(caller.accountId(), id, "businessHours.changed"))
+    // The conversations it affects are marked for the sweep in the same transaction (see SlaRecompute).
+    return db.withTransaction(tx -> repo.upsert(tx, caller.accountId(), calendar)
+            .compose(v -> repo.markStale(tx, caller.accountId(), id, "businessHours.changed")))
+        .onSuccess(v -> sla.policiesChanged(caller.accountId()))
         .map(v -> Reply.ok(calendar));
   }
 
@@ -93,7 +95,8 @@ public final class SlaRoutes {
           if (!found) {
             throw Problem.notFound("business hours");
           }
-          sla.policiesChanged(caller.accountId(), id, "businessHours.deleted");
+          // No policy used it (checked above): no conversation's due times change.
+          sla.policiesChanged(caller.accountId());
           return Reply.noContent();
         });
   }
@@ -114,8 +117,9 @@ public final class SlaRoutes {
     return Future.all(hoursOk, teamsOk).compose(v -> {
       new Check().that(hoursOk.result(), "businessHoursId", "is not business hours of this account")
           .that(teamsOk.result(), "escalation.teamId", "is not a team of this account").done();
-      return repo.upsert(db, caller.accountId(), policy);
-    }).onSuccess(v -> sla.policiesChanged(caller.accountId(), null, "policy.changed"))
+      return db.withTransaction(tx -> repo.upsert(tx, caller.accountId(), policy)
+          .compose(x -> repo.markStale(tx, caller.accountId(), null, "policy.changed")));
+    }).onSuccess(v -> sla.policiesChanged(caller.accountId()))
         .compose(v -> repo.policies(db, caller.accountId()))
         .map(list -> Reply.ok(list.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow()));
   }
@@ -132,11 +136,13 @@ public final class SlaRoutes {
 
   private Future<Reply> deletePolicy(RoutingContext ctx) {
     var caller = Authenticator.user(ctx);
-    return repo.deletePolicy(db, caller.accountId(), ctx.pathParam("id")).map(found -> {
+    return db.withTransaction(tx -> repo.deletePolicy(tx, caller.accountId(), ctx.pathParam("id"))
+        .compose(found -> !found ? Future.succeededFuture(false)
+            : repo.markStale(tx, caller.accountId(), null, "policy.deleted").map(true))).map(found -> {
       if (!found) {
         throw Problem.notFound("SLA policy");
       }
-      sla.policiesChanged(caller.accountId(), null, "policy.deleted");
+      sla.policiesChanged(caller.accountId());
       return Reply.noContent();
     });
   }
