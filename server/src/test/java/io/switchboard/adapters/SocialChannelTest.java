@@ -315,9 +315,7 @@ class SocialChannelTest {
   void whatsappTemplate() {
     Tenant t = server.tenant("Templateshop");
     Channel ch = socialChannel(t, "whatsapp");
-    String body = new String(fixture("whatsapp-api-js_v25_incoming.json"), StandardCharsets.UTF_8)
-        .replace("16315551181", "48500600700").replace("ABGGFlA5Fpa", "wamid.TPL1");
-    assertThat(signed(ch, body.getBytes(StandardCharsets.UTF_8))).isEqualTo(200);
+    assertThat(whatsappFrom(ch, "48500600700", "wamid.TPL1")).isEqualTo(200);
     String conv = messages(ch).get(0).getString("conversation_id");
     Api.expect(api.post("/api/v1/conversations/" + conv + "/messages", t.admin.token(),
         new JsonObject().put("text", "Your order 1001 has shipped.").put("template", new JsonObject()
@@ -340,9 +338,7 @@ class SocialChannelTest {
   void windowClosedOnServer() {
     Tenant t = server.tenant("Closedshop");
     Channel ch = socialChannel(t, "whatsapp");
-    String body = new String(fixture("whatsapp-api-js_v25_incoming.json"), StandardCharsets.UTF_8)
-        .replace("16315551181", "48511222333").replace("ABGGFlA5Fpa", "wamid.OLD2");
-    assertThat(signed(ch, body.getBytes(StandardCharsets.UTF_8))).isEqualTo(200);
+    assertThat(whatsappFrom(ch, "48511222333", "wamid.OLD2")).isEqualTo(200);
     Row in = messages(ch).get(0);
     server.rows("UPDATE message SET created_at = now() - interval '25 hours' WHERE id = $1", in.getString("id"));
     String conv = in.getString("conversation_id");
@@ -364,9 +360,7 @@ class SocialChannelTest {
   void outsideWindow() {
     Tenant t = server.tenant("Windowshop");
     Channel ch = socialChannel(t, "whatsapp");
-    String body = new String(fixture("whatsapp-api-js_v25_incoming.json"), StandardCharsets.UTF_8)
-        .replace("16315551181", "48999000111").replace("ABGGFlA5Fpa", "wamid.OLD1");
-    assertThat(signed(ch, body.getBytes(StandardCharsets.UTF_8))).isEqualTo(200);
+    assertThat(whatsappFrom(ch, "48999000111", "wamid.OLD1")).isEqualTo(200);
     String conv = messages(ch).get(0).getString("conversation_id");
     String replyId = Api.expect(api.post("/api/v1/conversations/" + conv + "/messages", t.admin.token(),
         new JsonObject().put("text", "Are you still there?")), 201).json().getString("id");
@@ -375,5 +369,12 @@ class SocialChannelTest {
     Row item = server.rows("SELECT attempt, last_error FROM outbound_item WHERE message_id = $1", replyId).get(0);
     assertThat(item.getInteger("attempt")).isEqualTo(1);
     assertThat(item.getString("last_error")).contains("24-hour window");
+  }
+
+  /** Meta's real incoming WhatsApp text, from another number and with another message id, posted signed. */
+  private int whatsappFrom(Channel ch, String phone, String wamid) {
+    String body = new String(fixture("whatsapp-api-js_v25_incoming.json"), StandardCharsets.UTF_8)
+        .replace("16315551181", phone).replace("ABGGFlA5Fpa", wamid);
+    return signed(ch, body.getBytes(StandardCharsets.UTF_8));
   }
 }
